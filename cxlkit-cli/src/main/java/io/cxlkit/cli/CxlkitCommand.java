@@ -1,0 +1,31 @@
+package io.cxlkit.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The top-level {@code cxlkit} command. Subcommands are registered in
+ * {@code subcommands = {...}} below; each is its own {@code @Command} class in this package.
+ */
+@Command(
+        name = "cxlkit",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Emulated CXL Type-3 memory devices and the ndctl-style tools that update their firmware.",
+        subcommands = {
+            // add subcommands here, e.g. ListCommand.class
+        })
+public final class CxlkitCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs only when no subcommand was given: that is a usage error (exit 2). */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command");
+    }
+}
