@@ -1,0 +1,41 @@
+package io.cxlkit.protocol.payload;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One Supported Log Entry, 14h bytes: 00h log UUID (16, RFC 4122 byte order, most significant
+ * byte first), 10h log size in bytes (4, unsigned).
+ */
+public record SupportedLogEntry(UUID logId, long logSize) {
+
+    public static final int ENTRY_SIZE = 0x14;
+
+    public SupportedLogEntry {
+        Objects.requireNonNull(logId, "logId");
+        Wire.checkUnsigned("log size", logSize, 32);
+    }
+
+    /** Reads {@link #ENTRY_SIZE} bytes at {@code in}'s position, advancing it. */
+    public static SupportedLogEntry decode(ByteBuffer in) {
+        ByteBuffer b = Wire.view(in, ENTRY_SIZE, "Supported Log Entry");
+        SupportedLogEntry v = new SupportedLogEntry(Wire.uuid(b, 0x00), Wire.u32(b, 0x10));
+        Wire.skip(in, ENTRY_SIZE);
+        return v;
+    }
+
+    /** Writes {@link #ENTRY_SIZE} bytes at {@code out}'s position, advancing it. */
+    public void encodeTo(ByteBuffer out) {
+        ByteBuffer b = Wire.target(out, ENTRY_SIZE);
+        Wire.putUuid(b, 0x00, logId);
+        b.putInt(0x10, (int) logSize);
+        Wire.skip(out, ENTRY_SIZE);
+    }
+
+    public byte[] encode() {
+        byte[] bytes = new byte[ENTRY_SIZE];
+        encodeTo(ByteBuffer.wrap(bytes));
+        return bytes;
+    }
+}

@@ -1,0 +1,93 @@
+package io.cxlkit.protocol.payload;
+
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Shared plumbing of the payload codecs: little-endian views at a buffer's position, unsigned
+ * field access at absolute offsets, range checks for compact constructors.
+ */
+final class Wire {
+    private Wire() {
+    }
+
+    /**
+     * A little-endian view of the {@code size} bytes at {@code in}'s position; {@code in} is not
+     * moved. Throws {@link MalformedPayloadException} if fewer bytes remain.
+     */
+    static ByteBuffer view(ByteBuffer in, int size, String what) {
+        if (in.remaining() < size) {
+            throw new MalformedPayloadException(what + " needs " + size + " bytes, got " + in.remaining());
+        }
+        return in.slice(in.position(), size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * A zero-filled little-endian view of the {@code size} bytes at {@code out}'s position;
+     * {@code out} is not moved. Throws {@link BufferOverflowException} if fewer bytes remain.
+     */
+    static ByteBuffer target(ByteBuffer out, int size) {
+        if (out.remaining() < size) {
+            throw new BufferOverflowException();
+        }
+        ByteBuffer b = out.slice(out.position(), size).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < size; i++) {
+            b.put(i, (byte) 0);
+        }
+        return b;
+    }
+
+    static void skip(ByteBuffer b, int n) {
+        b.position(b.position() + n);
+    }
+
+    /** Runs a decoder's constructor call, turning a rejected field value into a malformed payload. */
+    static <T> T build(String what, Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (IllegalArgumentException e) {
+            throw new MalformedPayloadException(what + ": " + e.getMessage());
+        }
+    }
+
+    static int u8(ByteBuffer b, int off) {
+        return b.get(off) & 0xFF;
+    }
+
+    static int u16(ByteBuffer b, int off) {
+        return b.getShort(off) & 0xFFFF;
+    }
+
+    static int u24(ByteBuffer b, int off) {
+        return u16(b, off) | (u8(b, off + 2) << 16);
+    }
+
+    static long u32(ByteBuffer b, int off) {
+        return b.getInt(off) & 0xFFFFFFFFL;
+    }
+
+    static void putU24(ByteBuffer b, int off, int v) {
+        b.putShort(off, (short) v);
+        b.put(off + 2, (byte) (v >>> 16));
+    }
+
+    /** A UUID stored in RFC 4122 byte order: most significant byte first. */
+    static UUID uuid(ByteBuffer le, int off) {
+        return new UUID(Long.reverseBytes(le.getLong(off)), Long.reverseBytes(le.getLong(off + 8)));
+    }
+
+    static void putUuid(ByteBuffer le, int off, UUID id) {
+        le.putLong(off, Long.reverseBytes(id.getMostSignificantBits()));
+        le.putLong(off + 8, Long.reverseBytes(id.getLeastSignificantBits()));
+    }
+
+    /** Checks that {@code value} fits an unsigned field of {@code bits} bits. */
+    static void checkUnsigned(String field, long value, int bits) {
+        if (value < 0 || value > (1L << bits) - 1) {
+            throw new IllegalArgumentException(field + " is an unsigned " + bits + "-bit field: " + value);
+        }
+    }
+}
