@@ -1,0 +1,234 @@
+package io.cxlkit.host.json;
+
+import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What the host knows about one memdev, as sysfs is for ndctl: the raw data behind the memdev
+ * JSON object. The view carries data only; which keys appear and how they print (plain or
+ * human) is decided by {@link MemdevJson}.
+ *
+ * <p>Sizes and the serial are 64-bit values carried as {@code long} bit patterns (they are
+ * unsigned in the kernel and on the wire).
+ *
+ * @param name            the memdev name, e.g. {@code mem0}
+ * @param pmemSize        persistent capacity in bytes (0: the key is left out)
+ * @param ramSize         volatile capacity in bytes (0: the key is left out)
+ * @param serial          the device serial number
+ * @param host            the PCI address of the device, e.g. {@code 0000:0d:00.0}
+ * @param firmwareVersion from Identify Memory Device's FW Revision; empty if that command failed
+ * @param firmware        from Get FW Info plus the host's upload state; empty if Get FW Info failed
+ * @param cxlkit          cxlkit's own extension object (wire.md §3); empty when not known
+ */
+public record MemdevView(String name, long pmemSize, long ramSize, long serial, String host,
+                         Optional<String> firmwareVersion, Optional<FirmwareView> firmware,
+                         Optional<CxlkitView> cxlkit) {
+
+    public MemdevView {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(firmwareVersion, "firmwareVersion");
+        Objects.requireNonNull(firmware, "firmware");
+        Objects.requireNonNull(cxlkit, "cxlkit");
+    }
+
+    /** A memdev with no firmware version, firmware object or cxlkit object (yet). */
+    public static MemdevView of(String name, long pmemSize, long ramSize, long serial, String host) {
+        return new MemdevView(name, pmemSize, ramSize, serial, host, Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    /** The {@code firmware_version} a successful Identify Memory Device gives: its FW Revision. */
+    public static String firmwareVersionOf(IdentifyMemoryDevice identify) {
+        return identify.fwRevision();
+    }
+
+    public MemdevView withFirmwareVersion(String version) {
+        return new MemdevView(name, pmemSize, ramSize, serial, host, Optional.of(version), firmware, cxlkit);
+    }
+
+    /** Sets {@code firmware_version} from a successful Identify Memory Device. */
+    public MemdevView withFirmwareVersion(IdentifyMemoryDevice identify) {
+        return withFirmwareVersion(firmwareVersionOf(identify));
+    }
+
+    /** Drops {@code firmware_version} (Identify Memory Device failed). */
+    public MemdevView withoutFirmwareVersion() {
+        return new MemdevView(name, pmemSize, ramSize, serial, host, Optional.empty(), firmware, cxlkit);
+    }
+
+    public MemdevView withFirmware(FirmwareView fw) {
+        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, Optional.of(fw), cxlkit);
+    }
+
+    /** Sets the {@code firmware} object from a successful Get FW Info, with no upload running. */
+    public MemdevView withFirmware(FwInfo info) {
+        return withFirmware(FirmwareView.from(info));
+    }
+
+    /** Drops the {@code firmware} object (Get FW Info failed). */
+    public MemdevView withoutFirmware() {
+        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, Optional.empty(), cxlkit);
+    }
+
+    public MemdevView withCxlkit(CxlkitView extension) {
+        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware,
+                Optional.of(extension));
+    }
+
+    /**
+     * The data behind the {@code firmware} object: Get FW Info's fields plus the host's upload
+     * state (which ndctl reads from sysfs).
+     *
+     * @param numSlots              FW Slots Supported
+     * @param activeSlot            the active slot
+     * @param stagedSlot            the slot staged for the next reset; 0 (or out of range) for none
+     * @param onlineActivateCapable online activation supported
+     * @param slotRevisions         up to {@value FwInfo#SLOT_COUNT} revisions, slot 1 first, "" for an empty
+     *                              slot; padded with "" to {@value FwInfo#SLOT_COUNT} entries
+     * @param updateInProgress      an upload is running
+     * @param remainingSize         bytes of the image not yet acknowledged (shown only while in progress)
+     * @param updateStatus          the upload stage label, e.g. {@code transferring} (shown only while in
+     *                              progress)
+     * @param updateError           {@code <stage>:<error>} after a failed or cancelled upload
+     */
+    public record FirmwareView(int numSlots, int activeSlot, int stagedSlot, boolean onlineActivateCapable,
+                               List<String> slotRevisions, boolean updateInProgress, long remainingSize,
+                               Optional<String> updateStatus, Optional<String> updateError) {
+
+        public FirmwareView {
+            if (numSlots < 0 || activeSlot < 0 || stagedSlot < 0) {
+                throw new IllegalArgumentException("slot numbers are never negative: num_slots " + numSlots
+                        + ", active " + activeSlot + ", staged " + stagedSlot);
+            }
+            Objects.requireNonNull(slotRevisions, "slotRevisions");
+            if (slotRevisions.size() > FwInfo.SLOT_COUNT) {
+                throw new IllegalArgumentException("at most " + FwInfo.SLOT_COUNT + " slot revisions, got "
+                        + slotRevisions.size());
+            }
+            List<String> padded = new ArrayList<>(FwInfo.SLOT_COUNT);
+            for (String r : slotRevisions) {
+                padded.add(Objects.requireNonNull(r, "slot revision"));
+            }
+            while (padded.size() < FwInfo.SLOT_COUNT) {
+                padded.add("");
+            }
+            slotRevisions = List.copyOf(padded);
+            if (remainingSize < 0) {
+                throw new IllegalArgumentException("remaining size is negative: " + remainingSize);
+            }
+            Objects.requireNonNull(updateStatus, "updateStatus");
+            Objects.requireNonNull(updateError, "updateError");
+        }
+
+        /** Get FW Info's fields with no upload running and no error recorded. */
+        public static FirmwareView from(FwInfo info) {
+            return new FirmwareView(info.slotsSupported(), info.activeSlot(), info.stagedSlot(),
+                    info.onlineActivationSupported(), info.slotRevisions(), false, 0, Optional.empty(),
+                    Optional.empty());
+        }
+
+        /** The revision in slot {@code slot} (1..4), "" when empty. */
+        public String slotRevision(int slot) {
+            if (slot < 1 || slot > FwInfo.SLOT_COUNT) {
+                throw new IllegalArgumentException("FW slots are numbered 1.." + FwInfo.SLOT_COUNT + ": " + slot);
+            }
+            return slotRevisions.get(slot - 1);
+        }
+
+        /** The same slots with an upload running: {@code remaining} bytes left, stage {@code status}. */
+        public FirmwareView inProgress(long remaining, String status) {
+            return new FirmwareView(numSlots, activeSlot, stagedSlot, onlineActivateCapable, slotRevisions, true,
+                    remaining, Optional.of(status), Optional.empty());
+        }
+
+        /** The same slots after a failed or cancelled upload that ended with {@code error}. */
+        public FirmwareView failed(String error) {
+            return new FirmwareView(numSlots, activeSlot, stagedSlot, onlineActivateCapable, slotRevisions, false,
+                    0, Optional.empty(), Optional.of(error));
+        }
+    }
+
+    /**
+     * cxlkit's extension object (wire.md §3), printed last as {@code "cxlkit"} when asked for.
+     *
+     * @param fwMaxSize            the largest image the device accepts, bytes
+     * @param fwVerify             the verification policy: {@code none}, {@code package} or {@code signed}
+     * @param securityVersionFloor the lowest package security version the device accepts
+     * @param faults               the injected faults, as the inject command names them
+     * @param upload               the host's upload state
+     */
+    public record CxlkitView(long fwMaxSize, String fwVerify, long securityVersionFloor, List<String> faults,
+                             UploadView upload) {
+        public CxlkitView {
+            Objects.requireNonNull(fwVerify, "fwVerify");
+            faults = List.copyOf(faults);
+            Objects.requireNonNull(upload, "upload");
+        }
+    }
+
+    /**
+     * The host's upload state, the {@code cxlkit.upload} object.
+     *
+     * <p>JSON types (MemdevJson prints them in this order; optional ones are left out when empty,
+     * as ndctl leaves out what it does not know, never {@code null}):
+     * <ul>
+     *   <li>{@code status}: string, always: idle, receiving, preparing, transferring, programming;</li>
+     *   <li>{@code error}: string {@code <stage>:<error>}, after a failed or cancelled upload;</li>
+     *   <li>{@code opcode}: string, four upper-case hex digits and {@code h} as the docs write
+     *       opcodes, e.g. {@code "0201h"}: the command that failed;</li>
+     *   <li>{@code return_code}: string in the same form, e.g. {@code "000Ah"};</li>
+     *   <li>{@code return_code_name}: string, the spec's name, e.g. {@code "FW Verification Failed"};</li>
+     *   <li>{@code bytes_sent}, {@code parts_sent}: integers, always;</li>
+     *   <li>{@code started}, {@code finished}: strings, ISO-8601 UTC with milliseconds, always in the
+     *       form {@code 2024-05-01T12:00:00.000Z}; left out while unknown (never started, not finished).</li>
+     * </ul>
+     */
+    public record UploadView(String status, Optional<String> error, Optional<String> opcode,
+                             Optional<String> returnCode, Optional<String> returnCodeName, long bytesSent,
+                             long partsSent, Optional<Instant> started, Optional<Instant> finished) {
+
+        private static final Pattern HEX16 = Pattern.compile("[0-9A-F]{4}h");
+
+        /** Nothing ever uploaded. */
+        public static final UploadView IDLE = new UploadView("idle", Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), 0, 0, Optional.empty(), Optional.empty());
+
+        public UploadView {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(error, "error");
+            Objects.requireNonNull(opcode, "opcode");
+            Objects.requireNonNull(returnCode, "returnCode");
+            Objects.requireNonNull(returnCodeName, "returnCodeName");
+            Objects.requireNonNull(started, "started");
+            Objects.requireNonNull(finished, "finished");
+            opcode.ifPresent(o -> requireHex16("opcode", o));
+            returnCode.ifPresent(rc -> requireHex16("return code", rc));
+            if (bytesSent < 0 || partsSent < 0) {
+                throw new IllegalArgumentException("negative progress: " + bytesSent + " bytes, " + partsSent
+                        + " parts");
+            }
+        }
+
+        /** A 16-bit value as {@link UploadView} carries opcodes and return codes, e.g. {@code "0201h"}. */
+        public static String hex16(int value) {
+            if (value < 0 || value > 0xFFFF) {
+                throw new IllegalArgumentException("not a 16-bit value: " + value);
+            }
+            return String.format("%04Xh", value);
+        }
+
+        private static void requireHex16(String what, String text) {
+            if (!HEX16.matcher(text).matches()) {
+                throw new IllegalArgumentException(what + " must be four upper-case hex digits and 'h', e.g. "
+                        + "\"0201h\": \"" + text + "\"");
+            }
+        }
+    }
+}
