@@ -1,0 +1,261 @@
+package io.cxlkit.device;
+
+import io.cxlkit.device.clock.DeviceClock;
+import io.cxlkit.device.command.CommandSpec;
+import io.cxlkit.device.command.CommandTable;
+import io.cxlkit.device.command.Dispatcher;
+import io.cxlkit.device.command.OperationRunner;
+import io.cxlkit.device.command.Outcome;
+import io.cxlkit.device.fault.FaultSet;
+import io.cxlkit.device.fw.DeviceStateException;
+import io.cxlkit.device.fw.FirmwareCommands;
+import io.cxlkit.device.fw.FirmwareStore;
+import io.cxlkit.device.fw.PackageChecker;
+import io.cxlkit.device.mailbox.MailboxDevice;
+import io.cxlkit.device.mctp.MctpCci;
+import io.cxlkit.device.persist.AtomicFiles;
+import io.cxlkit.device.persist.CrashHook;
+import io.cxlkit.protocol.Cci;
+import io.cxlkit.protocol.Opcode;
+import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.regs.MemoryDeviceStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * One emulated CXL Type-3 memory device (device-behaviour.md): its firmware slots on disk, one
+ * command table, and two CCIs, the primary {@link #mailbox()} and the {@link #mctp()} CCI. Device
+ * state changes happen under one lock; file work runs on the device's worker; time comes from the
+ * device's clock.
+ */
+public final class CxlDevice implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(CxlDevice.class.getName());
+
+    /** What the CCIs get back from {@link #execute}. */
+    public record Response(int returnCode, byte[] output) {
+        public boolean background() {
+            return returnCode == ReturnCode.BACKGROUND_COMMAND_STARTED.value();
+        }
+    }
+
+    private final Object lock = new Object();
+    private final DeviceConfig config;
+    private final DeviceClock clock;
+    private final FirmwareStore store;
+    private final FaultSet faults = new FaultSet();
+    private final OperationRunner runner;
+    private final FirmwareCommands firmware;
+    private final DeviceCommands commands;
+    private final Dispatcher dispatcher;
+    private final MailboxDevice mailbox;
+    private final MctpCci mctp;
+    private final List<Consumer<CxlDevice>> stateListeners = new CopyOnWriteArrayList<>();
+
+    private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, Executor worker,
+                      Executor mailboxEngine) {
+        this.config = config;
+        this.clock = clock;
+        this.store = store;
+        this.runner = new OperationRunner(lock, clock, worker, this::backgroundEnded);
+        this.firmware = new FirmwareCommands(config, clock, store, runner, faults, worker, lock);
+        this.commands = new DeviceCommands(config, store.serial(), clock, runner, firmware);
+        CommandTable table = CommandTable.of(commands);
+        commands.setTable(table);
+        this.dispatcher = new Dispatcher(table, faults, runner);
+        this.mailbox = new MailboxDevice(this, config.payloadSizeExponent(), mailboxEngine);
+        this.mctp = new MctpCci(this, config.mctpMessageSize());
+    }
+
+    /**
+     * Opens (or, on first start, creates) the device whose non-volatile state lives in {@code dir}.
+     * Opening is a power-on: a staged slot is verified and activated (cold-reset semantics).
+     *
+     * @param worker        runs the device's file work, one task at a time, in submission order
+     * @param mailboxEngine runs mailbox commands after the doorbell, one at a time
+     */
+    public static CxlDevice open(DeviceConfig config, Path dir, DeviceClock clock, Executor worker,
+                                 Executor mailboxEngine, CrashHook crashHook, PackageChecker checker)
+            throws IOException, DeviceStateException {
+        FirmwareStore store = FirmwareStore.open(dir, config, new AtomicFiles(crashHook), checker);
+        CxlDevice device = new CxlDevice(config, clock, store, worker, mailboxEngine);
+        synchronized (device.lock) {
+            device.firmware.coldReset();
+        }
+        return device;
+    }
+
+    public DeviceConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public DeviceClock clock() {
+        return clock;
+    }
+
+    public MailboxDevice mailbox() {
+        return mailbox;
+    }
+
+    public MctpCci mctp() {
+        return mctp;
+    }
+
+    public CommandTable commandTable() {
+        return dispatcher.table();
+    }
+
+    /** The device's serial, as persisted (it wins over the configuration). */
+    public long serial() {
+        return store.serial();
+    }
+
+    /**
+     * Runs one command from {@code cci}. Blocks while an operation with zero modelled time does its
+     * file work (the CCI answers only once it is done); returns 0001h at once for background ones.
+     *
+     * @param declaredLength the input length the caller stated (may exceed the CCI's limit)
+     */
+    public Response execute(Cci cci, Opcode opcode, int declaredLength, ByteBuffer input) {
+        Outcome outcome;
+        synchronized (lock) {
+            int maxInput = cci == Cci.MAILBOX ? config.payloadSize() : config.mctpMessageSize();
+            int maxOutput = cci == Cci.MAILBOX ? config.payloadSize() : commands.responseLimitBytes();
+            try {
+                outcome = dispatcher.dispatch(cci, opcode, declaredLength, maxInput, input, maxOutput);
+            } catch (UncheckedIOException e) {
+                LOG.warning(config.name() + ": " + opcode + " failed: " + e.getCause());
+                outcome = Outcome.done(ReturnCode.INTERNAL_ERROR);
+            }
+            if (outcome instanceof Outcome.Started started) {
+                boolean abortable = dispatcher.table().lookup(opcode).map(CommandSpec::abortable).orElse(false);
+                runner.start(started.operation(), abortable);
+                if (started.operation().background()) {
+                    return new Response(ReturnCode.BACKGROUND_COMMAND_STARTED.value(), new byte[0]);
+                }
+            }
+        }
+        if (changesState(opcode)) {
+            fireStateChanged();
+        }
+        if (outcome instanceof Outcome.Done done) {
+            return new Response(done.returnCode(), done.output());
+        }
+        int rc = ((Outcome.Started) outcome).operation().result().join();
+        return new Response(rc, new byte[0]);
+    }
+
+    private boolean changesState(Opcode opcode) {
+        return dispatcher.table().lookup(opcode)
+                .map(spec -> !spec.effects().equals(io.cxlkit.protocol.CelEffects.NONE)).orElse(false);
+    }
+
+    private void backgroundEnded(Cci owner) {
+        if (owner == Cci.MAILBOX) {
+            mailbox.backgroundCommandEnded();
+        }
+        // listeners run outside the lock, on another thread's schedule
+        java.util.concurrent.CompletableFuture.runAsync(this::fireStateChanged);
+    }
+
+    /** The mailbox's view of the running operation, for the Status and BG Command Status registers. */
+    public io.cxlkit.protocol.payload.BackgroundOperationStatus backgroundStatus(Cci cci) {
+        synchronized (lock) {
+            return runner.statusFor(cci);
+        }
+    }
+
+    /** The Memory Device Status register's value. */
+    public MemoryDeviceStatus memoryDeviceStatus() {
+        synchronized (lock) {
+            boolean disabled = faults.mediaDisabled();
+            boolean cold = disabled || firmware.coldResetNeeded();
+            return new MemoryDeviceStatus(false, false,
+                    disabled ? MemoryDeviceStatus.MEDIA_DISABLED : MemoryDeviceStatus.MEDIA_READY, true,
+                    cold ? MemoryDeviceStatus.RESET_COLD : MemoryDeviceStatus.RESET_NONE);
+        }
+    }
+
+    /**
+     * A cold reset (device-behaviour.md §4): drops the running operation and the open transfer,
+     * clears the timestamp, the response message limit and all faults, then activates a verified
+     * staged slot. Slots and their packages survive.
+     */
+    public void coldReset() throws IOException {
+        synchronized (lock) {
+            runner.dropForReset();
+            faults.clear();
+            commands.coldReset();
+            firmware.coldReset();
+        }
+        LOG.info(config.name() + ": cold reset");
+        fireStateChanged();
+    }
+
+    /** Changes the injected faults under the device lock (device-behaviour.md §8). */
+    public <T> T withFaults(java.util.function.Function<FaultSet, T> change) {
+        T result;
+        synchronized (lock) {
+            result = change.apply(faults);
+        }
+        fireStateChanged();
+        return result;
+    }
+
+    public List<String> faults() {
+        synchronized (lock) {
+            return faults.describe();
+        }
+    }
+
+    /** Get FW Info as the device would answer it now (for tests and inspection, not for host views). */
+    public FwInfo fwInfo() {
+        synchronized (lock) {
+            return firmware.fwInfo();
+        }
+    }
+
+    /** The file holding the package of {@code slot}, or empty when the slot is. */
+    public java.util.Optional<Path> slotFile(int slot) {
+        synchronized (lock) {
+            return store.hasPackage(slot) ? java.util.Optional.of(store.slotPath(slot)) : java.util.Optional.empty();
+        }
+    }
+
+    public long securityFloor() {
+        synchronized (lock) {
+            return store.securityFloor();
+        }
+    }
+
+    /** Called (off the lock) after a command, a background completion, a reset or a fault change. */
+    public void addStateListener(Consumer<CxlDevice> listener) {
+        stateListeners.add(listener);
+    }
+
+    private void fireStateChanged() {
+        for (Consumer<CxlDevice> l : stateListeners) {
+            l.accept(this);
+        }
+    }
+
+    /** Drops the running operation (no effect takes place); the files stay as they are. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            runner.dropForReset();
+        }
+    }
+}

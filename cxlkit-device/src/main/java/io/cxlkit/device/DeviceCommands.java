@@ -1,0 +1,175 @@
+package io.cxlkit.device;
+
+import io.cxlkit.device.clock.DeviceClock;
+import io.cxlkit.device.command.CommandTable;
+import io.cxlkit.device.command.OperationRunner;
+import io.cxlkit.device.command.Outcome;
+import io.cxlkit.device.fw.FirmwareCommands;
+import io.cxlkit.protocol.Cci;
+import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.payload.GetLogRequest;
+import io.cxlkit.protocol.payload.Identify;
+import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.LogIds;
+import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.SupportedLogEntry;
+import io.cxlkit.protocol.payload.SupportedLogs;
+import io.cxlkit.protocol.payload.SupportedLogsSubList;
+import io.cxlkit.protocol.payload.SupportedLogsSubListRequest;
+import io.cxlkit.protocol.payload.Timestamp;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The handlers of every command but the firmware ones, which it hands to {@link FirmwareCommands}.
+ * Called under the device lock by the dispatcher, after its checks.
+ */
+final class DeviceCommands implements CommandTable.Handlers {
+
+    static final int DEFAULT_RESPONSE_LIMIT = 10;
+    static final int MIN_RESPONSE_LIMIT = 8;
+    static final int MAX_RESPONSE_LIMIT = 10;
+
+    private final DeviceConfig config;
+    /** The persisted serial, which wins over the configured one (device-behaviour.md §6). */
+    private final long serial;
+    private final DeviceClock clock;
+    private final OperationRunner runner;
+    private final FirmwareCommands firmware;
+    private CommandTable table;
+    private int responseLimit = DEFAULT_RESPONSE_LIMIT;
+    private boolean timestampSet;
+    private long timestampAtSet;
+    private long nanoTimeAtSet;
+
+    DeviceCommands(DeviceConfig config, long serial, DeviceClock clock, OperationRunner runner,
+                   FirmwareCommands firmware) {
+        this.config = config;
+        this.serial = serial;
+        this.clock = clock;
+        this.runner = runner;
+        this.firmware = firmware;
+    }
+
+    void setTable(CommandTable table) {
+        this.table = table;
+    }
+
+    /** The MCTP CCI's response message limit, 2^n bytes. */
+    int responseLimitBytes() {
+        return 1 << responseLimit;
+    }
+
+    /** What a cold reset clears here: the timestamp and the response message limit. */
+    void coldReset() {
+        responseLimit = DEFAULT_RESPONSE_LIMIT;
+        timestampSet = false;
+    }
+
+    @Override
+    public Outcome identify(Cci cci, ByteBuffer in, int maxOut) {
+        return Outcome.Done.success(new Identify(config.vendorId(), config.deviceId(), config.subsystemVendorId(),
+                config.subsystemId(), serial, config.mctpMessageSizeExponent(),
+                Identify.COMPONENT_TYPE_TYPE3).encode());
+    }
+
+    @Override
+    public Outcome backgroundOperationStatus(Cci cci, ByteBuffer in, int maxOut) {
+        return Outcome.Done.success(runner.statusFor(cci).encode());
+    }
+
+    @Override
+    public Outcome getResponseMessageLimit(Cci cci, ByteBuffer in, int maxOut) {
+        return Outcome.Done.success(new ResponseMessageLimit(responseLimit).encode());
+    }
+
+    @Override
+    public Outcome setResponseMessageLimit(Cci cci, ByteBuffer in, int maxOut) {
+        int n = in.get(in.position()) & 0xFF;
+        if (n < MIN_RESPONSE_LIMIT || n > MAX_RESPONSE_LIMIT) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        responseLimit = n;
+        return Outcome.Done.success(new ResponseMessageLimit(n).encode());
+    }
+
+    @Override
+    public Outcome requestAbort(Cci cci, ByteBuffer in, int maxOut) {
+        return Outcome.done(runner.requestAbort(cci));
+    }
+
+    @Override
+    public Outcome getFwInfo(Cci cci, ByteBuffer in, int maxOut) {
+        return firmware.getFwInfo(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome transferFw(Cci cci, ByteBuffer in, int maxOut) {
+        return firmware.transferFw(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome activateFw(Cci cci, ByteBuffer in, int maxOut) {
+        return firmware.activateFw(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome getTimestamp(Cci cci, ByteBuffer in, int maxOut) {
+        long ts = timestampSet ? timestampAtSet + (clock.nanoTime() - nanoTimeAtSet) : 0;
+        return Outcome.Done.success(new Timestamp(ts).encode());
+    }
+
+    @Override
+    public Outcome setTimestamp(Cci cci, ByteBuffer in, int maxOut) {
+        timestampAtSet = Timestamp.decode(in).nanos();
+        nanoTimeAtSet = clock.nanoTime();
+        timestampSet = true;
+        return Outcome.done(ReturnCode.SUCCESS);
+    }
+
+    private List<SupportedLogEntry> supportedLogs(Cci cci) {
+        return List.of(new SupportedLogEntry(LogIds.CEL_UUID, table.commandEffectsLogBytes(cci).length));
+    }
+
+    @Override
+    public Outcome getSupportedLogs(Cci cci, ByteBuffer in, int maxOut) {
+        return Outcome.Done.success(new SupportedLogs(supportedLogs(cci)).encode());
+    }
+
+    @Override
+    public Outcome getSupportedLogsSubList(Cci cci, ByteBuffer in, int maxOut) {
+        SupportedLogsSubListRequest req = SupportedLogsSubListRequest.decode(in);
+        List<SupportedLogEntry> all = supportedLogs(cci);
+        if (req.startIndex() > all.size()) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        int fit = (maxOut - SupportedLogsSubList.HEADER_SIZE) / SupportedLogEntry.ENTRY_SIZE;
+        int end = Math.min(all.size(), req.startIndex() + Math.min(req.maxEntries(), fit));
+        List<SupportedLogEntry> slice = all.subList(req.startIndex(), Math.max(req.startIndex(), end));
+        return Outcome.Done.success(new SupportedLogsSubList(all.size(), req.startIndex(), slice).encode());
+    }
+
+    @Override
+    public Outcome getLog(Cci cci, ByteBuffer in, int maxOut) {
+        GetLogRequest req = GetLogRequest.decode(in);
+        if (!req.logId().equals(LogIds.CEL_UUID)) {
+            return Outcome.done(ReturnCode.INVALID_LOG);
+        }
+        byte[] cel = table.commandEffectsLogBytes(cci);
+        if (req.length() > maxOut || req.offset() > cel.length || req.offset() + req.length() > cel.length) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        byte[] out = new byte[(int) req.length()];
+        System.arraycopy(cel, (int) req.offset(), out, 0, out.length);
+        return Outcome.Done.success(out);
+    }
+
+    @Override
+    public Outcome identifyMemoryDevice(Cci cci, ByteBuffer in, int maxOut) {
+        long unit = IdentifyMemoryDevice.CAPACITY_UNIT;
+        int logSize = config.eventLogSize();
+        return Outcome.Done.success(new IdentifyMemoryDevice(firmware.fwInfo().revision(firmware.fwInfo().activeSlot()),
+                (config.volatileCapacity() + config.persistentCapacity()) / unit, config.volatileCapacity() / unit,
+                config.persistentCapacity() / unit, 0, logSize, logSize, logSize, logSize, 0, 0, 0, 0, 0, 0).encode());
+    }
+}

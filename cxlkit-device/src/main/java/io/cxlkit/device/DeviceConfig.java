@@ -1,0 +1,224 @@
+package io.cxlkit.device;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything configurable about one device, with the defaults of device-behaviour.md §3 and §9.
+ * Immutable; change a field with the {@code with...} methods.
+ */
+public record DeviceConfig(
+        String name,
+        long serial,
+        String pciAddress,
+        int vendorId,
+        int deviceId,
+        int subsystemVendorId,
+        int subsystemId,
+        long volatileCapacity,
+        long persistentCapacity,
+        int eventLogSize,
+        int slots,
+        boolean onlineActivate,
+        long maxPackageSize,
+        Duration partTimeout,
+        int payloadSizeExponent,
+        int mctpMessageSizeExponent,
+        Timing timing,
+        VerifyPolicy verifyPolicy) {
+
+    public static final long CAPACITY_UNIT = 256L << 20;
+    public static final long MIN_PACKAGE_SIZE = 128;
+    public static final long MAX_PACKAGE_SIZE = 4L << 30;
+
+    public DeviceConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(pciAddress, "pciAddress");
+        Objects.requireNonNull(partTimeout, "partTimeout");
+        Objects.requireNonNull(timing, "timing");
+        Objects.requireNonNull(verifyPolicy, "verifyPolicy");
+        require(slots >= 2 && slots <= 4, "slots must be 2..4, got " + slots);
+        require(payloadSizeExponent >= 8 && payloadSizeExponent <= 20,
+                "payload size must be 2^8..2^20 bytes, got 2^" + payloadSizeExponent);
+        require(mctpMessageSizeExponent >= 8 && mctpMessageSizeExponent <= 20,
+                "MCTP message size must be 2^8..2^20 bytes, got 2^" + mctpMessageSizeExponent);
+        require(maxPackageSize >= MIN_PACKAGE_SIZE && maxPackageSize <= MAX_PACKAGE_SIZE,
+                "maximum package size must be 128 B..4 GiB, got " + maxPackageSize);
+        require(!partTimeout.isNegative() && !partTimeout.isZero(), "part timeout must be positive");
+        require(volatileCapacity >= 0 && persistentCapacity >= 0
+                        && volatileCapacity % CAPACITY_UNIT == 0 && persistentCapacity % CAPACITY_UNIT == 0,
+                "capacities must be multiples of 256 MiB");
+        require(eventLogSize >= 0 && eventLogSize <= 0xFFFF, "event log size is 16 bits");
+        require(vendorId >= 0 && vendorId <= 0xFFFF && deviceId >= 0 && deviceId <= 0xFFFF
+                && subsystemVendorId >= 0 && subsystemVendorId <= 0xFFFF
+                && subsystemId >= 0 && subsystemId <= 0xFFFF, "PCI ids are 16 bits");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The defaults for device {@code mem<index>} (device-behaviour.md §9). */
+    public static DeviceConfig defaults(int index) {
+        return new DeviceConfig("mem" + index, index, pciAddress(index), 0x1b36, 0x0d93, 0, 0,
+                0, 1L << 30, 8, 2, true, 32L << 20, Duration.ofSeconds(30), 12, 10,
+                Timing.realistic(), VerifyPolicy.PACKAGE);
+    }
+
+    /** {@code %04x:%02x:00.0} with domain i / 243 and bus 0x0d + i % 243. */
+    public static String pciAddress(int index) {
+        return String.format("%04x:%02x:00.0", index / 243, 0x0d + index % 243);
+    }
+
+    public int payloadSize() {
+        return 1 << payloadSizeExponent;
+    }
+
+    public int mctpMessageSize() {
+        return 1 << mctpMessageSizeExponent;
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Mutable twin of {@link DeviceConfig}; {@link #build()} validates. */
+    public static final class Builder {
+        private String name;
+        private long serial;
+        private String pciAddress;
+        private int vendorId;
+        private int deviceId;
+        private int subsystemVendorId;
+        private int subsystemId;
+        private long volatileCapacity;
+        private long persistentCapacity;
+        private int eventLogSize;
+        private int slots;
+        private boolean onlineActivate;
+        private long maxPackageSize;
+        private Duration partTimeout;
+        private int payloadSizeExponent;
+        private int mctpMessageSizeExponent;
+        private Timing timing;
+        private VerifyPolicy verifyPolicy;
+
+        private Builder(DeviceConfig c) {
+            this.name = c.name;
+            this.serial = c.serial;
+            this.pciAddress = c.pciAddress;
+            this.vendorId = c.vendorId;
+            this.deviceId = c.deviceId;
+            this.subsystemVendorId = c.subsystemVendorId;
+            this.subsystemId = c.subsystemId;
+            this.volatileCapacity = c.volatileCapacity;
+            this.persistentCapacity = c.persistentCapacity;
+            this.eventLogSize = c.eventLogSize;
+            this.slots = c.slots;
+            this.onlineActivate = c.onlineActivate;
+            this.maxPackageSize = c.maxPackageSize;
+            this.partTimeout = c.partTimeout;
+            this.payloadSizeExponent = c.payloadSizeExponent;
+            this.mctpMessageSizeExponent = c.mctpMessageSizeExponent;
+            this.timing = c.timing;
+            this.verifyPolicy = c.verifyPolicy;
+        }
+
+        public Builder name(String v) {
+            this.name = v;
+            return this;
+        }
+
+        public Builder serial(long v) {
+            this.serial = v;
+            return this;
+        }
+
+        public Builder pciAddress(String v) {
+            this.pciAddress = v;
+            return this;
+        }
+
+        public Builder vendorId(int v) {
+            this.vendorId = v;
+            return this;
+        }
+
+        public Builder deviceId(int v) {
+            this.deviceId = v;
+            return this;
+        }
+
+        public Builder subsystemVendorId(int v) {
+            this.subsystemVendorId = v;
+            return this;
+        }
+
+        public Builder subsystemId(int v) {
+            this.subsystemId = v;
+            return this;
+        }
+
+        public Builder volatileCapacity(long v) {
+            this.volatileCapacity = v;
+            return this;
+        }
+
+        public Builder persistentCapacity(long v) {
+            this.persistentCapacity = v;
+            return this;
+        }
+
+        public Builder eventLogSize(int v) {
+            this.eventLogSize = v;
+            return this;
+        }
+
+        public Builder slots(int v) {
+            this.slots = v;
+            return this;
+        }
+
+        public Builder onlineActivate(boolean v) {
+            this.onlineActivate = v;
+            return this;
+        }
+
+        public Builder maxPackageSize(long v) {
+            this.maxPackageSize = v;
+            return this;
+        }
+
+        public Builder partTimeout(Duration v) {
+            this.partTimeout = v;
+            return this;
+        }
+
+        public Builder payloadSizeExponent(int v) {
+            this.payloadSizeExponent = v;
+            return this;
+        }
+
+        public Builder mctpMessageSizeExponent(int v) {
+            this.mctpMessageSizeExponent = v;
+            return this;
+        }
+
+        public Builder timing(Timing v) {
+            this.timing = v;
+            return this;
+        }
+
+        public Builder verifyPolicy(VerifyPolicy v) {
+            this.verifyPolicy = v;
+            return this;
+        }
+
+        public DeviceConfig build() {
+            return new DeviceConfig(name, serial, pciAddress, vendorId, deviceId, subsystemVendorId, subsystemId, volatileCapacity, persistentCapacity, eventLogSize, slots, onlineActivate, maxPackageSize, partTimeout, payloadSizeExponent, mctpMessageSizeExponent, timing, verifyPolicy);
+        }
+    }
+}

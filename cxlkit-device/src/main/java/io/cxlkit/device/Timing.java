@@ -1,0 +1,130 @@
+package io.cxlkit.device;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Modelled command durations (device-behaviour.md §7). With d the data bytes of a Transfer FW part
+ * (the 80h header excluded): Initiate and Continue take P(d); Full takes F(d); End takes
+ * P(d) + E(whole package), where E is F for {@code realistic} and zero for {@code qemu} and
+ * {@code instant}; online activation takes A. The three overrides replace P, F (also the End term)
+ * and A with fixed durations.
+ */
+public final class Timing {
+
+    public enum Preset {
+        INSTANT, REALISTIC, QEMU;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Preset fromLabel(String s) {
+            for (Preset p : values()) {
+                if (p.label().equals(s)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown timing preset '" + s + "' (instant, realistic or qemu)");
+        }
+    }
+
+    private static final long MIB = 1L << 20;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final Preset preset;
+    private final Optional<Duration> partOverride;
+    private final Optional<Duration> fullOverride;
+    private final Optional<Duration> activateOverride;
+
+    private Timing(Preset preset, Optional<Duration> part, Optional<Duration> full, Optional<Duration> activate) {
+        this.preset = preset;
+        this.partOverride = part;
+        this.fullOverride = full;
+        this.activateOverride = activate;
+    }
+
+    public static Timing of(Preset preset) {
+        return new Timing(preset, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public static Timing instant() {
+        return of(Preset.INSTANT);
+    }
+
+    public static Timing realistic() {
+        return of(Preset.REALISTIC);
+    }
+
+    public Timing withPartTime(Duration d) {
+        return new Timing(preset, Optional.of(d), fullOverride, activateOverride);
+    }
+
+    public Timing withFullTime(Duration d) {
+        return new Timing(preset, partOverride, Optional.of(d), activateOverride);
+    }
+
+    public Timing withActivateTime(Duration d) {
+        return new Timing(preset, partOverride, fullOverride, Optional.of(d));
+    }
+
+    public Preset preset() {
+        return preset;
+    }
+
+    /** P(d): Initiate and Continue, and the first term of End. */
+    public long partNanos(long dataBytes) {
+        if (partOverride.isPresent()) {
+            return partOverride.get().toNanos();
+        }
+        return switch (preset) {
+            case INSTANT -> 0;
+            case REALISTIC -> 1_000_000L + rate(dataBytes, 256 * MIB);
+            case QEMU -> 2 * NANOS_PER_SECOND;
+        };
+    }
+
+    /** F(d): Full. */
+    public long fullNanos(long dataBytes) {
+        if (fullOverride.isPresent()) {
+            return fullOverride.get().toNanos();
+        }
+        return switch (preset) {
+            case INSTANT -> 0;
+            case REALISTIC -> 200_000_000L + rate(dataBytes, 64 * MIB);
+            case QEMU -> 10 * NANOS_PER_SECOND;
+        };
+    }
+
+    /** End: P(d) + the full-package term (F for realistic or when F is overridden, else zero). */
+    public long endNanos(long dataBytes, long packageBytes) {
+        long fullTerm = fullOverride.isPresent() || preset == Preset.REALISTIC ? fullNanos(packageBytes) : 0;
+        return partNanos(dataBytes) + fullTerm;
+    }
+
+    /** Online activation. */
+    public long activateNanos() {
+        if (activateOverride.isPresent()) {
+            return activateOverride.get().toNanos();
+        }
+        return switch (preset) {
+            case INSTANT, QEMU -> 0;
+            case REALISTIC -> 500_000_000L;
+        };
+    }
+
+    private static long rate(long bytes, long bytesPerSecond) {
+        // bytes * 1e9 / rate without overflow for sizes up to 4 GiB
+        return Math.multiplyHigh(bytes, NANOS_PER_SECOND) == 0
+                ? bytes * NANOS_PER_SECOND / bytesPerSecond
+                : (long) ((double) bytes * NANOS_PER_SECOND / bytesPerSecond);
+    }
+
+    @Override
+    public String toString() {
+        return preset.label() + partOverride.map(d -> " part=" + d).orElse("")
+                + fullOverride.map(d -> " full=" + d).orElse("")
+                + activateOverride.map(d -> " activate=" + d).orElse("");
+    }
+}

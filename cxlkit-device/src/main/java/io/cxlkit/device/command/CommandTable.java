@@ -1,0 +1,145 @@
+package io.cxlkit.device.command;
+
+import static io.cxlkit.protocol.CelEffect.BACKGROUND_OPERATION;
+import static io.cxlkit.protocol.CelEffect.CONFIG_CHANGE_AFTER_COLD_RESET;
+import static io.cxlkit.protocol.CelEffect.IMMEDIATE_CONFIG_CHANGE;
+import static io.cxlkit.protocol.CelEffect.IMMEDIATE_POLICY_CHANGE;
+import static io.cxlkit.protocol.CelEffect.REQUEST_ABORT_SUPPORTED;
+import static io.cxlkit.protocol.CelEffect.RESET_BITS_VALID;
+
+import io.cxlkit.protocol.Cci;
+import io.cxlkit.protocol.CelEffects;
+import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.Opcode;
+import io.cxlkit.protocol.payload.ActivateFwRequest;
+import io.cxlkit.protocol.payload.CelEntry;
+import io.cxlkit.protocol.payload.GetLogRequest;
+import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.SupportedLogsSubListRequest;
+import io.cxlkit.protocol.payload.Timestamp;
+import io.cxlkit.protocol.payload.TransferFwRequest;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The one declaration of every command a device supports (device-behaviour.md §1): interfaces,
+ * input length rule, CEL effects and handler. The dispatcher's checks and each CCI's Command
+ * Effects Log are derived from it.
+ */
+public final class CommandTable {
+
+    /** The handlers a device provides, one per command. */
+    public interface Handlers {
+        Outcome identify(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome backgroundOperationStatus(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getResponseMessageLimit(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome setResponseMessageLimit(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome requestAbort(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getFwInfo(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome transferFw(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome activateFw(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getTimestamp(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome setTimestamp(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getSupportedLogs(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getLog(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getSupportedLogsSubList(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome identifyMemoryDevice(Cci cci, java.nio.ByteBuffer in, int maxOut);
+    }
+
+    private static final Set<Cci> MCTP_ONLY = Collections.unmodifiableSet(EnumSet.of(Cci.MCTP));
+    private static final Set<Cci> BOTH = Collections.unmodifiableSet(EnumSet.allOf(Cci.class));
+
+    /** Transfer FW: staged firmware activates on a cold reset only; a part can be aborted (0341h). */
+    public static final CelEffects TRANSFER_FW_EFFECTS = CelEffects.of(CONFIG_CHANGE_AFTER_COLD_RESET,
+            BACKGROUND_OPERATION, REQUEST_ABORT_SUPPORTED, RESET_BITS_VALID);
+    /** Activate FW: online activation changes the configuration now and is not abortable (0243h). */
+    public static final CelEffects ACTIVATE_FW_EFFECTS = CelEffects.of(CONFIG_CHANGE_AFTER_COLD_RESET,
+            IMMEDIATE_CONFIG_CHANGE, BACKGROUND_OPERATION, RESET_BITS_VALID);
+    /** Set Timestamp: an immediate policy change (0008h). */
+    public static final CelEffects SET_TIMESTAMP_EFFECTS = CelEffects.of(IMMEDIATE_POLICY_CHANGE);
+
+    private final Map<Opcode, CommandSpec> byOpcode;
+
+    private CommandTable(List<CommandSpec> specs) {
+        Map<Opcode, CommandSpec> m = new TreeMap<>();
+        for (CommandSpec s : specs) {
+            m.put(s.opcode(), s);
+        }
+        this.byOpcode = Collections.unmodifiableMap(m);
+    }
+
+    public static CommandTable of(Handlers h) {
+        return new CommandTable(List.of(
+                spec(CommandId.IDENTIFY, MCTP_ONLY, LengthRule.exactly(0), CelEffects.NONE, h::identify),
+                spec(CommandId.BACKGROUND_OPERATION_STATUS, MCTP_ONLY, LengthRule.exactly(0), CelEffects.NONE,
+                        h::backgroundOperationStatus),
+                spec(CommandId.GET_RESPONSE_MESSAGE_LIMIT, MCTP_ONLY, LengthRule.exactly(0), CelEffects.NONE,
+                        h::getResponseMessageLimit),
+                spec(CommandId.SET_RESPONSE_MESSAGE_LIMIT, MCTP_ONLY, LengthRule.exactly(ResponseMessageLimit.SIZE),
+                        CelEffects.NONE, h::setResponseMessageLimit),
+                spec(CommandId.REQUEST_ABORT_BACKGROUND_OPERATION, BOTH, LengthRule.exactly(0), CelEffects.NONE,
+                        h::requestAbort),
+                spec(CommandId.GET_FW_INFO, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getFwInfo),
+                spec(CommandId.TRANSFER_FW, BOTH, LengthRule.atLeast(TransferFwRequest.HEADER_SIZE),
+                        TRANSFER_FW_EFFECTS, h::transferFw),
+                spec(CommandId.ACTIVATE_FW, BOTH, LengthRule.exactly(ActivateFwRequest.SIZE), ACTIVATE_FW_EFFECTS,
+                        h::activateFw),
+                spec(CommandId.GET_TIMESTAMP, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getTimestamp),
+                spec(CommandId.SET_TIMESTAMP, BOTH, LengthRule.exactly(Timestamp.SIZE), SET_TIMESTAMP_EFFECTS,
+                        h::setTimestamp),
+                spec(CommandId.GET_SUPPORTED_LOGS, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getSupportedLogs),
+                spec(CommandId.GET_LOG, BOTH, LengthRule.exactly(GetLogRequest.SIZE), CelEffects.NONE, h::getLog),
+                spec(CommandId.GET_SUPPORTED_LOGS_SUB_LIST, MCTP_ONLY,
+                        LengthRule.exactly(SupportedLogsSubListRequest.SIZE), CelEffects.NONE,
+                        h::getSupportedLogsSubList),
+                spec(CommandId.IDENTIFY_MEMORY_DEVICE, BOTH, LengthRule.exactly(0), CelEffects.NONE,
+                        h::identifyMemoryDevice)));
+    }
+
+    private static CommandSpec spec(CommandId id, Set<Cci> ccis, LengthRule len, CelEffects fx, Handler h) {
+        return new CommandSpec(id, ccis, len, fx, h);
+    }
+
+    public Optional<CommandSpec> lookup(Opcode opcode) {
+        return Optional.ofNullable(byOpcode.get(opcode));
+    }
+
+    /** Every command, in ascending opcode order. */
+    public List<CommandSpec> all() {
+        return List.copyOf(byOpcode.values());
+    }
+
+    /** The Command Effects Log of one CCI: its commands in ascending opcode order. */
+    public List<CelEntry> commandEffectsLog(Cci cci) {
+        return byOpcode.values().stream()
+                .filter(s -> s.offeredOn(cci))
+                .map(s -> new CelEntry(s.opcode(), s.effects()))
+                .toList();
+    }
+
+    /** The CEL as the bytes Get Log returns. */
+    public byte[] commandEffectsLogBytes(Cci cci) {
+        List<CelEntry> cel = commandEffectsLog(cci);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(cel.size() * CelEntry.SIZE);
+        cel.forEach(e -> e.encodeTo(b));
+        return b.array();
+    }
+}

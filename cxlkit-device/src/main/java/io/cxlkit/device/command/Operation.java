@@ -1,0 +1,122 @@
+package io.cxlkit.device.command;
+
+import io.cxlkit.protocol.Cci;
+import io.cxlkit.protocol.Opcode;
+import io.cxlkit.protocol.ReturnCode;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A command that takes modelled time and/or real file work (device-behaviour.md §2). It completes
+ * at max(start + modelled duration, end of its real work); its effects are applied then, by
+ * {@code onComplete}, under the device lock. It may instead be aborted (0005h) or dropped (reset),
+ * in which case {@code onCancel} undoes what the work prepared and no effect takes place.
+
+ */
+public final class Operation {
+
+    public enum State { RUNNING, COMPLETED, ABORTED, DROPPED }
+
+    private final Cci owner;
+    private final Opcode opcode;
+    private final boolean background;
+    private final long durationNanos;
+    private final Supplier<Object> work;
+    private final Function<Object, ReturnCode> onComplete;
+    private final Runnable onCancel;
+    private final CompletableFuture<Integer> result = new CompletableFuture<>();
+
+    long startNanos;
+    State state = State.RUNNING;
+    boolean workDone;
+    boolean deadlineReached;
+    Object workResult;
+    Throwable workFailure;
+    boolean abortable;
+
+    /**
+     * @param background true if the command answers 0001h and runs in the background; false if the
+     *                   CCI waits for the final return code (modelled duration zero)
+     * @param work       the real work, run on the device's worker, outside the device lock
+     * @param onComplete applies the effects at the completion instant and returns the final code
+     * @param onCancel   run (under the lock) when the operation is aborted or dropped
+     */
+    public Operation(Cci owner, Opcode opcode, boolean background, long durationNanos,
+                     Supplier<Object> work, Function<Object, ReturnCode> onComplete, Runnable onCancel) {
+        this.owner = owner;
+        this.opcode = opcode;
+        this.background = background;
+        this.durationNanos = durationNanos;
+        this.work = work;
+        this.onComplete = onComplete;
+        this.onCancel = onCancel;
+    }
+
+    public Cci owner() {
+        return owner;
+    }
+
+    public Opcode opcode() {
+        return opcode;
+    }
+
+    public boolean abortable() {
+        return abortable;
+    }
+
+    public boolean background() {
+        return background;
+    }
+
+    public long durationNanos() {
+        return durationNanos;
+    }
+
+    public long deadlineNanos() {
+        return startNanos + durationNanos;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Completes with the final return code (also for aborted or dropped operations). */
+    public CompletableFuture<Integer> result() {
+        return result;
+    }
+
+    /** floor(99 × elapsed / duration) while running (device-behaviour.md §2); 100 only at completion. */
+    public int percentAt(long nowNanos) {
+        if (state == State.COMPLETED) {
+            return 100;
+        }
+        if (durationNanos <= 0) {
+            return 0;
+        }
+        long elapsed = Math.max(0, Math.min(nowNanos - startNanos, durationNanos));
+        return (int) (99 * (double) elapsed / durationNanos);
+    }
+
+    Supplier<Object> work() {
+        return work;
+    }
+
+    ReturnCode applyCompletion() {
+        if (workFailure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (workFailure != null) {
+            throw new IllegalStateException("the operation's work failed: " + workFailure, workFailure);
+        }
+        return onComplete.apply(workResult);
+    }
+
+    void cancel() {
+        onCancel.run();
+    }
+
+    void finish(int returnCode) {
+        result.complete(returnCode);
+    }
+}

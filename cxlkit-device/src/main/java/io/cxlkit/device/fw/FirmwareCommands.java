@@ -1,0 +1,331 @@
+package io.cxlkit.device.fw;
+
+import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.clock.DeviceClock;
+import io.cxlkit.device.command.Operation;
+import io.cxlkit.device.command.OperationRunner;
+import io.cxlkit.device.command.Outcome;
+import io.cxlkit.device.fault.FaultSet;
+import io.cxlkit.protocol.Cci;
+import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.payload.ActivateFwAction;
+import io.cxlkit.protocol.payload.ActivateFwRequest;
+import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.TransferFwAction;
+import io.cxlkit.protocol.payload.TransferFwRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.logging.Logger;
+
+/**
+ * Get FW Info, Transfer FW and Activate FW (device-behaviour.md §3, §4), plus the firmware part
+ * of a cold reset. Every method runs under the device lock; file work is handed to operations
+ * that run on the device's worker.
+ */
+public final class FirmwareCommands {
+
+    private static final Logger LOG = Logger.getLogger(FirmwareCommands.class.getName());
+    /** Above this, End and Full always run in the background, even with zero modelled time (§7). */
+    static final long FOREGROUND_LIMIT = 256L << 20;
+
+    private final DeviceConfig config;
+    private final DeviceClock clock;
+    private final FirmwareStore store;
+    private final OperationRunner runner;
+    private final FaultSet faults;
+    private final Executor worker;
+    private final Object lock;
+    private TransferState transfer;
+    private boolean coldResetNeeded;
+
+    public FirmwareCommands(DeviceConfig config, DeviceClock clock, FirmwareStore store, OperationRunner runner,
+                            FaultSet faults, Executor worker, Object lock) {
+        this.config = config;
+        this.clock = clock;
+        this.store = store;
+        this.runner = runner;
+        this.faults = faults;
+        this.worker = worker;
+        this.lock = lock;
+    }
+
+    /** Set by a failed online activation that needs a cold reset (000Dh); cleared by one. */
+    public boolean coldResetNeeded() {
+        return coldResetNeeded;
+    }
+
+    public Optional<Cci> transferOwner() {
+        return Optional.ofNullable(transfer).map(t -> t.owner);
+    }
+
+    public FwInfo fwInfo() {
+        List<String> revisions = new ArrayList<>();
+        for (int s = 1; s <= FwInfo.SLOT_COUNT; s++) {
+            revisions.add(store.revision(s));
+        }
+        return new FwInfo(store.slots(), store.active(), store.staged(), config.onlineActivate(), revisions);
+    }
+
+    public Outcome getFwInfo(Cci cci, ByteBuffer input, int maxOutput) {
+        return Outcome.Done.success(fwInfo().encode());
+    }
+
+    // ---- Transfer FW (0201h) ----
+
+    public Outcome transferFw(Cci cci, ByteBuffer input, int maxOutput) {
+        TransferFwRequest req = TransferFwRequest.decode(input);
+        Optional<TransferFwAction> known = req.knownAction();
+        // late-part (§8): the next Continue/End finds *its* transfer expired; only a part of the CCI
+        // owning the open transfer uses the fault up, since otherwise there is nothing to expire.
+        if (known.filter(a -> a == TransferFwAction.CONTINUE || a == TransferFwAction.END).isPresent()
+                && transfer != null && transfer.owner == cci && faults.takeLatePart()) {
+            abortTransfer("late-part fault: transfer expired");
+        }
+        // 1. another CCI owns the open transfer
+        if (transfer != null && transfer.owner != cci) {
+            return Outcome.done(ReturnCode.FW_TRANSFER_IN_PROGRESS);
+        }
+        // 2. action
+        if (known.isEmpty()) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        TransferFwAction action = known.get();
+        // 3. abort
+        if (action == TransferFwAction.ABORT) {
+            if (transfer != null) {
+                abortTransfer("aborted by the host");
+            }
+            return Outcome.done(ReturnCode.SUCCESS);
+        }
+        long length = req.dataLength();
+        long offset = action == TransferFwAction.FULL ? 0 : req.byteOffset();
+        // 4. size
+        if (offset + length > config.maxPackageSize()) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        boolean starts = action == TransferFwAction.FULL || action == TransferFwAction.INITIATE;
+        // 5. Full or Initiate while open
+        if (starts && transfer != null) {
+            return Outcome.done(ReturnCode.FW_TRANSFER_IN_PROGRESS);
+        }
+        // 6. Continue or End with nothing open
+        if (!starts && transfer == null) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        // 7. order
+        if (!starts && !transfer.isRetransmission(offset, length) && !transfer.isNext(offset)) {
+            abortTransfer("part out of order");
+            return Outcome.done(ReturnCode.FW_TRANSFER_OUT_OF_ORDER);
+        }
+        // 8. alignment and lengths
+        if (action == TransferFwAction.INITIATE && req.offsetUnits() != 0) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        boolean aligned = action == TransferFwAction.INITIATE || action == TransferFwAction.CONTINUE;
+        if (aligned && (length == 0 || length % TransferFwRequest.OFFSET_UNIT != 0)) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        if (action == TransferFwAction.FULL && length == 0) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        // 9. target slot
+        boolean ends = action == TransferFwAction.FULL || action == TransferFwAction.END;
+        if (ends && !isUsableTarget(req.slot())) {
+            return Outcome.done(ReturnCode.INVALID_SLOT);
+        }
+        // 10. media
+        if (faults.mediaDisabled()) {
+            return Outcome.done(ReturnCode.MEDIA_DISABLED);
+        }
+        return new Outcome.Started(acceptPart(cci, action, req.slot(), offset, req.data()));
+    }
+
+    private boolean isUsableTarget(int slot) {
+        return slot >= 1 && slot <= store.slots() && slot != store.active();
+    }
+
+    private Operation acceptPart(Cci cci, TransferFwAction action, int slot, long offset, ByteBuffer data) {
+        long length = data.remaining();
+        if (action == TransferFwAction.INITIATE) {
+            transfer = new TransferState(cci);
+        }
+        TransferState part = transfer;
+        if (part != null) {
+            part.accept(offset, length);
+        }
+        // A copy of this part only: the CCI's buffer is reused for the next command.
+        byte[] bytes = new byte[(int) length];
+        data.duplicate().get(bytes);
+        long packageSize = offset + length;
+        long duration = switch (action) {
+            case INITIATE, CONTINUE -> config.timing().partNanos(length);
+            case END -> config.timing().endNanos(length, packageSize);
+            case FULL -> config.timing().fullNanos(length);
+            case ABORT -> throw new IllegalStateException();
+        };
+        boolean ends = action == TransferFwAction.END || action == TransferFwAction.FULL;
+        boolean background = runsInBackground(duration, ends, packageSize);
+        boolean corrupt = ends && faults.takeCorruptStaging();
+        var policy = config.verifyPolicy();
+        return new Operation(cci, CommandId.TRANSFER_FW.opcode(), background, duration,
+                () -> {
+                    if (action == TransferFwAction.INITIATE || action == TransferFwAction.FULL) {
+                        store.stagingBegin();
+                    }
+                    store.stagingWrite(offset, ByteBuffer.wrap(bytes));
+                    if (!ends) {
+                        return null;
+                    }
+                    store.stagingFinish(packageSize);
+                    if (corrupt) {
+                        store.stagingCorruptFirstBodyByte();
+                    }
+                    return store.verifyStaging(policy);
+                },
+                result -> ends ? commit(part, slot, (Verdict) result) : partDone(part),
+                () -> {
+                    if (transfer == part && part != null) {
+                        transfer = null;
+                        part.cancelExpiry();
+                    }
+                    worker.execute(store::stagingDiscard);
+                });
+    }
+
+    /**
+     * A part with modelled time runs in the background; so does End or Full of a package above
+     * {@link #FOREGROUND_LIMIT}, whose real work could outlast the 2-second mailbox timeout (§7).
+     */
+    static boolean runsInBackground(long durationNanos, boolean ends, long packageSize) {
+        return durationNanos > 0 || (ends && packageSize > FOREGROUND_LIMIT);
+    }
+
+    private ReturnCode partDone(TransferState part) {
+        if (transfer == part) {
+            // "more than the inter-part timeout ago" (§3): still open at exactly completion + timeout
+            part.expiry = clock.schedule(clock.nanoTime() + config.partTimeout().toNanos() + 1, () -> {
+                synchronized (lock) {
+                    // Accepting a part cancels this task, so whatever runs now is not this transfer's
+                    // part: a stale transfer expires even while another operation runs (§3).
+                    if (transfer == part) {
+                        abortTransfer("no part for " + config.partTimeout().toSeconds() + " s");
+                    }
+                }
+            });
+        }
+        return ReturnCode.SUCCESS;
+    }
+
+    private ReturnCode commit(TransferState part, int slot, Verdict verdict) {
+        if (transfer == part) {
+            transfer = null;
+        }
+        if (!verdict.ok()) {
+            LOG.info(config.name() + ": package for slot " + slot + " failed verification: " + verdict.reason());
+            store.stagingDiscard();
+            return ReturnCode.FW_VERIFICATION_FAILED;
+        }
+        try {
+            store.commitStaging(slot, verdict.revision());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ReturnCode.SUCCESS;
+    }
+
+    private void abortTransfer(String why) {
+        LOG.fine(() -> config.name() + ": firmware transfer aborted: " + why);
+        transfer.cancelExpiry();
+        transfer = null;
+        worker.execute(store::stagingDiscard);
+    }
+
+    // ---- Activate FW (0202h) ----
+
+    public Outcome activateFw(Cci cci, ByteBuffer input, int maxOutput) {
+        ActivateFwRequest req = ActivateFwRequest.decode(input);
+        Optional<ActivateFwAction> action = req.knownAction();
+        if (action.isEmpty()) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        int slot = req.slot();
+        if (slot < 1 || slot > store.slots() || slot == store.active() || !store.hasPackage(slot)) {
+            return Outcome.done(ReturnCode.INVALID_SLOT);
+        }
+        if (action.get() == ActivateFwAction.ONLINE && !config.onlineActivate()) {
+            return Outcome.done(ReturnCode.INVALID_INPUT);
+        }
+        if (action.get() == ActivateFwAction.ON_NEXT_RESET) {
+            try {
+                store.setStaged(slot);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return Outcome.done(ReturnCode.SUCCESS);
+        }
+        Optional<FaultSet.ActivationFailure> fault = faults.takeActivationFailure();
+        long duration = config.timing().activateNanos();
+        var policy = config.verifyPolicy();
+        return new Outcome.Started(new Operation(cci, CommandId.ACTIVATE_FW.opcode(), duration > 0, duration,
+                () -> store.verifySlot(slot, policy),
+                result -> activateOnline(slot, (Verdict) result, fault),
+                () -> { }));
+    }
+
+    private ReturnCode activateOnline(int slot, Verdict verdict, Optional<FaultSet.ActivationFailure> fault) {
+        try {
+            if (fault.isPresent() && fault.get() == FaultSet.ActivationFailure.COLD_RESET) {
+                coldResetNeeded = true;
+                if (store.staged() == slot) {
+                    store.setStaged(0);
+                }
+                return ReturnCode.ACTIVATION_FAILED_COLD_RESET_REQUIRED;
+            }
+            if (fault.isPresent() || !verdict.ok()) {
+                LOG.info(config.name() + ": online activation of slot " + slot + " rolled back"
+                        + (verdict.ok() ? " (injected fault)" : ": " + verdict.reason()));
+                return ReturnCode.ACTIVATION_FAILED_ROLLED_BACK;
+            }
+            store.setActive(slot, verdict.securityVersion());
+            return ReturnCode.SUCCESS;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- cold reset ----
+
+    /**
+     * The firmware part of a cold reset (device-behaviour.md §4): the open transfer is gone; a staged
+     * slot is verified and becomes active, or loses its mark. The caller dropped the operation.
+     */
+    public void coldReset() throws IOException {
+        if (transfer != null) {
+            abortTransfer("cold reset");
+        }
+        coldResetNeeded = false;
+        activateStagedSlot(store, config);
+    }
+
+    /** Makes a verified staged slot active, or clears the mark of one that fails verification. */
+    static void activateStagedSlot(FirmwareStore store, DeviceConfig config) throws IOException {
+        int staged = store.staged();
+        if (staged == 0) {
+            return;
+        }
+        Verdict v = store.verifySlot(staged, config.verifyPolicy());
+        if (v.ok()) {
+            store.setActive(staged, v.securityVersion());
+            LOG.info(config.name() + ": slot " + staged + " (" + store.revision(staged) + ") is now active");
+        } else {
+            store.setStaged(0);
+            LOG.warning(config.name() + ": staged slot " + staged + " failed verification at reset: " + v.reason());
+        }
+    }
+}

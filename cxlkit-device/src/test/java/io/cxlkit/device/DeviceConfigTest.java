@@ -1,0 +1,81 @@
+package io.cxlkit.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Identity defaults and configuration limits (device-behaviour.md §1, §3, §9). */
+class DeviceConfigTest {
+
+    @ParameterizedTest
+    @CsvSource({"0, 0000:0d:00.0", "1, 0000:0e:00.0", "242, 0000:ff:00.0", "243, 0001:0d:00.0",
+            "244, 0001:0e:00.0", "485, 0001:ff:00.0", "486, 0002:0d:00.0"})
+    void pciAddress_domainIOver243_bus0dPlusIMod243(int index, String address) {
+        assertThat(DeviceConfig.pciAddress(index)).isEqualTo(address);
+        assertThat(DeviceConfig.defaults(index).pciAddress()).isEqualTo(address);
+    }
+
+    @Test
+    void defaults_ofMemI() {
+        DeviceConfig c = DeviceConfig.defaults(3);
+        assertThat(c.name()).isEqualTo("mem3");
+        assertThat(c.serial()).isEqualTo(3);
+        assertThat(c.vendorId()).isEqualTo(0x1b36);
+        assertThat(c.deviceId()).isEqualTo(0x0d93);
+        assertThat(c.subsystemVendorId()).isZero();
+        assertThat(c.subsystemId()).isZero();
+        assertThat(c.persistentCapacity()).isEqualTo(1L << 30);
+        assertThat(c.volatileCapacity()).isZero();
+        assertThat(c.eventLogSize()).isEqualTo(8);
+        assertThat(c.slots()).isEqualTo(2);
+        assertThat(c.onlineActivate()).isTrue();
+        assertThat(c.maxPackageSize()).isEqualTo(32L << 20);
+        assertThat(c.partTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.payloadSizeExponent()).isEqualTo(12);
+        assertThat(c.payloadSize()).isEqualTo(4096);
+        assertThat(c.mctpMessageSizeExponent()).isEqualTo(10);
+        assertThat(c.mctpMessageSize()).isEqualTo(1024);
+        assertThat(c.verifyPolicy()).isEqualTo(VerifyPolicy.PACKAGE);
+    }
+
+    @Test
+    void toBuilder_roundTrips() {
+        DeviceConfig c = DeviceConfig.defaults(7);
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(c.toBuilder().slots(4).build().slots()).isEqualTo(4);
+    }
+
+    private static void rejects(UnaryOperator<DeviceConfig.Builder> change) {
+        assertThatThrownBy(() -> change.apply(DeviceConfig.defaults(0).toBuilder()).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void accepts(UnaryOperator<DeviceConfig.Builder> change) {
+        change.apply(DeviceConfig.defaults(0).toBuilder()).build();
+    }
+
+    @Test
+    void limits() {
+        accepts(b -> b.slots(2));
+        accepts(b -> b.slots(4));
+        rejects(b -> b.slots(1));
+        rejects(b -> b.slots(5));
+        accepts(b -> b.payloadSizeExponent(8));
+        accepts(b -> b.payloadSizeExponent(20));
+        rejects(b -> b.payloadSizeExponent(7));
+        rejects(b -> b.payloadSizeExponent(21));
+        accepts(b -> b.mctpMessageSizeExponent(8));
+        accepts(b -> b.mctpMessageSizeExponent(20));
+        rejects(b -> b.mctpMessageSizeExponent(7));
+        rejects(b -> b.mctpMessageSizeExponent(21));
+        rejects(b -> b.partTimeout(Duration.ZERO));
+        rejects(b -> b.persistentCapacity((1L << 30) + 1));
+        rejects(b -> b.vendorId(0x10000));
+        rejects(b -> b.maxPackageSize(127));
+    }
+}

@@ -1,0 +1,122 @@
+package io.cxlkit.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Modelled durations (device-behaviour.md §7), as pure functions of the data sizes. */
+class TimingTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long S = 1_000_000_000L;
+    private static final long MIB = 1L << 20;
+
+    @Test
+    void instant_isZeroForEverything() {
+        Timing t = Timing.instant();
+        assertThat(t.preset()).isEqualTo(Timing.Preset.INSTANT);
+        assertThat(t.partNanos(128)).isZero();
+        assertThat(t.partNanos(1L << 30)).isZero();
+        assertThat(t.fullNanos(32 * MIB)).isZero();
+        assertThat(t.endNanos(128, 32 * MIB)).isZero();
+        assertThat(t.activateNanos()).isZero();
+    }
+
+    @Test
+    void realistic_partIs1msPlusDataOver256MiBPerSecond() {
+        Timing t = Timing.realistic();
+        assertThat(t.partNanos(0)).isEqualTo(MS);
+        assertThat(t.partNanos(256 * MIB)).isEqualTo(MS + S);
+        assertThat(t.partNanos(128 * MIB)).isEqualTo(MS + S / 2);
+        assertThat(t.partNanos(128)).isEqualTo(MS + 128 * S / (256 * MIB));
+    }
+
+    @Test
+    void realistic_fullIs200msPlusDataOver64MiBPerSecond() {
+        Timing t = Timing.realistic();
+        assertThat(t.fullNanos(0)).isEqualTo(200 * MS);
+        assertThat(t.fullNanos(64 * MIB)).isEqualTo(200 * MS + S);
+        assertThat(t.fullNanos(32 * MIB)).isEqualTo(200 * MS + S / 2);
+        assertThat(t.fullNanos(4096L * MIB)).as("no overflow at 4 GiB").isEqualTo(200 * MS + 64 * S);
+    }
+
+    @Test
+    void realistic_endIsPOfItsDataPlusFOfTheWholePackage() {
+        Timing t = Timing.realistic();
+        assertThat(t.endNanos(128, 64 * MIB)).isEqualTo(t.partNanos(128) + t.fullNanos(64 * MIB));
+        assertThat(t.endNanos(0, 64 * MIB)).isEqualTo(MS + 200 * MS + S);
+    }
+
+    @Test
+    void realistic_onlineActivationIs500ms() {
+        assertThat(Timing.realistic().activateNanos()).isEqualTo(500 * MS);
+    }
+
+    @Test
+    void qemu_part2s_full10s_end2s_activation0() {
+        Timing t = Timing.of(Timing.Preset.QEMU);
+        assertThat(t.partNanos(128)).isEqualTo(2 * S);
+        assertThat(t.partNanos(64 * MIB)).isEqualTo(2 * S);
+        assertThat(t.fullNanos(128)).isEqualTo(10 * S);
+        assertThat(t.fullNanos(64 * MIB)).isEqualTo(10 * S);
+        assertThat(t.endNanos(128, 64 * MIB)).isEqualTo(2 * S);
+        assertThat(t.activateNanos()).isZero();
+    }
+
+    @Test
+    void partOverride_replacesPAndEndsPTerm() {
+        Timing t = Timing.realistic().withPartTime(Duration.ofMillis(3));
+        assertThat(t.partNanos(0)).isEqualTo(3 * MS);
+        assertThat(t.partNanos(256 * MIB)).isEqualTo(3 * MS);
+        assertThat(t.endNanos(256 * MIB, 64 * MIB)).isEqualTo(3 * MS + 200 * MS + S);
+        assertThat(t.fullNanos(64 * MIB)).as("F unchanged").isEqualTo(200 * MS + S);
+        assertThat(Timing.of(Timing.Preset.QEMU).withPartTime(Duration.ofMillis(3)).endNanos(128, 128))
+                .isEqualTo(3 * MS);
+        assertThat(Timing.instant().withPartTime(Duration.ofMillis(3)).endNanos(128, 128)).isEqualTo(3 * MS);
+    }
+
+    @Test
+    void fullOverride_replacesFAndEndsFTerm() {
+        Timing t = Timing.realistic().withFullTime(Duration.ofSeconds(7));
+        assertThat(t.fullNanos(0)).isEqualTo(7 * S);
+        assertThat(t.fullNanos(64 * MIB)).isEqualTo(7 * S);
+        assertThat(t.endNanos(128, 64 * MIB)).isEqualTo(t.partNanos(128) + 7 * S);
+        assertThat(t.partNanos(128)).as("P unchanged").isEqualTo(MS + 128 * S / (256 * MIB));
+    }
+
+    @Test
+    void activateOverride_replacesTheActivationTime() {
+        assertThat(Timing.realistic().withActivateTime(Duration.ofSeconds(2)).activateNanos()).isEqualTo(2 * S);
+        assertThat(Timing.instant().withActivateTime(Duration.ofSeconds(2)).activateNanos()).isEqualTo(2 * S);
+        assertThat(Timing.of(Timing.Preset.QEMU).withActivateTime(Duration.ofSeconds(2)).activateNanos())
+                .isEqualTo(2 * S);
+    }
+
+    @Test
+    void overridesCompose_andKeepThePreset() {
+        Timing t = Timing.realistic().withPartTime(Duration.ofMillis(1)).withFullTime(Duration.ofMillis(2))
+                .withActivateTime(Duration.ofMillis(3));
+        assertThat(t.preset()).isEqualTo(Timing.Preset.REALISTIC);
+        assertThat(t.partNanos(99)).isEqualTo(MS);
+        assertThat(t.fullNanos(99)).isEqualTo(2 * MS);
+        assertThat(t.endNanos(99, 999)).isEqualTo(3 * MS);
+        assertThat(t.activateNanos()).isEqualTo(3 * MS);
+        assertThat(t.toString()).isEqualTo("realistic part=PT0.001S full=PT0.002S activate=PT0.003S");
+    }
+
+    @Test
+    void presetLabels() {
+        assertThat(Timing.Preset.fromLabel("instant")).isEqualTo(Timing.Preset.INSTANT);
+        assertThat(Timing.Preset.fromLabel("realistic")).isEqualTo(Timing.Preset.REALISTIC);
+        assertThat(Timing.Preset.fromLabel("qemu")).isEqualTo(Timing.Preset.QEMU);
+        assertThat(Timing.Preset.QEMU.label()).isEqualTo("qemu");
+        assertThatThrownBy(() -> Timing.Preset.fromLabel("fast")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theDeviceDefaultIsRealistic() {
+        assertThat(DeviceConfig.defaults(0).timing().preset()).isEqualTo(Timing.Preset.REALISTIC);
+    }
+}

@@ -1,0 +1,181 @@
+package io.cxlkit.device.command;
+
+import static io.cxlkit.device.testing.TestDevice.rc;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxlkit.device.testing.TestDevice;
+import io.cxlkit.protocol.Cci;
+import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.payload.GetLogRequest;
+import io.cxlkit.protocol.payload.LogIds;
+import io.cxlkit.protocol.payload.SupportedLogEntry;
+import io.cxlkit.protocol.payload.SupportedLogs;
+import io.cxlkit.protocol.payload.SupportedLogsSubList;
+import io.cxlkit.protocol.payload.SupportedLogsSubListRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Each CCI's Command Effects Log, Get Supported Logs, Get Log and 0405h (device-behaviour.md §1). */
+class CommandEffectsLogTest {
+
+    @TempDir
+    Path dir;
+
+    /** opcode, effects: the table of device-behaviour.md §1, written out by hand. */
+    private static final int[][] MCTP_CEL = {
+            {0x0001, 0}, {0x0002, 0}, {0x0003, 0}, {0x0004, 0}, {0x0005, 0}, {0x0200, 0}, {0x0201, 0x0341},
+            {0x0202, 0x0243}, {0x0300, 0}, {0x0301, 0x0008}, {0x0400, 0}, {0x0401, 0}, {0x0405, 0}, {0x4000, 0}};
+    private static final int[][] MAILBOX_CEL = {
+            {0x0005, 0}, {0x0200, 0}, {0x0201, 0x0341}, {0x0202, 0x0243}, {0x0300, 0}, {0x0301, 0x0008},
+            {0x0400, 0}, {0x0401, 0}, {0x4000, 0}};
+
+    private static byte[] celBytes(int[][] entries) {
+        ByteBuffer b = ByteBuffer.allocate(entries.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int[] e : entries) {
+            b.putShort((short) e[0]).putShort((short) e[1]);
+        }
+        return b.array();
+    }
+
+    private static int[][] expected(Cci cci) {
+        return cci == Cci.MCTP ? MCTP_CEL : MAILBOX_CEL;
+    }
+
+    private static byte[] getLog(UUID id, long offset, long length) {
+        return new GetLogRequest(id, offset, length).encode();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cci.class)
+    void getSupportedLogs_listsTheCelWithFourBytesPerEntry(Cci cci) {
+        try (TestDevice t = TestDevice.instant(dir)) {
+            TestDevice.Reply r = t.send(cci, CommandId.GET_SUPPORTED_LOGS);
+            assertThat(rc(r.returnCode())).isEqualTo("0000h");
+            assertThat(r.output()).hasSize(8 + 0x14);
+            SupportedLogs logs = SupportedLogs.decode(ByteBuffer.wrap(r.output()));
+            assertThat(logs.entries()).containsExactly(
+                    new SupportedLogEntry(LogIds.CEL_UUID, 4L * expected(cci).length));
+            // byte-exact: count 1, 6 reserved bytes, the UUID in RFC 4122 byte order, the size
+            assertThat(Arrays.copyOfRange(r.output(), 0, 8)).containsExactly(1, 0, 0, 0, 0, 0, 0, 0);
+            assertThat(Arrays.copyOfRange(r.output(), 8, 24)).containsExactly(0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41,
+                    0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17);
+            assertThat(ByteBuffer.wrap(r.output(), 24, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
+                    .isEqualTo(4 * expected(cci).length);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cci.class)
+    void getLog_returnsExactlyThisCcisCommandsInAscendingOrder(Cci cci) {
+        try (TestDevice t = TestDevice.instant(dir)) {
+            int size = 4 * expected(cci).length;
+            assertThat(size).isEqualTo(cci == Cci.MCTP ? 56 : 36);
+            TestDevice.Reply r = t.send(cci, CommandId.GET_LOG, getLog(LogIds.CEL_UUID, 0, size));
+            assertThat(rc(r.returnCode())).isEqualTo("0000h");
+            assertThat(r.output()).containsExactly(celBytes(expected(cci)));
+            // and a window of it
+            TestDevice.Reply part = t.send(cci, CommandId.GET_LOG, getLog(LogIds.CEL_UUID, 8, 12));
+            assertThat(rc(part.returnCode())).isEqualTo("0000h");
+            assertThat(part.output()).containsExactly(Arrays.copyOfRange(celBytes(expected(cci)), 8, 20));
+            // the whole log ending exactly at its size, and a zero-length read at its end
+            assertThat(rc(t.send(cci, CommandId.GET_LOG, getLog(LogIds.CEL_UUID, size - 4, 4)).returnCode()))
+                    .isEqualTo("0000h");
+            TestDevice.Reply empty = t.send(cci, CommandId.GET_LOG, getLog(LogIds.CEL_UUID, size, 0));
+            assertThat(rc(empty.returnCode())).isEqualTo("0000h");
+            assertThat(empty.output()).isEmpty();
+        }
+    }
+
+    @Test
+    void cel_isDerivedFromTheCommandTable() {
+        try (TestDevice t = TestDevice.instant(dir)) {
+            CommandTable table = t.device().commandTable();
+            assertThat(table.commandEffectsLog(Cci.MCTP)).hasSize(14);
+            assertThat(table.commandEffectsLog(Cci.MAILBOX)).hasSize(9);
+            assertThat(table.commandEffectsLogBytes(Cci.MAILBOX)).containsExactly(celBytes(MAILBOX_CEL));
+            assertThat(table.commandEffectsLogBytes(Cci.MCTP)).containsExactly(celBytes(MCTP_CEL));
+            // no entry claims the secondary mailbox (bit 7)
+            for (int[] e : MCTP_CEL) {
+                assertThat(e[1] & 0x80).isZero();
+            }
+            assertThat(table.lookup(CommandId.TRANSFER_FW.opcode()).orElseThrow().abortable()).isTrue();
+            assertThat(table.lookup(CommandId.ACTIVATE_FW.opcode()).orElseThrow().abortable()).isFalse();
+            assertThat(table.all()).filteredOn(CommandSpec::background).extracting(CommandSpec::opcode)
+                    .containsExactly(CommandId.TRANSFER_FW.opcode(), CommandId.ACTIVATE_FW.opcode());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cci.class)
+    void getLog_unknownUuid_0017h_beforeARangeError(Cci cci) {
+        try (TestDevice t = TestDevice.instant(dir)) {
+            UUID other = UUID.fromString("5e1819d9-11a9-400c-811f-d60719403d86");
+            assertThat(rc(t.send(cci, CommandId.GET_LOG, getLog(other, 0, 4)).returnCode())).isEqualTo("0017h");
+            assertThat(rc(t.send(cci, CommandId.GET_LOG, getLog(other, 0xFFFF_FFFFL, 0xFFFF_FFFFL)).returnCode()))
+                    .isEqualTo("0017h");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cci.class)
+    void getLog_offsetOrLengthBeyondTheLog_0002h(Cci cci) {
+        try (TestDevice t = TestDevice.instant(dir)) {
+            int size = 4 * expected(cci).length;
+            assertThat(rc(t.send(cci, CommandId.GET_LOG, getLog(LogIds.CEL_UUID, size + 4, 0)).returnCode()))
+                    .isEqualTo("0002h");
+            assertThat(rc(t.send(cci, CommandId.GET_LOG, getLog(LogIds.CEL_UUID, 0, size + 1)).returnCode()))
+                    .isEqualTo("0002h");
+            assertThat(rc(t.send(cci, CommandId.GET_LOG, getLog(LogIds.CEL_UUID, 4, size)).returnCode()))
+                    .isEqualTo("0002h");
+            assertThat(rc(t.send(cci, CommandId.GET_LOG, getLog(LogIds.CEL_UUID, 0xFFFF_FFFFL, 0xFFFF_FFFFL))
+                    .returnCode())).isEqualTo("0002h");
+        }
+    }
+
+    @Test
+    void getLog_lengthAboveTheResponseMessageLimit_0002h() {
+        try (TestDevice t = TestDevice.instant(dir)) {
+            assertThat(rc(t.mctp(0x0004, new byte[] {8}).returnCode())).isEqualTo("0000h");
+            assertThat(rc(t.mctp(0x0401, getLog(LogIds.CEL_UUID, 0, 257)).returnCode())).isEqualTo("0002h");
+            assertThat(rc(t.mctp(0x0401, getLog(LogIds.CEL_UUID, 0, 56)).returnCode())).isEqualTo("0000h");
+            assertThat(rc(t.mailbox(0x0401, getLog(LogIds.CEL_UUID, 0, 4097)).returnCode())).isEqualTo("0002h");
+        }
+    }
+
+    @Test
+    void getSupportedLogsSubList_followsR31() {
+        try (TestDevice t = TestDevice.instant(dir)) {
+            TestDevice.Reply r = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
+                    new SupportedLogsSubListRequest(10, 0).encode());
+            assertThat(rc(r.returnCode())).isEqualTo("0000h");
+            assertThat(r.output()).hasSize(8 + 0x14);
+            SupportedLogsSubList list = SupportedLogsSubList.decode(ByteBuffer.wrap(r.output()));
+            assertThat(list.totalLogs()).isEqualTo(1);
+            assertThat(list.startIndex()).isZero();
+            assertThat(list.entries()).containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 56));
+            // byte-exact header: returned 1, reserved, total 1 (2 bytes), start 0, reserved (3)
+            assertThat(Arrays.copyOfRange(r.output(), 0, 8)).containsExactly(1, 0, 1, 0, 0, 0, 0, 0);
+
+            TestDevice.Reply none = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
+                    new SupportedLogsSubListRequest(0, 0).encode());
+            assertThat(rc(none.returnCode())).isEqualTo("0000h");
+            SupportedLogsSubList empty = SupportedLogsSubList.decode(ByteBuffer.wrap(none.output()));
+            assertThat(empty.entries()).isEmpty();
+            assertThat(empty.totalLogs()).isEqualTo(1);
+
+            TestDevice.Reply past = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
+                    new SupportedLogsSubListRequest(5, 1).encode());
+            assertThat(rc(past.returnCode())).isEqualTo("0000h");
+            assertThat(SupportedLogsSubList.decode(ByteBuffer.wrap(past.output())).entries()).isEmpty();
+            assertThat(List.of(rc(t.mailbox(0x0405, new byte[] {1, 0}).returnCode()))).containsExactly("0015h");
+        }
+    }
+}
