@@ -1,0 +1,127 @@
+package io.cxlkit.host.cci;
+
+import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.payload.ActivateFwRequest;
+import io.cxlkit.protocol.payload.BackgroundOperationStatus;
+import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.GetLogRequest;
+import io.cxlkit.protocol.payload.Identify;
+import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.MalformedPayloadException;
+import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.SupportedLogs;
+import io.cxlkit.protocol.payload.SupportedLogsSubList;
+import io.cxlkit.protocol.payload.SupportedLogsSubListRequest;
+import io.cxlkit.protocol.payload.Timestamp;
+import io.cxlkit.protocol.payload.TransferFwRequest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * One typed method per command, like libcxlmi: each sends the command over the transport, waits
+ * for a background command to finish, and returns the decoded output, or throws
+ * {@link CciCommandException} with the return code when the device refuses.
+ */
+public final class CciClient implements AutoCloseable {
+
+    private final CciTransport transport;
+
+    public CciClient(CciTransport transport) {
+        this.transport = transport;
+    }
+
+    public CciTransport transport() {
+        return transport;
+    }
+
+    public Identify identify() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.IDENTIFY, new byte[0], Identify::decode);
+    }
+
+    public BackgroundOperationStatus backgroundOperationStatus()
+            throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.BACKGROUND_OPERATION_STATUS, new byte[0], BackgroundOperationStatus::decode);
+    }
+
+    public int getResponseMessageLimit() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_RESPONSE_MESSAGE_LIMIT, new byte[0], ResponseMessageLimit::decode).exponent();
+    }
+
+    public int setResponseMessageLimit(int exponent) throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.SET_RESPONSE_MESSAGE_LIMIT, new ResponseMessageLimit(exponent).encode(),
+                ResponseMessageLimit::decode).exponent();
+    }
+
+    public void requestAbortBackgroundOperation() throws IOException, InterruptedException, CciCommandException {
+        call(CommandId.REQUEST_ABORT_BACKGROUND_OPERATION, new byte[0], b -> null);
+    }
+
+    public FwInfo getFwInfo() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_FW_INFO, new byte[0], FwInfo::decode);
+    }
+
+    /** One Transfer FW part (or Full, or Abort), waited on if it runs in the background. */
+    public Reply transferFw(TransferFwRequest request) throws IOException, InterruptedException, CciCommandException {
+        return checked(CommandId.TRANSFER_FW, transport.execute(CommandId.TRANSFER_FW.opcode(), request.encode()));
+    }
+
+    public Reply activateFw(ActivateFwRequest request) throws IOException, InterruptedException, CciCommandException {
+        return checked(CommandId.ACTIVATE_FW, transport.execute(CommandId.ACTIVATE_FW.opcode(), request.encode()));
+    }
+
+    public long getTimestamp() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_TIMESTAMP, new byte[0], Timestamp::decode).nanos();
+    }
+
+    public void setTimestamp(long nanos) throws IOException, InterruptedException, CciCommandException {
+        call(CommandId.SET_TIMESTAMP, new Timestamp(nanos).encode(), b -> null);
+    }
+
+    public SupportedLogs getSupportedLogs() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_SUPPORTED_LOGS, new byte[0], SupportedLogs::decode);
+    }
+
+    public SupportedLogsSubList getSupportedLogsSubList(int maxEntries, int startIndex)
+            throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
+                new SupportedLogsSubListRequest(maxEntries, startIndex).encode(), SupportedLogsSubList::decode);
+    }
+
+    public byte[] getLog(UUID log, long offset, long length)
+            throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_LOG, new GetLogRequest(log, offset, length).encode(), b -> {
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
+        });
+    }
+
+    public IdentifyMemoryDevice identifyMemoryDevice() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.IDENTIFY_MEMORY_DEVICE, new byte[0], IdentifyMemoryDevice::decode);
+    }
+
+    private <T> T call(CommandId id, byte[] input, Function<ByteBuffer, T> decode)
+            throws IOException, InterruptedException, CciCommandException {
+        Reply r = checked(id, transport.execute(id.opcode(), input));
+        try {
+            return decode.apply(ByteBuffer.wrap(r.output()));
+        } catch (MalformedPayloadException e) {
+            throw new IOException(transport.describe() + ": malformed " + id.specName() + " output: " + e.getMessage());
+        }
+    }
+
+    private static Reply checked(CommandId id, Reply r) throws CciCommandException {
+        if (r.returnCode() != ReturnCode.SUCCESS.value()) {
+            throw new CciCommandException(id.opcode(), r.returnCode());
+        }
+        return r;
+    }
+
+    @Override
+    public void close() throws IOException {
+        transport.close();
+    }
+}

@@ -1,0 +1,114 @@
+package io.cxlkit.host.cci;
+
+import io.cxlkit.protocol.MailboxRegisters;
+import io.cxlkit.protocol.Opcode;
+import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.regs.BackgroundCommandStatus;
+import io.cxlkit.protocol.regs.MailboxCapabilities;
+import io.cxlkit.protocol.regs.MailboxCommand;
+import io.cxlkit.protocol.regs.MailboxControl;
+import io.cxlkit.protocol.regs.MailboxStatus;
+import io.cxlkit.protocol.regs.RegisterMap;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * The in-band transport: the primary mailbox registers, driven the way the kernel's driver does
+ * (reference.md §1): check the doorbell is clear, write Command and payload, set the doorbell,
+ * wait for it to clear, read Status, the output length and the output. A background command is
+ * waited on through the BG Command Status register. Both waits sleep on the interrupt counter,
+ * never spin: each wake-up reads a register once.
+ */
+public final class MailboxTransport implements CciTransport {
+
+    private final MailboxRegisters regs;
+    private final LongSupplier nanoTime;
+    private final String name;
+    private final int payloadSize;
+
+    /**
+     * @param nanoTime the host's monotonic clock for its timeouts (System::nanoTime; a virtual clock in tests)
+     */
+    public MailboxTransport(MailboxRegisters regs, LongSupplier nanoTime, String name) {
+        this.regs = regs;
+        this.nanoTime = nanoTime;
+        this.name = name;
+        MailboxCapabilities caps = MailboxCapabilities.fromRaw(regs.read32(RegisterMap.MB_CAPABILITIES) & 0xFFFFFFFFL);
+        this.payloadSize = caps.payloadSize();
+        // Interrupts on doorbell clear and on background completion, so the host never polls.
+        regs.write32(RegisterMap.MB_CONTROL, (int) (MailboxControl.DOORBELL_INTERRUPT_ENABLE
+                | MailboxControl.BACKGROUND_INTERRUPT_ENABLE));
+    }
+
+    @Override
+    public int maxPayload() {
+        return payloadSize;
+    }
+
+    @Override
+    public String describe() {
+        return "mailbox of " + name;
+    }
+
+    @Override
+    public synchronized Reply send(Opcode opcode, byte[] payload) throws IOException, InterruptedException {
+        if (payload.length > payloadSize) {
+            throw new IllegalArgumentException(payload.length + " bytes do not fit the " + payloadSize
+                    + "-byte mailbox payload area");
+        }
+        if (doorbellSet()) {
+            throw new IOException(describe() + ": mailbox busy (doorbell still set)");
+        }
+        regs.write64(RegisterMap.MB_COMMAND, new MailboxCommand(opcode, payload.length).toRaw());
+        regs.writeBytes(RegisterMap.MB_PAYLOAD, ByteBuffer.wrap(payload));
+        long seen = regs.interruptCount();
+        regs.write32(RegisterMap.MB_CONTROL, (int) (MailboxControl.DOORBELL
+                | MailboxControl.DOORBELL_INTERRUPT_ENABLE | MailboxControl.BACKGROUND_INTERRUPT_ENABLE));
+        long deadline = nanoTime.getAsLong() + HostLimits.DOORBELL_TIMEOUT.toNanos();
+        while (doorbellSet()) {
+            long left = deadline - nanoTime.getAsLong();
+            if (left <= 0) {
+                throw new CciTimeoutException(describe() + ": " + opcode + " did not complete within "
+                        + HostLimits.DOORBELL_TIMEOUT.toSeconds() + " s");
+            }
+            seen = regs.awaitInterrupt(seen, Duration.ofNanos(left));
+        }
+        MailboxStatus status = MailboxStatus.fromRaw(regs.read64(RegisterMap.MB_STATUS));
+        int outLength = MailboxCommand.fromRaw(regs.read64(RegisterMap.MB_COMMAND)).payloadLength();
+        byte[] out = new byte[Math.min(outLength, payloadSize)];
+        regs.readBytes(RegisterMap.MB_PAYLOAD, ByteBuffer.wrap(out));
+        return new Reply(status.returnCode(), out,
+                status.returnCode() == ReturnCode.BACKGROUND_COMMAND_STARTED.value());
+    }
+
+    @Override
+    public synchronized Reply awaitBackground(Opcode opcode) throws IOException, InterruptedException {
+        long deadline = nanoTime.getAsLong() + HostLimits.BACKGROUND_TIMEOUT.toNanos();
+        long seen = regs.interruptCount();
+        while (true) {
+            // Status first, BG Command Status only once it says the command stopped: its return code
+            // is valid then (reference.md §1). Reading BG Command Status first could pair a "still
+            // running" snapshot (return code 0) with a Status read taken just after completion and
+            // report success for a command that failed. One BG read per background command.
+            if (!MailboxStatus.fromRaw(regs.read64(RegisterMap.MB_STATUS)).backgroundInProgress()) {
+                BackgroundCommandStatus bg =
+                        BackgroundCommandStatus.fromRaw(regs.read64(RegisterMap.MB_BG_COMMAND_STATUS));
+                // A reset zeroes the register: the command was dropped, not completed.
+                int rc = bg.opcode().equals(opcode) ? bg.returnCode() : ReturnCode.INTERRUPTED.value();
+                return new Reply(rc, new byte[0], true);
+            }
+            long left = deadline - nanoTime.getAsLong();
+            if (left <= 0) {
+                throw new CciTimeoutException(describe() + ": background " + opcode + " did not finish within "
+                        + HostLimits.BACKGROUND_TIMEOUT.toSeconds() + " s");
+            }
+            seen = regs.awaitInterrupt(seen, Duration.ofNanos(left));
+        }
+    }
+
+    private boolean doorbellSet() {
+        return (regs.read32(RegisterMap.MB_CONTROL) & MailboxControl.DOORBELL) != 0;
+    }
+}

@@ -1,0 +1,305 @@
+package io.cxlkit.host.cci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cxlkit.device.CxlDevice;
+import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.Timing;
+import io.cxlkit.device.clock.VirtualClock;
+import io.cxlkit.device.fw.PolicyChecker;
+import io.cxlkit.device.persist.CrashHook;
+import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.fwpkg.FirmwarePackage;
+import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.TransferFwRequest;
+import io.cxlkit.protocol.regs.MailboxCommand;
+import io.cxlkit.protocol.regs.MailboxControl;
+import io.cxlkit.protocol.regs.MailboxStatus;
+import io.cxlkit.protocol.regs.RegisterMap;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Random;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The register-level transport against the real device register model on a virtual clock
+ * (reference.md §1): the caller flow, interrupt-driven waits, and the 2 s / 30 s limits, all
+ * without sleeping.
+ */
+class MailboxTransportTest {
+
+    private static final Duration STEP = Duration.ofMillis(1);
+    private static final long MS = 1_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private final VirtualClock clock = new VirtualClock();
+    private CxlDevice device;
+    private VirtualTimeRegisters regs;
+    private MailboxTransport transport;
+    private CciClient client;
+
+    /** An executor that holds mailbox commands until the test runs them. */
+    private static final class HeldExecutor implements Executor {
+        final Deque<Runnable> queue = new ArrayDeque<>();
+
+        @Override
+        public synchronized void execute(Runnable r) {
+            queue.add(r);
+        }
+
+        void runAll() {
+            Runnable r;
+            while ((r = poll()) != null) {
+                r.run();
+            }
+        }
+
+        private synchronized Runnable poll() {
+            return queue.poll();
+        }
+    }
+
+    private void open(DeviceConfig config, Executor mailboxEngine) throws Exception {
+        device = CxlDevice.open(config, dir.resolve("mem0"), clock, Runnable::run, mailboxEngine, CrashHook.NONE,
+                new PolicyChecker());
+        regs = new VirtualTimeRegisters(device.mailbox(), clock, STEP);
+        transport = new MailboxTransport(regs, clock::nanoTime, "mem0");
+        client = new CciClient(transport);
+        regs.resetCounts();
+    }
+
+    private void open(DeviceConfig config) throws Exception {
+        open(config, Runnable::run);
+    }
+
+    private static DeviceConfig defaults() {
+        return DeviceConfig.defaults(0);
+    }
+
+    @AfterEach
+    void close() {
+        if (device != null) {
+            device.close();
+        }
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    // ---- the caller flow ----
+
+    @Test
+    void getFwInfoReturnsTheFactorySlotInfo() throws Exception {
+        open(defaults());
+
+        FwInfo info = client.getFwInfo();
+
+        assertThat(info.slotsSupported()).isEqualTo(2);
+        assertThat(info.activeSlot()).isEqualTo(1);
+        assertThat(info.stagedSlot()).isZero();
+        assertThat(info.onlineActivationSupported()).isTrue();
+        assertThat(info.revision(1)).isEqualTo(FirmwarePackage.FACTORY_REVISION);
+        assertThat(info.revision(2)).isEmpty();
+    }
+
+    @Test
+    void identifyMemoryDeviceReportsTheActiveRevisionAndCapacity() throws Exception {
+        open(defaults());
+
+        IdentifyMemoryDevice id = client.identifyMemoryDevice();
+
+        assertThat(id.fwRevision()).isEqualTo("BWFW VERSION 0");
+        assertThat(id.totalCapacity()).isEqualTo(4); // 1 GiB persistent in 256 MiB units
+        assertThat(id.persistentOnlyCapacity()).isEqualTo(4);
+        assertThat(id.volatileOnlyCapacity()).isZero();
+    }
+
+    @Test
+    void theTransportEnablesBothInterruptsAndLeavesTheDoorbellClear() throws Exception {
+        open(defaults());
+
+        client.getFwInfo();
+
+        long control = device.mailbox().read32(RegisterMap.MB_CONTROL) & 0xFFFFFFFFL;
+        assertThat(control & MailboxControl.DOORBELL).isZero();
+        assertThat(control & MailboxControl.DOORBELL_INTERRUPT_ENABLE).isNotZero();
+        assertThat(control & MailboxControl.BACKGROUND_INTERRUPT_ENABLE).isNotZero();
+        assertThat(transport.maxPayload()).isEqualTo(4096);
+        assertThat(transport.describe()).isEqualTo("mailbox of mem0");
+        // The device wrote the output length into the Command register before clearing the doorbell.
+        assertThat(MailboxCommand.fromRaw(device.mailbox().read64(RegisterMap.MB_COMMAND)).payloadLength())
+                .isEqualTo(FwInfo.SIZE);
+        assertThat(MailboxStatus.fromRaw(device.mailbox().read64(RegisterMap.MB_STATUS)).returnCode()).isZero();
+    }
+
+    @Test
+    void aCommandTheMailboxDoesNotOfferIsAnsweredWithItsReturnCode() throws Exception {
+        open(defaults());
+
+        Reply r = transport.send(CommandId.IDENTIFY.opcode(), new byte[0]);
+
+        assertThat(r.returnCode()).isEqualTo(ReturnCode.UNSUPPORTED_MAILBOX_OR_CCI.value());
+        assertThat(r.background()).isFalse();
+        assertThatThrownBy(client::identify).isInstanceOfSatisfying(CciCommandException.class, e -> {
+            assertThat(e.returnCode()).isEqualTo(0x0015);
+            assertThat(e.getMessage()).isEqualTo("Identify: Unsupported Mailbox or CCI, 0015h");
+        });
+    }
+
+    @Test
+    void aPayloadLargerThanThePayloadAreaIsRefusedBeforeTouchingTheRegisters() throws Exception {
+        open(defaults());
+
+        assertThatThrownBy(() -> transport.send(CommandId.TRANSFER_FW.opcode(), new byte[4097]))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(device.mailbox().interruptCount()).isZero();
+    }
+
+    // ---- waiting on the interrupt counter ----
+
+    @Test
+    void theDoorbellWaitSleepsOnTheInterruptCounter() throws Exception {
+        HeldExecutor engine = new HeldExecutor();
+        open(defaults(), engine);
+        regs.beforeStep(now -> {
+            if (now >= 500 * MS) {
+                engine.runAll(); // the device takes half a second to pick the command up
+            }
+        });
+
+        FwInfo info = client.getFwInfo();
+
+        assertThat(info.activeSlot()).isEqualTo(1);
+        assertThat(clock.nanoTime()).isEqualTo(500 * MS);
+        assertThat(regs.waits()).isEqualTo(1); // one wake-up, by the doorbell interrupt
+        assertThat(regs.reads(RegisterMap.MB_CONTROL)).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void aBackgroundPartIsWaitedOnThroughTheInterruptAndReadsBgStatusAtMostTwice() throws Exception {
+        open(defaults()); // realistic timing: a 3968-byte part takes about 1 ms
+        byte[] data = random(4096 - 128);
+        long expected = Timing.realistic().partNanos(data.length);
+
+        Reply r = client.transferFw(TransferFwRequest.initiate(0, ByteBuffer.wrap(data)));
+
+        assertThat(r.success()).isTrue();
+        assertThat(r.background()).isTrue();
+        assertThat(clock.nanoTime()).isGreaterThanOrEqualTo(expected).isLessThan(expected + STEP.toNanos());
+        assertThat(regs.reads(RegisterMap.MB_BG_COMMAND_STATUS)).isBetween(1, 2);
+        assertThat(regs.waits()).isEqualTo(1);
+    }
+
+    @Test
+    void aBackgroundPartThatFailsReportsItsFinalReturnCode() throws Exception {
+        open(defaults());
+        byte[] notAPackage = random(1000);
+
+        assertThatThrownBy(() -> client.transferFw(TransferFwRequest.full(2, ByteBuffer.wrap(notAPackage))))
+                .isInstanceOfSatisfying(CciCommandException.class, e -> {
+                    assertThat(e.returnCode()).isEqualTo(ReturnCode.FW_VERIFICATION_FAILED.value());
+                    assertThat(e.getMessage()).isEqualTo("Transfer FW: FW Verification Failed, 000Ah");
+                });
+        assertThat(regs.reads(RegisterMap.MB_BG_COMMAND_STATUS)).isBetween(1, 2);
+        assertThat(clock.nanoTime()).isGreaterThanOrEqualTo(200 * MS); // realistic Full: 200 ms + rate
+    }
+
+    @Test
+    void aCompletionBetweenTwoRegisterReadsIsNeverMistakenForSuccess() throws Exception {
+        open(defaults());
+        byte[] notAPackage = random(1000); // a Full that fails verification (000Ah) after 200 ms
+        Reply started = transport.send(CommandId.TRANSFER_FW.opcode(),
+                TransferFwRequest.full(2, ByteBuffer.wrap(notAPackage)).encode());
+        assertThat(started.returnCode()).isEqualTo(ReturnCode.BACKGROUND_COMMAND_STARTED.value());
+        // The device finishes right after the host's first read of either status register, i.e.
+        // between the reads a host makes to decide whether the command is still running.
+        boolean[] done = {false};
+        regs.afterRead(offset -> {
+            if (!done[0] && (offset == RegisterMap.MB_STATUS || offset == RegisterMap.MB_BG_COMMAND_STATUS)) {
+                done[0] = true;
+                clock.advance(Duration.ofSeconds(1));
+            }
+        });
+
+        Reply r = transport.awaitBackground(CommandId.TRANSFER_FW.opcode());
+
+        assertThat(r.returnCode()).isEqualTo(ReturnCode.FW_VERIFICATION_FAILED.value());
+        assertThat(regs.reads(RegisterMap.MB_BG_COMMAND_STATUS)).isBetween(1, 2);
+    }
+
+    @Test
+    void theDoorbellLimitIsTwoSecondsOfVirtualTime() throws Exception {
+        open(defaults(), r -> { }); // a mailbox engine that never runs the command
+        long realStart = System.nanoTime();
+
+        assertThatThrownBy(client::getFwInfo).isInstanceOf(CciTimeoutException.class)
+                .hasMessageContaining("mailbox of mem0").hasMessageContaining("2 s");
+
+        assertThat(clock.nanoTime()).isEqualTo(2_000 * MS);
+        assertThat(System.nanoTime() - realStart).isLessThan(1_500 * MS);
+        // The doorbell is still set: the next command is refused, not written over the running one.
+        assertThatThrownBy(client::getFwInfo).isInstanceOf(java.io.IOException.class)
+                .isNotInstanceOf(CciTimeoutException.class).hasMessageContaining("doorbell");
+    }
+
+    @Test
+    void theBackgroundLimitIsThirtySecondsOfVirtualTime() throws Exception {
+        open(defaults().toBuilder().timing(Timing.realistic().withPartTime(Duration.ofSeconds(60))).build());
+        long realStart = System.nanoTime();
+
+        assertThatThrownBy(() -> client.transferFw(TransferFwRequest.initiate(0, ByteBuffer.wrap(random(256)))))
+                .isInstanceOf(CciTimeoutException.class).hasMessageContaining("30 s");
+
+        assertThat(clock.nanoTime()).isEqualTo(30_000 * MS);
+        assertThat(System.nanoTime() - realStart).isLessThan(10_000 * MS);
+        assertThat(regs.reads(RegisterMap.MB_BG_COMMAND_STATUS)).isZero(); // never done, never read
+    }
+
+    @Test
+    void aBackgroundPartDroppedByAColdResetBeforeTheWaitIsInterruptedNotSuccess() throws Exception {
+        open(defaults().toBuilder().timing(Timing.realistic().withPartTime(Duration.ofSeconds(60))).build());
+        Reply started = transport.send(CommandId.TRANSFER_FW.opcode(),
+                TransferFwRequest.initiate(0, ByteBuffer.wrap(random(256))).encode());
+        assertThat(started.returnCode()).isEqualTo(ReturnCode.BACKGROUND_COMMAND_STARTED.value());
+
+        device.coldReset();
+        Reply r = transport.awaitBackground(CommandId.TRANSFER_FW.opcode());
+
+        assertThat(r.success()).isFalse();
+        assertThat(r.returnCode()).isEqualTo(ReturnCode.INTERRUPTED.value());
+        assertThat(r.background()).isTrue();
+    }
+
+    @Test
+    void aBackgroundPartDroppedByAColdResetDuringTheWaitIsInterruptedNotSuccess() throws Exception {
+        open(defaults().toBuilder().timing(Timing.realistic().withPartTime(Duration.ofSeconds(60))).build());
+        regs.beforeStep(now -> {
+            if (now == 5_000 * MS) {
+                try {
+                    device.coldReset();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+
+        assertThatThrownBy(() -> client.transferFw(TransferFwRequest.initiate(0, ByteBuffer.wrap(random(256)))))
+                .isInstanceOfSatisfying(CciCommandException.class,
+                        e -> assertThat(e.returnCode()).isEqualTo(ReturnCode.INTERRUPTED.value()));
+        assertThat(clock.nanoTime()).isEqualTo(5_000 * MS);
+    }
+}

@@ -1,0 +1,816 @@
+package io.cxlkit.host.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxlkit.host.cci.CciClient;
+import io.cxlkit.host.cci.CciTimeoutException;
+import io.cxlkit.host.cci.RecordingTransport;
+import io.cxlkit.host.cci.RecordingTransport.Command;
+import io.cxlkit.host.upload.FirmwareUploader.CancelResult;
+import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.payload.ActivateFwAction;
+import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.TransferFwAction;
+import io.cxlkit.protocol.payload.TransferFwRequest;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The upload state machine against a recording transport: the kernel's command sequence with its
+ * defects fixed, cancel, and the error table of reference.md §6.
+ */
+class FirmwareUploaderTest {
+
+    private static final int P = 4096;
+    private static final int CHUNK = P - 128;
+    private static final Clock WALL = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private final RecordingTransport transport = new RecordingTransport().maxPayload(P);
+    private final List<UploadStatus> published = Collections.synchronizedList(new ArrayList<>());
+    private final FirmwareUploader uploader = new FirmwareUploader(new CciClient(transport), WALL, published::add);
+    private final List<FileChannel> open = new ArrayList<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void closeAll() throws IOException {
+        pool.shutdownNow();
+        for (FileChannel ch : open) {
+            ch.close();
+        }
+    }
+
+    private byte[] bytes(int size) {
+        byte[] b = new byte[size];
+        new Random(size).nextBytes(b);
+        return b;
+    }
+
+    private FileChannel channel(byte[] image) throws IOException {
+        Path f = Files.createTempFile(dir, "fw", ".img");
+        Files.write(f, image);
+        FileChannel ch = FileChannel.open(f, StandardOpenOption.READ);
+        open.add(ch);
+        return ch;
+    }
+
+    /** begin + run, as the daemon and update-firmware --cci do. */
+    private UploadStatus upload(byte[] image) throws Exception {
+        FileChannel ch = channel(image);
+        assertThat(uploader.begin(image.length)).isTrue();
+        return uploader.run(ch);
+    }
+
+    private static Integer onTransfer(Command c, int nth, int rc) {
+        return c.isTransfer() && c.index() == nth ? rc : null;
+    }
+
+    private static void assertNoErrorDetail(UploadStatus s) {
+        assertThat(s.failedOpcode()).isEmpty();
+        assertThat(s.failedReturnCode()).isEmpty();
+        assertThat(s.failedReturnName()).isEmpty();
+    }
+
+    // ---- the command sequence ----
+
+    @Test
+    void anEightMiBImageGoesAs2115TransferFwCommandsThenOneActivateOnNextReset() throws Exception {
+        byte[] image = bytes(8 << 20);
+
+        UploadStatus end = upload(image);
+
+        List<Command> all = transport.commands();
+        assertThat(all.get(0).is(CommandId.GET_FW_INFO)).isTrue();
+        List<Command> transfers = transport.transfers();
+        assertThat(transfers).hasSize(2115);
+        assertThat(all).hasSize(1 + 2115 + 1);
+        for (int i = 0; i < transfers.size(); i++) {
+            TransferFwRequest r = transfers.get(i).transfer();
+            TransferFwAction expected = i == 0 ? TransferFwAction.INITIATE
+                    : i == 2114 ? TransferFwAction.END : TransferFwAction.CONTINUE;
+            assertThat(r.knownAction()).as("part %d", i).contains(expected);
+            assertThat(r.slot()).as("slot of part %d", i).isEqualTo(i == 2114 ? 2 : 0);
+            assertThat(r.offsetUnits()).as("offset of part %d", i).isEqualTo((long) i * CHUNK / 128);
+            assertThat(r.dataLength()).as("length of part %d", i).isEqualTo(i == 2114 ? 256 : CHUNK);
+            assertThat(transfers.get(i).payload().length).isLessThanOrEqualTo(P);
+        }
+        assertThat(transport.transferredData()).isEqualTo(image);
+        assertThat(transport.aborts()).isEmpty();
+
+        assertThat(transport.activations()).hasSize(1);
+        Command activate = all.get(all.size() - 1);
+        assertThat(activate.isActivate()).isTrue();
+        assertThat(activate.activate().knownAction()).contains(ActivateFwAction.ON_NEXT_RESET);
+        assertThat(activate.activate().action()).isEqualTo(0x01);
+        assertThat(activate.activate().slot()).isEqualTo(2);
+
+        assertThat(end.stage()).isEqualTo(UploadStage.IDLE);
+        assertThat(end.error()).isEmpty();
+        assertThat(end.failureMessage()).isEmpty();
+        assertNoErrorDetail(end);
+        assertThat(end.imageSize()).isEqualTo(8 << 20);
+        assertThat(end.remainingSize()).isZero();
+        assertThat(end.bytesSent()).isEqualTo(8 << 20);
+        assertThat(end.partsSent()).isEqualTo(2115);
+        assertThat(end.started()).contains(WALL.instant());
+        assertThat(end.finished()).contains(WALL.instant());
+        assertThat(uploader.status()).isEqualTo(end);
+        assertThat(uploader.inProgress()).isFalse();
+        assertThat(transport.maxPayloadCalls()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0} slots, active {1}: End and Activate to slot {2}")
+    @CsvSource({"2,1,2", "2,2,1", "3,1,2", "3,2,3", "3,3,1", "4,4,1", "4,3,4"})
+    void theTargetSlotRotatesFromTheActiveSlot(int slots, int active, int target) throws Exception {
+        transport.fwInfo(slots, active);
+
+        upload(bytes(3 * CHUNK + 5));
+
+        List<Command> transfers = transport.transfers();
+        assertThat(transfers.get(transfers.size() - 1).transfer().knownAction()).contains(TransferFwAction.END);
+        assertThat(transfers.get(transfers.size() - 1).transfer().slot()).isEqualTo(target);
+        assertThat(transfers.subList(0, transfers.size() - 1)).allSatisfy(c -> assertThat(c.transfer().slot()).isZero());
+        assertThat(transport.activations()).singleElement()
+                .satisfies(c -> assertThat(c.activate().slot()).isEqualTo(target));
+    }
+
+    @Test
+    void aFullGoesToTheRotatedSlotToo() throws Exception {
+        transport.fwInfo(3, 3);
+
+        upload(bytes(1000));
+
+        assertThat(transport.transfers()).singleElement().satisfies(c -> {
+            assertThat(c.transfer().knownAction()).contains(TransferFwAction.FULL);
+            assertThat(c.transfer().slot()).isEqualTo(1);
+        });
+        assertThat(transport.activations()).singleElement()
+                .satisfies(c -> assertThat(c.activate().slot()).isEqualTo(1));
+    }
+
+    @Test
+    void anImageOfExactlyPMinus128BytesGoesAsOneFullNeverALoneInitiate() throws Exception {
+        byte[] image = bytes(P - 128);
+
+        UploadStatus end = upload(image);
+
+        assertThat(transport.transfers()).singleElement().satisfies(c -> {
+            TransferFwRequest r = c.transfer();
+            assertThat(r.knownAction()).contains(TransferFwAction.FULL);
+            assertThat(r.slot()).isEqualTo(2);
+            assertThat(r.offsetUnits()).isZero();
+            assertThat(r.dataLength()).isEqualTo(P - 128);
+            assertThat(c.payload()).hasSize(P);
+        });
+        assertThat(transport.transferredData()).isEqualTo(image);
+        assertThat(transport.activations()).hasSize(1);
+        assertThat(end.error()).isEmpty();
+        assertThat(end.partsSent()).isEqualTo(1);
+    }
+
+    @Test
+    void anImageOfPMinus127BytesGoesAsInitiateAndAOneByteEnd() throws Exception {
+        byte[] image = bytes(P - 127);
+
+        UploadStatus end = upload(image);
+
+        List<Command> transfers = transport.transfers();
+        assertThat(transfers).hasSize(2);
+        assertThat(transfers.get(0).transfer())
+                .isEqualTo(TransferFwRequest.initiate(0, java.nio.ByteBuffer.wrap(image, 0, CHUNK)));
+        assertThat(transfers.get(1).transfer())
+                .isEqualTo(TransferFwRequest.end(2, CHUNK / 128, java.nio.ByteBuffer.wrap(image, CHUNK, 1)));
+        assertThat(end.error()).isEmpty();
+        assertThat(end.partsSent()).isEqualTo(2);
+        assertThat(end.bytesSent()).isEqualTo(P - 127);
+    }
+
+    @Test
+    void remainingSizeCountsDownPerPartToZeroWithBytesAndPartsSent() throws Exception {
+        int size = 4 * CHUNK + 100;
+
+        upload(bytes(size));
+
+        List<UploadStatus> seen = List.copyOf(published);
+        assertThat(seen.get(0).stage()).isEqualTo(UploadStage.RECEIVING);
+        assertThat(seen.get(0).remainingSize()).isEqualTo(size);
+        assertThat(seen).extracting(UploadStatus::stage).containsSubsequence(UploadStage.RECEIVING,
+                UploadStage.PREPARING, UploadStage.TRANSFERRING, UploadStage.PROGRAMMING, UploadStage.IDLE);
+        List<UploadStatus> transferring = seen.stream().filter(s -> s.stage() == UploadStage.TRANSFERRING).toList();
+        assertThat(transferring).extracting(UploadStatus::remainingSize)
+                .containsExactly((long) size, (long) size - CHUNK, (long) size - 2 * CHUNK, (long) size - 3 * CHUNK,
+                        100L, 0L);
+        assertThat(transferring).extracting(UploadStatus::bytesSent)
+                .containsExactly(0L, (long) CHUNK, 2L * CHUNK, 3L * CHUNK, 4L * CHUNK, (long) size);
+        assertThat(transferring).extracting(UploadStatus::partsSent).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(seen.get(seen.size() - 1)).isEqualTo(uploader.status());
+        assertThat(seen.get(seen.size() - 1).remainingSize()).isZero();
+    }
+
+    @Test
+    void theStatusShowsTheRunningUploadWhileItRuns() throws Exception {
+        List<UploadStatus> during = new ArrayList<>();
+        transport.onCommand(c -> {
+            if (c.isTransfer()) {
+                during.add(uploader.status());
+            }
+        });
+
+        upload(bytes(3 * CHUNK));
+
+        assertThat(during).hasSize(3).allSatisfy(s -> {
+            assertThat(s.stage()).isEqualTo(UploadStage.TRANSFERRING);
+            assertThat(s.inProgress()).isTrue();
+        });
+        assertThat(during).extracting(UploadStatus::remainingSize)
+                .containsExactly(3L * CHUNK, 2L * CHUNK, (long) CHUNK);
+    }
+
+    @Test
+    void theSameSequenceWorksWhenTheDeviceRunsPartsInTheBackground() throws Exception {
+        transport.background(true);
+        byte[] image = bytes(5 * CHUNK + 7);
+
+        UploadStatus end = upload(image);
+
+        assertThat(transport.transfers()).hasSize(6);
+        assertThat(transport.transferredData()).isEqualTo(image);
+        assertThat(transport.activations()).hasSize(1);
+        assertThat(end.error()).isEmpty();
+    }
+
+    @Test
+    void aSecondBeginWhileAnUploadRunsIsRefusedAndTheUploadIsNotDisturbed() throws Exception {
+        List<Boolean> begins = new ArrayList<>();
+        transport.onCommand(c -> {
+            if (c.isTransfer()) {
+                begins.add(uploader.begin(123));
+            }
+        });
+
+        UploadStatus end = upload(bytes(2 * CHUNK + 1));
+
+        assertThat(begins).containsExactly(false, false, false);
+        assertThat(end.error()).isEmpty();
+        assertThat(end.imageSize()).isEqualTo(2 * CHUNK + 1);
+        assertThat(uploader.begin(10)).isTrue();
+    }
+
+    @Test
+    void aNewUploadClearsThePreviousError() throws Exception {
+        transport.script(c -> c.is(CommandId.GET_FW_INFO) && c.index() == 0 ? 0x0004 : null);
+        assertThat(upload(bytes(100)).error()).contains("preparing:hw-error");
+        assertThat(uploader.status().error()).contains("preparing:hw-error");
+
+        assertThat(uploader.begin(100)).isTrue();
+        assertThat(uploader.status().error()).isEmpty();
+        assertThat(uploader.status().stage()).isEqualTo(UploadStage.RECEIVING);
+        UploadStatus second = uploader.run(channel(bytes(100)));
+
+        assertThat(second.error()).isEmpty();
+        assertNoErrorDetail(second);
+    }
+
+    @Test
+    void imageReceivedSetsTheSizeOfAClaimedUpload() throws Exception {
+        assertThat(uploader.begin(0)).isTrue();
+        uploader.imageReceived(5000);
+
+        assertThat(uploader.status().imageSize()).isEqualTo(5000);
+        assertThat(uploader.status().remainingSize()).isEqualTo(5000);
+        UploadStatus end = uploader.run(channel(bytes(5000)));
+        assertThat(end.error()).isEmpty();
+        assertThat(end.remainingSize()).isZero();
+    }
+
+    // ---- cancel ----
+
+    @Test
+    void cancelFromTheTransportMidUploadSendsExactlyOneAbortAndNoActivate() throws Exception {
+        AtomicReference<CancelResult> result = new AtomicReference<>();
+        transport.onCommand(c -> {
+            if (c.isTransfer() && c.index() == 3) { // the second Continue
+                result.set(uploader.cancel());
+            }
+        });
+
+        UploadStatus end = upload(bytes(10 * CHUNK));
+
+        assertThat(result.get()).isEqualTo(CancelResult.CANCELLING);
+        List<Command> all = transport.commands();
+        assertThat(all).hasSize(5); // Get FW Info, Initiate, Continue, Continue, Abort
+        Command abort = all.get(4);
+        assertThat(abort.transfer().knownAction()).contains(TransferFwAction.ABORT);
+        assertThat(abort.payload()).hasSize(128);
+        assertThat(abort.transfer().dataLength()).isZero();
+        assertThat(transport.aborts()).hasSize(1);
+        assertThat(transport.activations()).isEmpty();
+        assertThat(end.error()).contains("transferring:user-abort");
+        assertThat(end.failureMessage()).contains("transferring:user-abort");
+        assertNoErrorDetail(end);
+        assertThat(end.partsSent()).isEqualTo(3);
+        assertThat(end.remainingSize()).isEqualTo(7L * CHUNK);
+        assertThat(end.stage()).isEqualTo(UploadStage.IDLE);
+        assertThat(uploader.inProgress()).isFalse();
+    }
+
+    @Test
+    void cancelFromAnotherThreadStopsTheUploadBetweenParts() throws Exception {
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        transport.onCommand(c -> {
+            if (c.isTransfer() && c.index() == 4) {
+                reached.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        FileChannel ch = channel(bytes(20 * CHUNK));
+        assertThat(uploader.begin(20 * CHUNK)).isTrue();
+        Future<UploadStatus> running = pool.submit(() -> uploader.run(ch));
+
+        assertThat(reached.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(uploader.cancel()).isEqualTo(CancelResult.CANCELLING);
+        assertThat(uploader.cancelRequested()).isTrue();
+        release.countDown();
+        UploadStatus end = running.get(10, TimeUnit.SECONDS);
+
+        assertThat(end.error()).contains("transferring:user-abort");
+        List<Command> all = transport.commands();
+        assertThat(all).hasSize(6);
+        assertThat(all.get(5).isTransfer(TransferFwAction.ABORT)).isTrue();
+        assertThat(transport.aborts()).hasSize(1);
+        assertThat(transport.activations()).isEmpty();
+    }
+
+    @Test
+    void cancelWhileIdleReturnsIdleAndDoesNotPoisonTheNextUpload() throws Exception {
+        assertThat(uploader.cancel()).isEqualTo(CancelResult.IDLE);
+        assertThat(uploader.cancelRequested()).isFalse();
+
+        UploadStatus end = upload(bytes(3 * CHUNK));
+
+        assertThat(end.error()).isEmpty();
+        assertThat(transport.aborts()).isEmpty();
+        assertThat(transport.activations()).hasSize(1);
+        assertThat(uploader.cancel()).isEqualTo(CancelResult.IDLE);
+        assertThat(uploader.status().error()).isEmpty();
+    }
+
+    @Test
+    void aCancelledUploadDoesNotPoisonTheNextOne() throws Exception {
+        transport.onCommand(c -> {
+            if (c.isTransfer() && c.index() == 1) {
+                uploader.cancel();
+            }
+        });
+        assertThat(upload(bytes(3 * CHUNK)).error()).contains("transferring:user-abort");
+
+        transport.onCommand(c -> { });
+        UploadStatus second = upload(bytes(3 * CHUNK));
+
+        assertThat(second.error()).isEmpty();
+        assertThat(transport.activations()).hasSize(1);
+    }
+
+    @Test
+    void cancelAfterTheEndWasSentIsTooLateAndTheUploadCompletes() throws Exception {
+        AtomicReference<CancelResult> atEnd = new AtomicReference<>();
+        AtomicReference<CancelResult> atActivate = new AtomicReference<>();
+        transport.onCommand(c -> {
+            if (c.isTransfer(TransferFwAction.END)) {
+                atEnd.set(uploader.cancel());
+            }
+            if (c.isActivate()) {
+                atActivate.set(uploader.cancel());
+            }
+        });
+
+        UploadStatus end = upload(bytes(3 * CHUNK));
+
+        assertThat(atEnd.get()).isEqualTo(CancelResult.TOO_LATE);
+        assertThat(atActivate.get()).isEqualTo(CancelResult.TOO_LATE);
+        assertThat(end.error()).isEmpty();
+        assertThat(transport.aborts()).isEmpty();
+        assertThat(transport.activations()).hasSize(1);
+        assertThat(uploader.cancelRequested()).isFalse();
+    }
+
+    @Test
+    void cancelAfterTheFullWasSentIsTooLate() throws Exception {
+        AtomicReference<CancelResult> atFull = new AtomicReference<>();
+        transport.onCommand(c -> {
+            if (c.isTransfer(TransferFwAction.FULL)) {
+                atFull.set(uploader.cancel());
+            }
+        });
+
+        UploadStatus end = upload(bytes(100));
+
+        assertThat(atFull.get()).isEqualTo(CancelResult.TOO_LATE);
+        assertThat(end.error()).isEmpty();
+        assertThat(transport.activations()).hasSize(1);
+    }
+
+    @Test
+    void cancelWhilePreparingSendsNoTransferAtAll() throws Exception {
+        transport.onCommand(c -> {
+            if (c.is(CommandId.GET_FW_INFO)) {
+                assertThat(uploader.cancel()).isEqualTo(CancelResult.CANCELLING);
+            }
+        });
+
+        UploadStatus end = upload(bytes(3 * CHUNK));
+
+        assertThat(end.error()).contains("preparing:user-abort");
+        assertThat(transport.transfers()).isEmpty();
+        assertThat(transport.activations()).isEmpty();
+    }
+
+    @Test
+    void cancelBeforeTheFirstPartSendsNoAbortBecauseNothingIsOpen() throws Exception {
+        FirmwareUploader[] self = new FirmwareUploader[1];
+        FirmwareUploader u = new FirmwareUploader(new CciClient(transport), WALL, s -> {
+            if (s.stage() == UploadStage.TRANSFERRING && s.partsSent() == 0) {
+                self[0].cancel();
+            }
+        });
+        self[0] = u;
+        assertThat(u.begin(3 * CHUNK)).isTrue();
+
+        UploadStatus end = u.run(channel(bytes(3 * CHUNK)));
+
+        assertThat(end.error()).contains("transferring:user-abort");
+        assertThat(transport.transfers()).isEmpty();
+    }
+
+    @Test
+    void cancelWhileReceivingEndsTheUploadBeforeAnyCommand() throws Exception {
+        assertThat(uploader.begin(1000)).isTrue();
+        assertThat(uploader.cancel()).isEqualTo(CancelResult.CANCELLING);
+        assertThat(uploader.cancelRequested()).isTrue();
+
+        UploadStatus end = uploader.run(channel(bytes(1000)));
+
+        assertThat(end.error()).contains("receiving:user-abort");
+        assertThat(transport.commands()).isEmpty();
+        assertThat(uploader.begin(1000)).isTrue();
+        assertThat(uploader.cancelRequested()).isFalse();
+    }
+
+    @Test
+    void abandonEndsAClaimedUploadWhoseImageNeverArrived() {
+        assertThat(uploader.begin(1000)).isTrue();
+
+        uploader.abandon(UploadError.USER_ABORT);
+
+        assertThat(uploader.inProgress()).isFalse();
+        assertThat(uploader.status().error()).contains("receiving:user-abort");
+        uploader.abandon(UploadError.READ_WRITE_ERROR); // nothing running: no effect
+        assertThat(uploader.status().error()).contains("receiving:user-abort");
+        assertThat(published.get(published.size() - 1)).isEqualTo(uploader.status());
+    }
+
+    @Test
+    void aCancelAcceptedWhileTheLastPartIsBeingReadStopsTheUpload() throws Exception {
+        // The cancel lands after the uploader's last between-parts check has passed but before
+        // End goes out: cancel() answers CANCELLING, so End must not be sent.
+        byte[] image = bytes(3 * CHUNK);
+        AtomicReference<CancelResult> result = new AtomicReference<>();
+        FileChannel ch = new HookedChannel(channel(image), position -> {
+            if (position == 2L * CHUNK) {
+                result.set(uploader.cancel());
+            }
+        });
+        open.add(ch);
+        assertThat(uploader.begin(image.length)).isTrue();
+
+        UploadStatus end = uploader.run(ch);
+
+        assertThat(result.get()).isEqualTo(CancelResult.CANCELLING);
+        assertThat(end.error()).contains("transferring:user-abort");
+        assertThat(transport.transfers().stream().filter(c -> c.isTransfer(TransferFwAction.END))).isEmpty();
+        assertThat(transport.aborts()).hasSize(1);
+        assertThat(transport.activations()).isEmpty();
+    }
+
+    @Test
+    void aCancelAcceptedWhileAFullIsBeingReadSendsNothing() throws Exception {
+        byte[] image = bytes(1000);
+        AtomicReference<CancelResult> result = new AtomicReference<>();
+        FileChannel ch = new HookedChannel(channel(image), position -> result.compareAndSet(null, uploader.cancel()));
+        open.add(ch);
+        assertThat(uploader.begin(image.length)).isTrue();
+
+        UploadStatus end = uploader.run(ch);
+
+        assertThat(result.get()).isEqualTo(CancelResult.CANCELLING);
+        assertThat(end.error()).contains("transferring:user-abort");
+        assertThat(transport.transfers()).isEmpty(); // nothing was open: no Abort either
+    }
+
+    @Test
+    void aCancelRacingTheFinalPartIsEitherHonouredOrTooLateNeverLost() throws Exception {
+        // Many runs with a canceller thread firing at a random moment: whatever cancel() answered
+        // must match what happened (CANCELLING -> user-abort and no Activate; TOO_LATE -> success).
+        for (int run = 0; run < 200; run++) {
+            RecordingTransport t = new RecordingTransport().maxPayload(256);
+            FirmwareUploader u = new FirmwareUploader(new CciClient(t), WALL, s -> { });
+            byte[] image = bytes(128 * 3);
+            assertThat(u.begin(image.length)).isTrue();
+            FileChannel ch = channel(image);
+            CountDownLatch go = new CountDownLatch(1);
+            CompletableFuture<CancelResult> cancel = CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Thread.onSpinWait();
+                return u.cancel();
+            }, pool);
+            go.countDown();
+            UploadStatus end = u.run(ch);
+            CancelResult r = cancel.get(10, TimeUnit.SECONDS);
+            switch (r) {
+                case CANCELLING -> {
+                    assertThat(end.error()).as("run %d", run).hasValueSatisfying(e -> assertThat(e).endsWith(":user-abort"));
+                    assertThat(t.activations()).isEmpty();
+                }
+                case TOO_LATE -> {
+                    assertThat(end.error()).as("run %d", run).isEmpty();
+                    assertThat(t.activations()).hasSize(1);
+                }
+                case IDLE -> assertThat(end.error()).as("run %d", run).isEmpty();
+                default -> throw new AssertionError(r);
+            }
+        }
+    }
+
+    // ---- the error table of reference.md §6 ----
+
+    @Test
+    void getFwInfoRefusedIsPreparingHwErrorWithItsReturnCode() throws Exception {
+        transport.script(c -> c.is(CommandId.GET_FW_INFO) ? 0x0004 : null);
+
+        UploadStatus end = upload(bytes(3 * CHUNK));
+
+        assertThat(end.error()).contains("preparing:hw-error");
+        assertThat(end.failedOpcode()).contains("0200h");
+        assertThat(end.failedReturnCode()).contains("0004h");
+        assertThat(end.failedReturnName()).contains("Internal Error");
+        assertThat(end.failureMessage()).contains("preparing:hw-error (Get FW Info: Internal Error, 0004h)");
+        assertThat(transport.transfers()).isEmpty();
+        assertThat(transport.activations()).isEmpty();
+    }
+
+    @Test
+    void getFwInfoNotAnsweredIsPreparingHwError() throws Exception {
+        transport.script(c -> {
+            if (c.is(CommandId.GET_FW_INFO)) {
+                throw new CciTimeoutException("no answer");
+            }
+            return null;
+        });
+
+        UploadStatus end = upload(bytes(100));
+
+        assertThat(end.error()).contains("preparing:hw-error");
+        assertNoErrorDetail(end);
+        assertThat(transport.transfers()).isEmpty();
+    }
+
+    @Test
+    void aDeviceAnswerThatMakesNoPlanPossibleIsPreparingHwError() throws Exception {
+        transport.fwInfo(new FwInfo(0, 0, 0, false, List.of("", "", "", "")));
+        assertThat(upload(bytes(100)).error()).contains("preparing:hw-error");
+
+        transport.fwInfo(2, 1).maxPayload(128);
+        assertThat(upload(bytes(100)).error()).contains("preparing:hw-error");
+        assertThat(transport.transfers()).isEmpty();
+        assertThat(uploader.inProgress()).isFalse();
+    }
+
+    @Test
+    void anEmptyImageIsPreparingInvalidFileSizeAndSendsNothing() throws Exception {
+        assertThat(uploader.begin(0)).isTrue();
+
+        UploadStatus end = uploader.run(channel(new byte[0]));
+
+        assertThat(end.error()).contains("preparing:invalid-file-size");
+        assertThat(transport.commands()).isEmpty();
+        assertThat(uploader.inProgress()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} at Transfer FW #{1}")
+    @CsvSource({"6,1", "6,3", "8,1", "8,2"})
+    void busyOrTransferInProgressIsDeviceBusyWithoutRetry(int rc, int failingIndex) throws Exception {
+        transport.script(c -> onTransfer(c, failingIndex, rc));
+
+        UploadStatus end = upload(bytes(5 * CHUNK));
+
+        assertThat(end.error()).contains("transferring:device-busy");
+        assertThat(end.failedOpcode()).contains("0201h");
+        assertThat(end.failedReturnCode()).contains(ReturnCode.hex(rc));
+        assertThat(end.failedReturnName()).contains(ReturnCode.nameOf(rc));
+        List<Command> all = transport.commands();
+        // no retry; once a part was accepted, one Abort closes the transfer the refusal left open
+        boolean opened = failingIndex > 1;
+        assertThat(all).hasSize(failingIndex + 1 + (opened ? 1 : 0));
+        if (opened) {
+            assertThat(all.get(all.size() - 1).isTransfer(TransferFwAction.ABORT)).isTrue();
+        }
+        assertThat(transport.activations()).isEmpty();
+        assertThat(end.partsSent()).isEqualTo(failingIndex - 1);
+    }
+
+    @Test
+    void verificationFailedAtEndIsFirmwareInvalidWithTheDocsMessage() throws Exception {
+        transport.script(c -> c.isTransfer(TransferFwAction.END) ? 0x000A : null);
+
+        UploadStatus end = upload(bytes(3 * CHUNK));
+
+        assertThat(end.error()).contains("transferring:firmware-invalid");
+        assertThat(end.failedOpcode()).contains("0201h");
+        assertThat(end.failedReturnCode()).contains("000Ah");
+        assertThat(end.failedReturnName()).contains("FW Verification Failed");
+        assertThat(end.failureMessage())
+                .contains("transferring:firmware-invalid (Transfer FW: FW Verification Failed, 000Ah)");
+        assertThat(transport.activations()).isEmpty();
+        assertThat(transport.aborts()).isEmpty();
+        assertThat(uploader.status()).isEqualTo(end);
+    }
+
+    @Test
+    void verificationFailedAtFullIsFirmwareInvalid() throws Exception {
+        transport.script(c -> c.isTransfer(TransferFwAction.FULL) ? 0x000A : null);
+
+        UploadStatus end = upload(bytes(300));
+
+        assertThat(end.failureMessage())
+                .contains("transferring:firmware-invalid (Transfer FW: FW Verification Failed, 000Ah)");
+        assertThat(transport.activations()).isEmpty();
+    }
+
+    @Test
+    void verificationFailedReportedInTheBackgroundIsFirmwareInvalid() throws Exception {
+        transport.background(true).script(c -> c.isTransfer(TransferFwAction.END) ? 0x000A : null);
+
+        UploadStatus end = upload(bytes(3 * CHUNK));
+
+        assertThat(end.error()).contains("transferring:firmware-invalid");
+        assertThat(end.failedReturnCode()).contains("000Ah");
+        assertThat(transport.activations()).isEmpty();
+    }
+
+    @Test
+    void aTransferTimeoutIsTransferringTimeout() throws Exception {
+        transport.script(c -> {
+            if (c.isTransfer() && c.index() == 3) {
+                throw new CciTimeoutException("background Transfer FW did not finish within 30 s");
+            }
+            return null;
+        });
+
+        UploadStatus end = upload(bytes(6 * CHUNK));
+
+        assertThat(end.error()).contains("transferring:timeout");
+        assertNoErrorDetail(end);
+        assertThat(end.failureMessage()).contains("transferring:timeout");
+        assertThat(transport.commands()).hasSize(4);
+        assertThat(transport.activations()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}h")
+    @ValueSource(ints = {0x0002, 0x0003, 0x0004, 0x0007, 0x0009, 0x000B, 0x0012, 0x0016, 0x0018, 0x00FF})
+    void anyOtherTransferFwCodeIsReadWriteError(int rc) throws Exception {
+        transport.script(c -> onTransfer(c, 2, rc));
+
+        UploadStatus end = upload(bytes(4 * CHUNK));
+
+        assertThat(end.error()).contains("transferring:read-write-error");
+        assertThat(end.failedOpcode()).contains("0201h");
+        assertThat(end.failedReturnCode()).contains(ReturnCode.hex(rc));
+        assertThat(end.failedReturnName()).contains(ReturnCode.nameOf(rc));
+        assertThat(end.failureMessage()).contains("transferring:read-write-error (Transfer FW: "
+                + ReturnCode.nameOf(rc) + ", " + ReturnCode.hex(rc) + ")");
+        // the refused part left the transfer open: one Abort closes it
+        assertThat(transport.commands()).hasSize(4);
+        assertThat(transport.commands().get(3).isTransfer(TransferFwAction.ABORT)).isTrue();
+        assertThat(transport.activations()).isEmpty();
+    }
+
+    @Test
+    void aTransportFailureThatIsNotATimeoutIsReadWriteError() throws Exception {
+        transport.script(c -> {
+            if (c.isTransfer() && c.index() == 2) {
+                throw new IOException("connection reset");
+            }
+            return null;
+        });
+
+        UploadStatus end = upload(bytes(4 * CHUNK));
+
+        assertThat(end.error()).contains("transferring:read-write-error");
+        assertNoErrorDetail(end);
+    }
+
+    @Test
+    void activateFwRefusedIsTransferringHwError() throws Exception {
+        transport.script(c -> c.isActivate() ? 0x000B : null);
+
+        UploadStatus end = upload(bytes(3 * CHUNK));
+
+        assertThat(end.error()).contains("transferring:hw-error");
+        assertThat(end.failedOpcode()).contains("0202h");
+        assertThat(end.failedReturnCode()).contains("000Bh");
+        assertThat(end.failedReturnName()).contains("Invalid Slot");
+        assertThat(end.failureMessage()).contains("transferring:hw-error (Activate FW: Invalid Slot, 000Bh)");
+        assertThat(transport.activations()).hasSize(1);
+        assertThat(end.partsSent()).isEqualTo(3);
+        assertThat(end.remainingSize()).isZero();
+    }
+
+    @Test
+    void activateFwNotAnsweredIsTransferringHwError() throws Exception {
+        transport.script(c -> {
+            if (c.isActivate()) {
+                throw new CciTimeoutException("no answer");
+            }
+            return null;
+        });
+
+        UploadStatus end = upload(bytes(100));
+
+        assertThat(end.error()).contains("transferring:hw-error");
+        assertNoErrorDetail(end);
+    }
+
+    @Test
+    void anImageThatCannotBeReadMidUploadIsReadWriteErrorAndTheOpenTransferIsAborted() throws Exception {
+        Path f = dir.resolve("shrinking.img");
+        Files.write(f, bytes(4 * CHUNK));
+        FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        open.add(ch);
+        transport.onCommand(c -> {
+            if (c.isTransfer() && c.index() == 2) {
+                try {
+                    ch.truncate(2 * CHUNK + 10);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        assertThat(uploader.begin(4 * CHUNK)).isTrue();
+
+        UploadStatus end = uploader.run(ch);
+
+        assertThat(end.error()).contains("transferring:read-write-error");
+        List<Command> all = transport.commands();
+        assertThat(all.get(all.size() - 1).isTransfer(TransferFwAction.ABORT)).isTrue();
+        assertThat(transport.aborts()).hasSize(1);
+        assertThat(transport.activations()).isEmpty();
+    }
+
+    @Test
+    void everyFailureEndsInAFinalStateTheListenerSees() throws Exception {
+        transport.script(c -> c.isTransfer(TransferFwAction.END) ? 0x000A : null);
+
+        UploadStatus end = upload(bytes(2 * CHUNK + 1));
+
+        UploadStatus last = published.get(published.size() - 1);
+        assertThat(last).isEqualTo(end);
+        assertThat(last.inProgress()).isFalse();
+        assertThat(last.finished()).isEqualTo(Optional.of(WALL.instant()));
+    }
+}
