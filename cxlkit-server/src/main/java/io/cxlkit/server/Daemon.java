@@ -1,0 +1,215 @@
+package io.cxlkit.server;
+
+import io.cxlkit.device.CxlDevice;
+import io.cxlkit.device.fw.DeviceStateException;
+import io.cxlkit.host.upload.UploadStatus;
+import io.cxlkit.server.api.ControlApi;
+import io.cxlkit.server.api.EventHub;
+import io.cxlkit.server.endpoint.CciEndpoint;
+import io.cxlkit.server.state.DaemonInfo;
+import io.cxlkit.server.state.StateDirectory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * A running cxlkit daemon: the state directory (locked), the platform, the CCI socket endpoint
+ * listeners and the control API; daemon.json is written once all of them accept. {@link #close()}
+ * is the clean shutdown of wire.md §2.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger("io.cxlkit.server");
+
+    private final StateDirectory stateDir;
+    private final Platform platform;
+    private final List<CciEndpoint> endpoints;
+    private final ControlApi api;
+    private final EventHub events;
+    private final DaemonInfo info;
+
+    private Daemon(StateDirectory stateDir, Platform platform, List<CciEndpoint> endpoints, ControlApi api,
+                   EventHub events, DaemonInfo info) {
+        this.stateDir = stateDir;
+        this.platform = platform;
+        this.endpoints = endpoints;
+        this.api = api;
+        this.events = events;
+        this.info = info;
+    }
+
+    /**
+     * Starts everything; on failure releases what was started and rethrows.
+     *
+     * @param warn where one-line warnings go (narrowed state directory, non-loopback listeners)
+     */
+    public static Daemon start(PlatformConfig config, java.util.function.Consumer<String> warn)
+            throws IOException, DeviceStateException {
+        StateDirectory dir = StateDirectory.acquire(config.stateDir(), warn);
+        EventHub events = new EventHub();
+        Platform platform = null;
+        List<CciEndpoint> endpoints = new ArrayList<>();
+        ControlApi api = null;
+        try {
+            platform = Platform.open(dir, config.devices(), (name, status) -> uploadChanged(events, name, status));
+            for (Memdev m : platform.memdevs()) {
+                Memdev memdev = m;
+                Platform p = platform;
+                m.device().addStateListener(d -> p.pool().execute(() -> publishState(events, memdev)));
+            }
+            List<CxlDevice> devices = platform.memdevs().stream().map(Memdev::device).toList();
+            List<SocketAddress> addresses = listenerAddresses(config, warn);
+            int slices = config.listenersNeeded();
+            // --max-connections bounds the whole endpoint, across its listeners
+            var limit = io.cxlkit.server.endpoint.ConnectionLimit.of(config.maxConnections());
+            var endpointLog = Logger.getLogger(CciEndpoint.LOGGER_NAME);
+            for (int k = 0; k < addresses.size(); k++) {
+                // a listener beyond the device blocks (the Unix socket) serves the blocks again from the first
+                endpoints.add(CciEndpoint.start(addresses.get(k), CciEndpoint.slice(devices, k % slices), limit,
+                        endpointLog));
+            }
+            InetSocketAddress http = parseHostPort(config.httpListen());
+            warnIfReachable(http, "control API", warn);
+            String token = newToken();
+            api = ControlApi.start(http, token, new PlatformRoutes(platform, events));
+            List<String> urls = endpoints.stream().map(CciEndpoint::url).toList();
+            String firstTcp = urls.stream().filter(u -> u.startsWith("tcp://")).findFirst().orElse("");
+            DaemonInfo info = new DaemonInfo(ProcessHandle.current().pid(), api.url(), firstTcp, urls, token);
+            dir.writeDaemonFile(info);
+            LOG.info("serving " + devices.size() + " device(s); control API " + api.url() + "; CCI "
+                    + String.join(", ", urls));
+            return new Daemon(dir, platform, endpoints, api, events, info);
+        } catch (IOException | DeviceStateException | RuntimeException e) {
+            if (api != null) {
+                api.close();
+            }
+            endpoints.forEach(CciEndpoint::close);
+            if (platform != null) {
+                platform.close();
+            }
+            dir.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The listeners in order: the TCP ones (the default {@value PlatformConfig#DEFAULT_CCI_LISTEN} when
+     * none is given), extra TCP listeners on the first one's host with free ports until every block of
+     * 247 devices has one, then the Unix socket.
+     */
+    static List<SocketAddress> listenerAddresses(PlatformConfig config, java.util.function.Consumer<String> warn) {
+        List<String> tcp = new ArrayList<>(config.cciListen());
+        if (tcp.isEmpty()) {
+            tcp.add(PlatformConfig.DEFAULT_CCI_LISTEN);
+        }
+        String host = hostOf(tcp.get(0));
+        while (tcp.size() < config.listenersNeeded()) {
+            tcp.add(host + ":0");
+        }
+        List<SocketAddress> out = new ArrayList<>();
+        for (String hp : tcp) {
+            InetSocketAddress a = parseHostPort(hp);
+            warnIfReachable(a, "CCI endpoint", warn);
+            out.add(a);
+        }
+        config.cciUnix().ifPresent(p -> out.add(UnixDomainSocketAddress.of(p)));
+        return out;
+    }
+
+    private static String hostOf(String hostPort) {
+        return hostPort.substring(0, hostPort.lastIndexOf(':'));
+    }
+
+    /** {@code HOST:PORT}, IPv6 hosts in brackets. */
+    public static InetSocketAddress parseHostPort(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("'" + hostPort + "' is not HOST:PORT");
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + hostPort + "' has a bad port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("'" + hostPort + "': port must be 0..65535");
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    private static void warnIfReachable(InetSocketAddress a, String what, java.util.function.Consumer<String> warn) {
+        InetAddress addr = a.getAddress();
+        if (addr != null && !addr.isLoopbackAddress()) {
+            warn.accept(what + " on " + a.getHostString() + ":" + a.getPort() + " is reachable from the network");
+        }
+    }
+
+    private static String newToken() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static void uploadChanged(EventHub events, String name, UploadStatus s) {
+        String json = "{\"memdev\":\"" + name + "\",\"status\":\"" + s.stage().label() + "\",\"image_size\":"
+                + s.imageSize() + ",\"remaining_size\":" + s.remainingSize() + ",\"bytes_sent\":" + s.bytesSent()
+                + ",\"parts_sent\":" + s.partsSent()
+                + s.error().map(e -> ",\"error\":\"" + e + "\"").orElse("") + "}";
+        events.publishProgress(name, json, !s.inProgress(), System.nanoTime());
+    }
+
+    private static void publishState(EventHub events, Memdev m) {
+        if (events.subscriberCount() == 0) {
+            return;
+        }
+        try {
+            String view = MemdevViews.json(m).replace("\n", "");
+            events.publish("device", view);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public DaemonInfo info() {
+        return info;
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    /**
+     * Clean shutdown: stop accepting, abort running uploads, drop background operations, remove
+     * daemon.json, release the lock.
+     */
+    @Override
+    public void close() {
+        endpoints.forEach(CciEndpoint::close);
+        api.close();
+        events.close();
+        platform.close();
+        try {
+            stateDir.removeDaemonFile();
+        } catch (IOException e) {
+            LOG.warning("could not remove daemon.json: " + e.getMessage());
+        }
+        try {
+            stateDir.close();
+        } catch (IOException e) {
+            LOG.warning("could not release the state directory lock: " + e.getMessage());
+        }
+        LOG.info("stopped");
+    }
+}

@@ -1,0 +1,24 @@
+package io.cxlkit.server;
+
+import io.cxlkit.device.CxlDevice;
+import io.cxlkit.host.driver.MemdevDriver;
+import java.nio.file.Path;
+
+/**
+ * One memdev of the platform: the emulated device, the host driver attached to its mailbox, and
+ * where an incoming image is spooled. The control API reaches the device through the driver,
+ * except for emulator-only actions (reset, faults, slot read-out).
+ *
+ * @param eid the device's MCTP endpoint ID on its listener
+ */
+public record Memdev(String name, CxlDevice device, MemdevDriver driver, int eid) {
+
+    public io.cxlkit.host.upload.FirmwareUploader uploader() {
+        return driver.uploader();
+    }
+
+    /** The spool file for uploads, under the device's own directory. */
+    public Path spoolFile() {
+        return device.slotFile(1).orElseThrow().resolveSibling("upload.img");
+    }
+}

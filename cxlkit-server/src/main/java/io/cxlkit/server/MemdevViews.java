@@ -1,0 +1,67 @@
+package io.cxlkit.server;
+
+import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.host.json.MemdevJson;
+import io.cxlkit.host.json.MemdevView;
+import io.cxlkit.host.upload.UploadStatus;
+import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds the host's view of a memdev, as sysfs is for ndctl: from Get FW Info and Identify Memory
+ * Device sent by the host driver over the mailbox (never read from device objects), plus the
+ * driver's upload state. The {@code cxlkit} object adds emulator facts (limits, policy, faults).
+ */
+final class MemdevViews {
+    private MemdevViews() {
+    }
+
+    static MemdevView build(Memdev m) throws InterruptedException {
+        Optional<IdentifyMemoryDevice> identify = m.driver().identify();
+        Optional<FwInfo> fw = m.driver().firmwareInfo();
+        long unit = IdentifyMemoryDevice.CAPACITY_UNIT;
+        MemdevView v = MemdevView.of(m.name(), identify.map(i -> i.persistentOnlyCapacity() * unit).orElse(0L),
+                identify.map(i -> i.volatileOnlyCapacity() * unit).orElse(0L), m.driver().serial(), m.driver().host());
+        if (identify.isPresent()) {
+            v = v.withFirmwareVersion(identify.get());
+        }
+        UploadStatus upload = m.uploader().status();
+        if (fw.isPresent()) {
+            MemdevView.FirmwareView f = MemdevView.FirmwareView.from(fw.get());
+            if (upload.inProgress()) {
+                f = f.inProgress(upload.remainingSize(), upload.stage().label());
+            } else if (upload.error().isPresent()) {
+                f = f.failed(upload.error().get());
+            }
+            v = v.withFirmware(f);
+        }
+        DeviceConfig c = m.device().config();
+        return v.withCxlkit(new MemdevView.CxlkitView(c.maxPackageSize(), c.verifyPolicy().label(),
+                m.device().securityFloor(), m.device().faults(), uploadView(upload)));
+    }
+
+    static MemdevView.UploadView uploadView(UploadStatus s) {
+        return new MemdevView.UploadView(s.stage().label(), s.error(), s.failedOpcode(), s.failedReturnCode(),
+                s.failedReturnName(), s.bytesSent(), s.partsSent(), s.started(), s.finished());
+    }
+
+    /** One memdev as the API returns it: ndctl's keys with the firmware and cxlkit objects. */
+    static String json(Memdev m) throws InterruptedException {
+        return json(build(m));
+    }
+
+    static String json(MemdevView v) {
+        return io.cxlkit.host.json.JsonC.document(MemdevJson.object(v, false, true, true));
+    }
+
+    static String jsonList(List<Memdev> memdevs) throws InterruptedException {
+        List<MemdevView> views = new ArrayList<>();
+        for (Memdev m : memdevs) {
+            views.add(build(m));
+        }
+        return MemdevJson.list(views, false, true, true);
+    }
+}

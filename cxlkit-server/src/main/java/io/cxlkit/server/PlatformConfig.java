@@ -1,0 +1,47 @@
+package io.cxlkit.server;
+
+import io.cxlkit.device.DeviceConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@code cxlkit serve} runs: the devices and where it listens. Validated by the CLI before
+ * anything starts.
+ *
+ * @param cciListen   TCP listeners of the CCI socket endpoint, {@code HOST:PORT}, in listener order
+ * @param cciUnix     an optional Unix domain socket listener, after the TCP ones
+ * @param httpListen  the control API's {@code HOST:PORT}
+ */
+public record PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<String> cciListen,
+                             Optional<Path> cciUnix, String httpListen, int maxConnections) {
+
+    public static final String DEFAULT_CCI_LISTEN = "127.0.0.1:2300";
+    public static final String DEFAULT_HTTP_LISTEN = "127.0.0.1:0";
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    /** Devices per listener: EIDs 8..254 (wire.md §1). */
+    public static final int DEVICES_PER_LISTENER = 247;
+    public static final int FIRST_EID = 8;
+
+    public PlatformConfig {
+        Objects.requireNonNull(stateDir);
+        devices = List.copyOf(devices);
+        cciListen = List.copyOf(cciListen);
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("at least one device");
+        }
+        long names = devices.stream().map(DeviceConfig::name).distinct().count();
+        if (names != devices.size()) {
+            throw new IllegalArgumentException("device names must be unique");
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("max connections must be at least 1");
+        }
+    }
+
+    /** Listeners needed so every device has an EID. */
+    public int listenersNeeded() {
+        return (devices.size() + DEVICES_PER_LISTENER - 1) / DEVICES_PER_LISTENER;
+    }
+}

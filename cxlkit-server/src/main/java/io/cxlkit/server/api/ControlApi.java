@@ -1,0 +1,269 @@
+package io.cxlkit.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The control API (wire.md §3): HTTP + JSON on the JDK's server. Every request needs the bearer
+ * token (compared in constant time); handlers run on a bounded pool; every refusal is a JSON
+ * {@code {"error","message"}} with a 4xx/5xx status, never a stack trace.
+ */
+public final class ControlApi implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger("io.cxlkit.server.api");
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Largest JSON request body (faults, activation): small, so nobody can make us buffer much. */
+    static final int MAX_JSON_BODY = 64 * 1024;
+
+    private static final Pattern MEMDEV = Pattern.compile("^/v1/memdevs/([A-Za-z0-9_.-]+)(/.*)?$");
+    private static final Pattern SLOT = Pattern.compile("^/firmware/slots/([0-9]{1,2})$");
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor pool;
+    private final byte[] token;
+    private final Routes routes;
+
+    /** What the API does; {@link ControlApi} only authenticates, routes and reports errors. */
+    public interface Routes {
+        String listMemdevs() throws ApiException, InterruptedException;
+
+        String getMemdev(String name) throws ApiException, InterruptedException;
+
+        /** Reads the image from {@code body} ({@code length} -1 if unknown); answers the object at acceptance. */
+        String upload(String name, InputStream body, long length) throws ApiException, IOException, InterruptedException;
+
+        String cancelUpload(String name) throws ApiException, InterruptedException;
+
+        String activate(String name, JsonNode request) throws ApiException, InterruptedException;
+
+        String reset(String name) throws ApiException, InterruptedException;
+
+        /** Streams a slot's package; 404 for an empty slot. */
+        void readSlot(String name, int slot, HttpExchange exchange) throws ApiException, IOException;
+
+        String injectFault(String name, JsonNode request) throws ApiException;
+
+        String clearFaults(String name) throws ApiException;
+
+        EventHub events();
+    }
+
+    private ControlApi(HttpServer server, ThreadPoolExecutor pool, byte[] token, Routes routes) {
+        this.server = server;
+        this.pool = pool;
+        this.token = token;
+        this.routes = routes;
+    }
+
+    public static ControlApi start(InetSocketAddress bind, String token, Routes routes) throws IOException {
+        // Event streams hold a thread each (at most 16), so the pool leaves room for other requests.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(EventHub.MAX_SUBSCRIBERS + 8,
+                EventHub.MAX_SUBSCRIBERS + 8, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
+                io.cxlkit.server.Threads.daemon("cxlkit-http"));
+        pool.allowCoreThreadTimeOut(true);
+        HttpServer server = HttpServer.create(bind, 128);
+        ControlApi api = new ControlApi(server, pool, token.getBytes(StandardCharsets.US_ASCII), routes);
+        server.createContext("/", api::handle);
+        server.setExecutor(pool);
+        server.start();
+        return api;
+    }
+
+    /** {@code http://HOST:PORT} as clients should use it. */
+    public String url() {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + a.getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            try {
+                if (!authorised(ex)) {
+                    throw new ApiException(401, "unauthorized", "missing or wrong bearer token");
+                }
+                route(ex);
+            } catch (ApiException e) {
+                sendError(ex, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                sendError(ex, new ApiException(503, "shutting-down", "the daemon is stopping"));
+            } catch (IOException e) {
+                LOG.fine(() -> ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, ex.getRequestMethod() + " " + ex.getRequestURI() + " failed", e);
+                sendError(ex, new ApiException(500, "internal", "internal error: " + e.getClass().getSimpleName()));
+            }
+        }
+    }
+
+    private boolean authorised(HttpExchange ex) {
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        if (h == null || !h.startsWith("Bearer ")) {
+            return false;
+        }
+        byte[] given = h.substring("Bearer ".length()).trim().getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(given, token);
+    }
+
+    private void route(HttpExchange ex) throws ApiException, IOException, InterruptedException {
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().getPath();
+        if (path.equals("/v1/events")) {
+            requireMethod(method, "GET");
+            streamEvents(ex);
+            return;
+        }
+        if (path.equals("/v1/memdevs")) {
+            requireMethod(method, "GET");
+            sendJson(ex, 200, routes.listMemdevs());
+            return;
+        }
+        Matcher m = MEMDEV.matcher(path);
+        if (!m.matches()) {
+            throw ApiException.notFound("no such route: " + path);
+        }
+        String name = m.group(1);
+        String rest = m.group(2) == null ? "" : m.group(2);
+        switch (rest) {
+            case "" -> {
+                requireMethod(method, "GET");
+                sendJson(ex, 200, routes.getMemdev(name));
+            }
+            case "/firmware" -> {
+                requireMethod(method, "PUT");
+                long length = parseLength(ex.getRequestHeaders().getFirst("Content-Length"));
+                sendJson(ex, 202, routes.upload(name, ex.getRequestBody(), length));
+            }
+            case "/firmware/upload" -> {
+                requireMethod(method, "DELETE");
+                sendJson(ex, 202, routes.cancelUpload(name));
+            }
+            case "/firmware/activate" -> {
+                requireMethod(method, "POST");
+                sendJson(ex, 200, routes.activate(name, readJson(ex)));
+            }
+            case "/reset" -> {
+                requireMethod(method, "POST");
+                sendJson(ex, 200, routes.reset(name));
+            }
+            case "/faults" -> {
+                if (method.equals("POST")) {
+                    sendJson(ex, 200, routes.injectFault(name, readJson(ex)));
+                } else {
+                    requireMethod(method, "DELETE");
+                    sendJson(ex, 200, routes.clearFaults(name));
+                }
+            }
+            default -> {
+                Matcher s = SLOT.matcher(rest);
+                if (!s.matches()) {
+                    throw ApiException.notFound("no such route: " + path);
+                }
+                requireMethod(method, "GET");
+                routes.readSlot(name, Integer.parseInt(s.group(1)), ex);
+            }
+        }
+    }
+
+    private static long parseLength(String header) throws ApiException {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            long n = Long.parseLong(header.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("bad Content-Length");
+        }
+    }
+
+    private static void requireMethod(String method, String allowed) throws ApiException {
+        if (!method.equals(allowed)) {
+            throw new ApiException(405, "method-not-allowed", method + " is not allowed here (" + allowed + ")");
+        }
+    }
+
+    private static JsonNode readJson(HttpExchange ex) throws ApiException, IOException {
+        byte[] body = ex.getRequestBody().readNBytes(MAX_JSON_BODY + 1);
+        if (body.length > MAX_JSON_BODY) {
+            throw new ApiException(413, "too-large", "request body above " + MAX_JSON_BODY + " bytes");
+        }
+        if (body.length == 0) {
+            throw ApiException.badRequest("a JSON object is required");
+        }
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n == null || !n.isObject()) {
+                throw ApiException.badRequest("a JSON object is required");
+            }
+            return n;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private void streamEvents(HttpExchange ex) throws ApiException, IOException, InterruptedException {
+        EventHub.Subscriber sub = routes.events().subscribe()
+                .orElseThrow(() -> new ApiException(429, "too-many-subscribers",
+                        "at most " + EventHub.MAX_SUBSCRIBERS + " event stream subscribers"));
+        try (sub) {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.sendResponseHeaders(200, 0);
+            sub.pump(ex.getResponseBody());
+        }
+    }
+
+    static void sendJson(HttpExchange ex, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static void sendError(HttpExchange ex, ApiException e) {
+        try {
+            var o = JSON.createObjectNode();
+            o.put("error", e.error());
+            o.put("message", e.getMessage());
+            String json = JSON.writeValueAsString(o);
+            if (!e.extraJson().isEmpty()) {
+                json = json.substring(0, json.length() - 1) + "," + e.extraJson() + "}";
+            }
+            sendJson(ex, e.status(), json + "\n");
+        } catch (IOException io) {
+            // the client is gone
+        }
+    }
+
+    @Override
+    public void close() {
+        routes.events().close();
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,87 @@
+package io.cxlkit.server.api;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server-sent event stream of {@code GET /v1/events}: at most {@link #MAX_SUBSCRIBERS}
+ * subscribers, each with its own bounded queue drained by its own handler thread, so a slow
+ * subscriber never blocks a device or another request. Upload progress is coalesced to at most
+ * ten events a second per device; the last event of an upload is always sent.
+ */
+public final class EventHub {
+
+    public static final int MAX_SUBSCRIBERS = 16;
+    static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
+    private static final int QUEUE_LIMIT = 1024;
+
+    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> lastProgress = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** One subscriber's queue of encoded events. */
+    public final class Subscriber implements AutoCloseable {
+        private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
+
+        /** Writes events to {@code out} until the client goes away or the hub closes. */
+        public void pump(OutputStream out) throws IOException, InterruptedException {
+            out.write(": cxlkit events\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            while (!closed) {
+                String event = queue.poll(15, TimeUnit.SECONDS);
+                // a comment line every 15 s tells a dead client apart (the write fails)
+                out.write((event != null ? event : ": keep-alive\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        }
+
+        @Override
+        public void close() {
+            subscribers.remove(this);
+        }
+    }
+
+    /** A new subscriber, or empty when {@link #MAX_SUBSCRIBERS} are already connected. */
+    public synchronized java.util.Optional<Subscriber> subscribe() {
+        if (subscribers.size() >= MAX_SUBSCRIBERS) {
+            return java.util.Optional.empty();
+        }
+        Subscriber s = new Subscriber();
+        subscribers.add(s);
+        return java.util.Optional.of(s);
+    }
+
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
+    /** A device state change: {@code data} is one line of JSON. */
+    public void publish(String type, String data) {
+        String event = "event: " + type + "\ndata: " + data + "\n\n";
+        for (Subscriber s : subscribers) {
+            // a subscriber that fell 1024 events behind loses the newest; it can re-read the state
+            s.queue.offer(event);
+        }
+    }
+
+    /** Upload progress, coalesced per device unless {@code last}. */
+    public void publishProgress(String memdev, String data, boolean last, long nowNanos) {
+        Long previous = lastProgress.get(memdev);
+        if (!last && previous != null && nowNanos - previous < PROGRESS_INTERVAL_NANOS) {
+            return;
+        }
+        lastProgress.put(memdev, nowNanos);
+        publish("upload", data);
+    }
+
+    public void close() {
+        closed = true;
+    }
+}

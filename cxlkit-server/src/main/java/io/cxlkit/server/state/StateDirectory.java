@@ -1,0 +1,163 @@
+package io.cxlkit.server.state;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The daemon's state directory (wire.md §2): created 0700 (a wider existing one is narrowed with a
+ * warning), held under an exclusive lock on {@code daemon.lock} for the daemon's whole life, and
+ * home of {@code daemon.json} (present = ready) and of one sub-directory per device.
+ */
+public final class StateDirectory implements AutoCloseable {
+
+    public static final String LOCK_FILE = "daemon.lock";
+    public static final String DAEMON_FILE = "daemon.json";
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private StateDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /** Thrown when another live daemon holds the directory. */
+    public static final class InUseException extends IOException {
+        private final Optional<Long> pid;
+
+        public InUseException(Path dir, Optional<Long> pid) {
+            super(dir + " is in use by pid " + pid.map(String::valueOf).orElse("unknown"));
+            this.pid = pid;
+        }
+
+        public Optional<Long> pid() {
+            return pid;
+        }
+    }
+
+    /**
+     * Creates or opens {@code dir} and takes its lock. The pid of the holder is written into the
+     * lock file so a refused second daemon can name it.
+     */
+    public static StateDirectory acquire(Path dir, Consumer<String> warn) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rwx------");
+        if (!Files.exists(abs)) {
+            Files.createDirectories(abs, PosixFilePermissions.asFileAttribute(owner));
+        } else if (!Files.isDirectory(abs)) {
+            throw new IOException(abs + " is not a directory");
+        }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(abs);
+        if (!owner.containsAll(perms) || !perms.containsAll(owner)) {
+            if (perms.stream().anyMatch(p -> !owner.contains(p))) {
+                warn.accept("state directory " + abs + " was accessible to others; narrowed to 0700");
+            }
+            Files.setPosixFilePermissions(abs, owner);
+        }
+        Path lockPath = abs.resolve(LOCK_FILE);
+        FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            Optional<Long> pid = readPid(lockPath);
+            ch.close();
+            throw new InUseException(abs, pid);
+        }
+        ch.truncate(0);
+        ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes()), 0);
+        ch.force(true);
+        // a daemon.json left by a killed daemon must not look ready while this one starts
+        Files.deleteIfExists(abs.resolve(DAEMON_FILE));
+        return new StateDirectory(abs, ch, lock);
+    }
+
+    private static Optional<Long> readPid(Path lockPath) {
+        try {
+            String s = Files.readString(lockPath).trim();
+            return s.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(s));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * True if some process holds the lock of {@code dir}: then its daemon.json is live. Probes by
+     * trying the lock and releasing it at once.
+     */
+    public static boolean isLocked(Path dir) {
+        Path lockPath = dir.resolve(LOCK_FILE);
+        if (!Files.exists(lockPath)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock();
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // held by this very JVM
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    public Path deviceDirectory(String name) {
+        return dir.resolve(name);
+    }
+
+    public Path daemonFile() {
+        return dir.resolve(DAEMON_FILE);
+    }
+
+    /** Publishes daemon.json atomically (temporary file, fsync, rename, directory fsync), mode 0600. */
+    public void writeDaemonFile(DaemonInfo info) throws IOException {
+        Path tmp = dir.resolve(DAEMON_FILE + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+                EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(info.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+        Files.move(tmp, daemonFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        io.cxlkit.device.persist.AtomicFiles.fsyncDirectory(dir);
+    }
+
+    public void removeDaemonFile() throws IOException {
+        Files.deleteIfExists(daemonFile());
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            lockChannel.close();
+        }
+    }
+}
