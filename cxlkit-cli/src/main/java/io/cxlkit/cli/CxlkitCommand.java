@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The top-level {@code cxlkit} command. Subcommands are registered in
- * {@code subcommands = {...}} below; each is its own {@code @Command} class in this package.
+ * {@code subcommands = {...}} below, in the order of cli.md's command table; each is its own
+ * {@code @Command} class in this package.
  */
 @Command(
         name = "cxlkit",
@@ -16,7 +17,13 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Emulated CXL Type-3 memory devices and the ndctl-style tools that update their firmware.",
         subcommands = {
-            // add subcommands here, e.g. ListCommand.class
+            io.cxlkit.cli.serve.ServeCommand.class,
+            ListCommand.class,
+            ActivateFirmwareCommand.class,
+            ResetCommand.class,
+            FwCommand.class,
+            InjectCommand.class,
+            CciCommand.class,
         })
 public final class CxlkitCommand implements Callable<Integer> {
 

@@ -14,11 +14,14 @@ public final class Main {
 
     /**
      * The configured {@code cxlkit} command line: usage errors print one line
-     * {@code cxlkit: [<command>: ]<message>} on stderr and exit 2. Tests use this to run
-     * commands in-process with their own {@code setOut}/{@code setErr}.
+     * {@code cxlkit: [<command>: ]<message>} on stderr and exit 2; failures print one line per
+     * failed item, {@code cxlkit: <command>: <message>}, never a stack trace (exit 1 unless the
+     * command says otherwise). Tests use this to run commands in-process with their own
+     * {@code setOut}/{@code setErr}.
      */
     public static CommandLine commandLine() {
         return new CommandLine(new CxlkitCommand())
-                .setParameterExceptionHandler(new UsageErrorHandler());
+                .setParameterExceptionHandler(new UsageErrorHandler())
+                .setExecutionExceptionHandler(new FailureHandler());
     }
 }

@@ -1,0 +1,38 @@
+package io.cxlkit.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxlkit.protocol.payload.FwInfo;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cxlkit activate-firmware MEMDEV... --slot N [--online]}: Activate FW through the host
+ * driver (on the next cold reset, or now with {@code --online}); prints the memdev JSON as
+ * update-firmware does. A device refusal is one line with its return code.
+ */
+@Command(name = "activate-firmware", mixinStandardHelpOptions = true,
+        description = "Activate the firmware in a slot, on the next cold reset or (--online) now.")
+public final class ActivateFirmwareCommand extends DaemonCommand {
+
+    @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all")
+    List<String> memdevs;
+
+    @Option(names = "--slot", paramLabel = "N", required = true, description = "the slot to activate (1..4)")
+    int slot;
+
+    @Option(names = "--online", description = "activate now instead of on the next cold reset")
+    boolean online;
+
+    @Override
+    protected int execute() throws Exception {
+        if (slot < 1 || slot > FwInfo.SLOT_COUNT) {
+            throw usage("--slot must be 1.." + FwInfo.SLOT_COUNT + ", not " + slot);
+        }
+        MemdevSelector selector = selector(memdevs);
+        List<String> names = resolve(selector);
+        ObjectNode body = DaemonClient.JSON.createObjectNode().put("slot", slot).put("online", online);
+        return changeEach(names, name -> daemon().post(memdevPath(name) + "/firmware/activate", body));
+    }
+}

@@ -1,0 +1,128 @@
+package io.cxlkit.cli;
+
+import io.cxlkit.host.json.JsonC;
+import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.payload.BackgroundOperationStatus;
+import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.Identify;
+import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.SupportedLogEntry;
+import io.cxlkit.protocol.payload.SupportedLogs;
+import io.cxlkit.protocol.payload.Timestamp;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Output payloads decoded field by field for {@code cxlkit cci}, keys in snake_case in the order
+ * of the payload layout. Counts, sizes and numbers are JSON integers (64-bit fields unsigned);
+ * opcodes and return codes are strings as the docs write them ({@code "0201h"}); PCI ids are four
+ * lower-case hex digits as lspci prints them; UUIDs are strings; log data is lower-case hex.
+ * Each decoder throws {@link io.cxlkit.protocol.payload.MalformedPayloadException} on short input.
+ */
+final class CciPayloads {
+    private CciPayloads() {
+    }
+
+    static JsonC.Obj identify(ByteBuffer b) {
+        Identify i = Identify.decode(b);
+        return JsonC.object()
+                .put("vendor_id", pciId(i.vendorId()))
+                .put("device_id", pciId(i.deviceId()))
+                .put("subsystem_vendor_id", pciId(i.subsystemVendorId()))
+                .put("subsystem_id", pciId(i.subsystemId()))
+                .put("serial_number", JsonC.unsignedInteger(i.serialNumber()))
+                .put("max_message_size_exponent", i.maxMessageSizeExponent())
+                .put("component_type", i.componentType())
+                .build();
+    }
+
+    static JsonC.Obj backgroundOperationStatus(ByteBuffer b) {
+        BackgroundOperationStatus s = BackgroundOperationStatus.decode(b);
+        return JsonC.object()
+                .put("in_progress", s.inProgress())
+                .put("percent_complete", s.percentComplete())
+                .put("opcode", s.opcode().toString())
+                .put("return_code", ReturnCode.hex(s.returnCode()))
+                .put("return_code_name", ReturnCode.nameOf(s.returnCode()))
+                .put("vendor_status", s.vendorStatus())
+                .build();
+    }
+
+    static JsonC.Obj responseMessageLimit(ByteBuffer b) {
+        return JsonC.object().put("response_message_limit", ResponseMessageLimit.decode(b).exponent()).build();
+    }
+
+    static JsonC.Obj fwInfo(ByteBuffer b) {
+        FwInfo f = FwInfo.decode(b);
+        JsonC.ObjBuilder o = JsonC.object()
+                .put("slots_supported", f.slotsSupported())
+                .put("active_slot", f.activeSlot())
+                .put("staged_slot", f.stagedSlot())
+                .put("online_activation_supported", f.onlineActivationSupported());
+        for (int slot = 1; slot <= FwInfo.SLOT_COUNT; slot++) {
+            o.put("slot_" + slot + "_revision", f.revision(slot));
+        }
+        return o.build();
+    }
+
+    static JsonC.Obj timestamp(ByteBuffer b) {
+        return JsonC.object().put("timestamp", JsonC.unsignedInteger(Timestamp.decode(b).nanos())).build();
+    }
+
+    static JsonC.Obj supportedLogs(ByteBuffer b) {
+        SupportedLogs logs = SupportedLogs.decode(b);
+        List<JsonC.Value> entries = new ArrayList<>();
+        for (SupportedLogEntry e : logs.entries()) {
+            entries.add(JsonC.object().put("log_id", e.logId().toString()).put("log_size", e.logSize()).build());
+        }
+        return JsonC.object()
+                .put("number_of_entries", logs.entries().size())
+                .put("entries", JsonC.array(entries))
+                .build();
+    }
+
+    static JsonC.Obj log(ByteBuffer b) {
+        byte[] data = new byte[b.remaining()];
+        b.get(data);
+        return JsonC.object().put("data", Hex.encode(data)).build();
+    }
+
+    static JsonC.Obj identifyMemoryDevice(ByteBuffer b) {
+        IdentifyMemoryDevice i = IdentifyMemoryDevice.decode(b);
+        return JsonC.object()
+                .put("fw_revision", i.fwRevision())
+                .put("total_capacity", JsonC.unsignedInteger(i.totalCapacity()))
+                .put("volatile_only_capacity", JsonC.unsignedInteger(i.volatileOnlyCapacity()))
+                .put("persistent_only_capacity", JsonC.unsignedInteger(i.persistentOnlyCapacity()))
+                .put("partition_alignment", JsonC.unsignedInteger(i.partitionAlignment()))
+                .put("info_event_log_size", i.infoEventLogSize())
+                .put("warning_event_log_size", i.warningEventLogSize())
+                .put("failure_event_log_size", i.failureEventLogSize())
+                .put("fatal_event_log_size", i.fatalEventLogSize())
+                .put("lsa_size", i.lsaSize())
+                .put("poison_list_max_media_error_records", i.poisonListMaxMediaErrorRecords())
+                .put("inject_poison_limit", i.injectPoisonLimit())
+                .put("poison_handling_capabilities", i.poisonHandlingCapabilities())
+                .put("qos_telemetry_capabilities", i.qosTelemetryCapabilities())
+                .put("dynamic_capacity_event_log_size", i.dynamicCapacityEventLogSize())
+                .build();
+    }
+
+    /** A command with no output payload: {@code {}}; unexpected bytes are kept as hex. */
+    static JsonC.Value none(ByteBuffer b) {
+        return b.hasRemaining() ? raw(b) : JsonC.object().build();
+    }
+
+    /** Any payload as lower-case hex. */
+    static JsonC.Value raw(ByteBuffer b) {
+        byte[] data = new byte[b.remaining()];
+        b.get(data);
+        return JsonC.str(Hex.encode(data));
+    }
+
+    private static String pciId(int id) {
+        return String.format("%04x", id);
+    }
+}

@@ -1,0 +1,174 @@
+package io.cxlkit.cli;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxlkit.server.state.DaemonInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The control API client (wire.md §3) on {@link HttpURLConnection}: no HTTP library, so the CLI
+ * starts fast. Every request carries the bearer token of daemon.json; a 4xx/5xx answer becomes an
+ * {@link ApiError} with the daemon's {@code error} and {@code message}.
+ */
+public final class DaemonClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** Activation waits up to 30 s for a background activation on the daemon's side. */
+    static final int READ_TIMEOUT_MS = 60_000;
+
+    private final Path stateDir;
+    private final DaemonInfo info;
+
+    DaemonClient(Path stateDir, DaemonInfo info) {
+        this.stateDir = stateDir;
+        this.info = info;
+    }
+
+    /**
+     * The client of the daemon serving {@code stateDir}.
+     *
+     * @throws Failure {@code no daemon running for DIR} when there is none (no daemon.json, or a
+     *                 stale one whose lock nobody holds)
+     */
+    public static DaemonClient connect(Path stateDir) {
+        Optional<DaemonInfo> info;
+        try {
+            info = DaemonInfo.find(stateDir);
+        } catch (IOException e) {
+            throw new Failure("cannot read " + stateDir.resolve("daemon.json") + ": " + e.getMessage());
+        }
+        return new DaemonClient(stateDir, info.orElseThrow(() -> noDaemon(stateDir)));
+    }
+
+    private static Failure noDaemon(Path stateDir) {
+        return new Failure("no daemon running for " + stateDir);
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public DaemonInfo info() {
+        return info;
+    }
+
+    /** GET, the answer parsed as JSON. */
+    public JsonNode get(String path) throws IOException, ApiError {
+        return parse(send("GET", path, null));
+    }
+
+    /** POST with a JSON body (or none), the answer's text. */
+    public String post(String path, JsonNode body) throws IOException, ApiError {
+        return send("POST", path, body == null ? null : JSON.writeValueAsBytes(body));
+    }
+
+    /** DELETE, the answer's text. */
+    public String delete(String path) throws IOException, ApiError {
+        return send("DELETE", path, null);
+    }
+
+    /** GET, streaming the answer's bytes to {@code out}; the number of bytes. */
+    public long download(String path, OutputStream out) throws IOException, ApiError {
+        HttpURLConnection c = open("GET", path);
+        try {
+            int status = status(c);
+            if (status / 100 != 2) {
+                throw error(c, status);
+            }
+            try (InputStream in = c.getInputStream()) {
+                return in.transferTo(out);
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /** The text of a JSON answer, parsed. */
+    public static JsonNode parse(String json) throws IOException {
+        try {
+            return JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new IOException("the daemon sent malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private String send(String method, String path, byte[] body) throws IOException, ApiError {
+        HttpURLConnection c = open(method, path);
+        try {
+            if (body != null || method.equals("POST")) {
+                byte[] b = body == null ? new byte[0] : body;
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", "application/json");
+                c.setFixedLengthStreamingMode(b.length);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(b);
+                } catch (ConnectException e) {
+                    throw noDaemon(stateDir);
+                }
+            }
+            int status = status(c);
+            if (status / 100 != 2) {
+                throw error(c, status);
+            }
+            try (InputStream in = c.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private HttpURLConnection open(String method, String path) throws IOException {
+        URL url = URI.create(info.http() + path).toURL();
+        HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        c.setRequestMethod(method);
+        c.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        c.setReadTimeout(READ_TIMEOUT_MS);
+        c.setUseCaches(false);
+        c.setInstanceFollowRedirects(false);
+        c.setRequestProperty("Authorization", "Bearer " + info.token());
+        c.setRequestProperty("Accept", "application/json");
+        return c;
+    }
+
+    /** The status; a refused connection means the daemon went away after daemon.json was read. */
+    private int status(HttpURLConnection c) throws IOException {
+        try {
+            return c.getResponseCode();
+        } catch (ConnectException e) {
+            throw noDaemon(stateDir);
+        }
+    }
+
+    private static ApiError error(HttpURLConnection c, int status) throws IOException {
+        byte[] bytes;
+        try (InputStream in = c.getErrorStream()) {
+            bytes = in == null ? new byte[0] : in.readAllBytes();
+        }
+        JsonNode body;
+        try {
+            body = bytes.length == 0 ? null : JSON.readTree(bytes);
+        } catch (JacksonException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            return new ApiError(status, "http-" + status, "the daemon answered HTTP " + status,
+                    JSON.createObjectNode());
+        }
+        String error = body.path("error").asText("http-" + status);
+        String message = body.hasNonNull("message") ? body.get("message").asText()
+                : "the daemon answered HTTP " + status + " (" + error + ")";
+        return new ApiError(status, error, message, body);
+    }
+}

@@ -1,0 +1,154 @@
+package io.cxlkit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxlkit.host.json.MemdevJson;
+import io.cxlkit.host.json.MemdevView;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+
+/**
+ * Base of the commands that talk to a daemon over the control API: {@code --state-dir}, the
+ * client, MEMDEV resolution, and running one action per memdev with one failure line per failed
+ * memdev ({@code cxlkit: <command>: mem0: <message>}); exit 0 if at least one memdev succeeded.
+ */
+public abstract class DaemonCommand extends CliCommand {
+
+    @Mixin
+    protected StateDirOption stateDir;
+
+    private DaemonClient client;
+
+    /** The daemon's client, found on first use (validate options before calling this). */
+    protected DaemonClient daemon() {
+        if (client == null) {
+            client = DaemonClient.connect(stateDir.resolve());
+        }
+        return client;
+    }
+
+    /** Parses MEMDEV arguments; a bad one is a usage error. */
+    protected MemdevSelector selector(List<String> args) {
+        try {
+            return MemdevSelector.parse(args == null ? List.of() : args);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** Every memdev the daemon serves, in its order. */
+    protected List<MemdevView> memdevs() throws IOException, ApiError {
+        return views(daemon().get("/v1/memdevs"));
+    }
+
+    /** One memdev as the daemon describes it now. */
+    protected MemdevView memdev(String name) throws IOException, ApiError {
+        return view(daemon().get(memdevPath(name)));
+    }
+
+    protected static String memdevPath(String name) {
+        return "/v1/memdevs/" + name;
+    }
+
+    /** The memdev object in a daemon answer. */
+    protected static MemdevView view(JsonNode json) throws IOException {
+        try {
+            return MemdevParsing.memdev(json);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the daemon sent an unexpected memdev object: " + e.getMessage());
+        }
+    }
+
+    protected static List<MemdevView> views(JsonNode json) throws IOException {
+        try {
+            return MemdevParsing.list(json);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the daemon sent an unexpected memdev list: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The names of the memdevs {@code selector} matches, in the daemon's order.
+     *
+     * @throws Failure one line {@code no memdev matches X} per selector that matches nothing;
+     *                 then nothing has been done to any memdev
+     */
+    protected List<String> resolve(MemdevSelector selector) throws IOException, ApiError {
+        List<String> names = memdevs().stream().map(MemdevView::name).toList();
+        List<String> unmatched = selector.unmatched(names);
+        if (!unmatched.isEmpty()) {
+            throw new Failure(1, unmatched.stream().map(t -> "no memdev matches " + t).toList());
+        }
+        return names.stream().filter(selector::matches).toList();
+    }
+
+    /** One memdev's action; its result or an exception that fails this memdev only. */
+    @FunctionalInterface
+    protected interface MemdevAction<T> {
+        T apply(String memdev) throws IOException, ApiError, InterruptedException;
+    }
+
+    /**
+     * What {@link #forEach} did: the results of the memdevs that succeeded and the names of those
+     * that failed (each already reported), both in the order run.
+     */
+    protected record Outcome<T>(Map<String, T> succeeded, List<String> failed) {
+        public int exitCode() {
+            return succeeded.isEmpty() ? 1 : 0;
+        }
+    }
+
+    /** Runs {@code action} on each memdev in turn; a failure is one line and does not stop the others. */
+    protected <T> Outcome<T> forEach(List<String> names, MemdevAction<T> action) throws InterruptedException {
+        Map<String, T> ok = new LinkedHashMap<>();
+        List<String> failed = new ArrayList<>();
+        for (String name : names) {
+            try {
+                ok.put(name, action.apply(name));
+            } catch (ApiError e) {
+                failed.add(name);
+                report(name + ": " + e.messageFor(name));
+            } catch (IOException e) {
+                failed.add(name);
+                report(name + ": " + FailureHandler.describe(e));
+            }
+        }
+        return new Outcome<>(ok, failed);
+    }
+
+    /**
+     * Prints memdev objects as ndctl's {@code update-firmware} does: with the firmware object, an
+     * array, and in human mode when stdout is a terminal (where a single memdev prints bare).
+     * Nothing at all when there is no object.
+     */
+    protected void printAffected(List<MemdevView> views) {
+        if (!views.isEmpty()) {
+            print(MemdevJson.list(views, Terminal.current().stdoutTty(), true, false));
+        }
+    }
+
+    /**
+     * Runs a memdev-changing action whose answer is the memdev object, then prints the affected
+     * memdevs in order: the answer for each that succeeded, a fresh look (if the daemon can give
+     * one) for each that failed. Exit 0 if at least one succeeded.
+     */
+    protected int changeEach(List<String> names, MemdevAction<String> action) throws InterruptedException {
+        Outcome<String> outcome = forEach(names, action);
+        List<MemdevView> views = new ArrayList<>();
+        for (String name : names) {
+            try {
+                String answer = outcome.succeeded().get(name);
+                views.add(answer != null ? view(DaemonClient.parse(answer)) : memdev(name));
+            } catch (IOException | ApiError e) {
+                if (outcome.succeeded().containsKey(name)) {
+                    report(name + ": " + (e instanceof ApiError a ? a.messageFor(name) : FailureHandler.describe(e)));
+                }
+            }
+        }
+        printAffected(views);
+        return outcome.exitCode();
+    }
+}

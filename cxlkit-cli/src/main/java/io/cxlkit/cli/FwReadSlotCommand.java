@@ -1,0 +1,57 @@
+package io.cxlkit.cli;
+
+import io.cxlkit.protocol.payload.FwInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cxlkit fw read-slot MEMDEV --slot N -o FILE}: copies the package stored in a slot out
+ * of the emulated device (inspection). The file is written crash-safely and replaced if it
+ * exists; an empty slot fails with {@code slot N is empty} and leaves FILE alone.
+ */
+@Command(name = "read-slot", mixinStandardHelpOptions = true,
+        description = "Copy the package stored in a firmware slot to a file.")
+public final class FwReadSlotCommand extends DaemonCommand {
+
+    @Parameters(paramLabel = "MEMDEV", description = "one memdev: memN or N")
+    String memdev;
+
+    @Option(names = "--slot", paramLabel = "N", required = true, description = "the slot (1..4)")
+    int slot;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "where to write the package")
+    Path output;
+
+    @Override
+    protected int execute() throws Exception {
+        if (slot < 1 || slot > FwInfo.SLOT_COUNT) {
+            throw usage("--slot must be 1.." + FwInfo.SLOT_COUNT + ", not " + slot);
+        }
+        MemdevSelector selector = selector(List.of(memdev));
+        if (!selector.single()) {
+            throw usage("read-slot takes one memdev, not '" + memdev + "'");
+        }
+        if (output.toString().isEmpty()) {
+            throw usage("-o needs a file name");
+        }
+        Path target = output.toAbsolutePath().normalize();
+        if (Files.isDirectory(target)) {
+            throw new Failure(output + " is a directory");
+        }
+        if (!Files.isDirectory(target.getParent())) {
+            throw new Failure(target.getParent() + ": no such directory");
+        }
+        String name = resolve(selector).get(0);
+        try {
+            AtomicFile.write(target, AtomicFile.PUBLIC,
+                    out -> daemon().download(memdevPath(name) + "/firmware/slots/" + slot, out));
+        } catch (ApiError e) {
+            throw new Failure(e.messageFor(name));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,21 @@
+package io.cxlkit.cli;
+
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code cxlkit reset MEMDEV...}: cold reset; prints the memdev JSON as update-firmware does. */
+@Command(name = "reset", mixinStandardHelpOptions = true,
+        description = "Cold-reset memdevs (staged firmware becomes active) and print them.")
+public final class ResetCommand extends DaemonCommand {
+
+    @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all")
+    List<String> memdevs;
+
+    @Override
+    protected int execute() throws Exception {
+        MemdevSelector selector = selector(memdevs);
+        List<String> names = resolve(selector);
+        return changeEach(names, name -> daemon().post(memdevPath(name) + "/reset", null));
+    }
+}

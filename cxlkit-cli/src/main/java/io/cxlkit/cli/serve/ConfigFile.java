@@ -1,0 +1,132 @@
+package io.cxlkit.cli.serve;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cxlkit.device.Timing;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * {@code serve --config FILE}: per-device settings, YAML when the name ends in .yaml/.yml, JSON
+ * otherwise. The schema (every key optional; sizes and durations as on the command line):
+ * <pre>
+ * devices:
+ *   - name: mem0                 # default memN
+ *     serial: 0                  # default N
+ *     pci_address: 0000:0d:00.0
+ *     slots: 3
+ *     payload_size: 4KiB
+ *     mctp_message_size: 1KiB
+ *     timing: realistic          # instant | realistic | qemu
+ *     fw_part_time: 2ms
+ *     fw_full_time: 50ms
+ *     fw_activate_time: 500ms
+ *     fw_verify: package         # none | package
+ *     fw_max_size: 32MiB
+ *     fw_part_timeout: 30s
+ *     online_activate: true
+ *     pmem_size: 1GiB
+ *     ram_size: 0
+ * </pre>
+ */
+public final class ConfigFile {
+    private ConfigFile() {
+    }
+
+    private static final Set<String> KEYS = Set.of("name", "serial", "pci_address", "slots", "payload_size",
+            "mctp_message_size", "timing", "fw_part_time", "fw_full_time", "fw_activate_time", "fw_verify",
+            "fw_max_size", "fw_part_timeout", "online_activate", "pmem_size", "ram_size", "trusted_keys");
+
+    public static List<DeviceSettings> read(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml")
+                ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+        JsonNode root;
+        try {
+            root = mapper.readTree(Files.readString(file));
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(file + ": not valid " + (mapper.getFactory() instanceof YAMLFactory
+                    ? "YAML" : "JSON") + ": " + e.getOriginalMessage());
+        }
+        if (root == null || !root.path("devices").isArray() || root.path("devices").isEmpty()) {
+            throw new IllegalArgumentException(file + ": needs a non-empty 'devices' list");
+        }
+        List<DeviceSettings> out = new ArrayList<>();
+        int i = 0;
+        for (JsonNode entry : root.get("devices")) {
+            out.add(entry(file, i++, entry));
+        }
+        return out;
+    }
+
+    private static DeviceSettings entry(Path file, int index, JsonNode e) {
+        String where = file + ": devices[" + index + "]";
+        if (!e.isObject()) {
+            throw new IllegalArgumentException(where + " is not a mapping");
+        }
+        for (Iterator<String> it = e.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) {
+                throw new IllegalArgumentException(where + ": unknown key '" + k + "'");
+            }
+        }
+        if (e.has("trusted_keys")) {
+            throw new IllegalArgumentException(where + ": trusted_keys is not available yet");
+        }
+        try {
+            return new DeviceSettings(text(e, "name"), get(e, "serial", JsonNode::asLong, JsonNode::canConvertToLong),
+                    text(e, "pci_address"), get(e, "slots", JsonNode::asInt, JsonNode::canConvertToInt),
+                    text(e, "payload_size").map(Units::parseSize).or(() -> num(e, "payload_size")),
+                    text(e, "mctp_message_size").map(Units::parseSize).or(() -> num(e, "mctp_message_size")),
+                    text(e, "timing").map(Timing.Preset::fromLabel),
+                    text(e, "fw_part_time").map(Units::parseDuration),
+                    text(e, "fw_full_time").map(Units::parseDuration),
+                    text(e, "fw_activate_time").map(Units::parseDuration),
+                    text(e, "fw_verify"),
+                    text(e, "fw_max_size").map(Units::parseSize).or(() -> num(e, "fw_max_size")),
+                    text(e, "fw_part_timeout").map(Units::parseDuration),
+                    get(e, "online_activate", JsonNode::asBoolean, JsonNode::isBoolean),
+                    text(e, "pmem_size").map(Units::parseSize).or(() -> num(e, "pmem_size")),
+                    text(e, "ram_size").map(Units::parseSize).or(() -> num(e, "ram_size")));
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(where + ": " + ex.getMessage());
+        }
+    }
+
+    private static Optional<String> text(JsonNode e, String key) {
+        JsonNode n = e.get(key);
+        return n != null && n.isTextual() ? Optional.of(n.asText()) : Optional.empty();
+    }
+
+    private static Optional<Long> num(JsonNode e, String key) {
+        JsonNode n = e.get(key);
+        if (n == null) {
+            return Optional.empty();
+        }
+        if (!n.canConvertToLong() || !n.isIntegralNumber()) {
+            throw new IllegalArgumentException("'" + key + "' must be a size");
+        }
+        return Optional.of(n.asLong());
+    }
+
+    private static <T> Optional<T> get(JsonNode e, String key, Function<JsonNode, T> value,
+                                       java.util.function.Predicate<JsonNode> ok) {
+        JsonNode n = e.get(key);
+        if (n == null) {
+            return Optional.empty();
+        }
+        if (!ok.test(n)) {
+            throw new IllegalArgumentException("'" + key + "' has a bad value: " + n);
+        }
+        return Optional.of(value.apply(n));
+    }
+}

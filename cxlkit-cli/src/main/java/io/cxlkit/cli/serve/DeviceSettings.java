@@ -1,0 +1,94 @@
+package io.cxlkit.cli.serve;
+
+import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.Timing;
+import io.cxlkit.device.VerifyPolicy;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Per-device settings that may come from flags (defaults for every device) or from a config
+ * file entry (overrides for one device). Empty means "not set here".
+ */
+public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optional<String> pciAddress,
+                             Optional<Integer> slots, Optional<Long> payloadSize, Optional<Long> mctpMessageSize,
+                             Optional<Timing.Preset> timing, Optional<Duration> partTime, Optional<Duration> fullTime,
+                             Optional<Duration> activateTime, Optional<String> fwVerify, Optional<Long> fwMaxSize,
+                             Optional<Duration> partTimeout, Optional<Boolean> onlineActivate,
+                             Optional<Long> pmemSize, Optional<Long> ramSize) {
+
+    public static final DeviceSettings NONE = new DeviceSettings(Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty());
+
+    /** {@code over}'s values where set, else this one's. */
+    public DeviceSettings overriddenBy(DeviceSettings over) {
+        return new DeviceSettings(or(over.name, name), or(over.serial, serial), or(over.pciAddress, pciAddress),
+                or(over.slots, slots), or(over.payloadSize, payloadSize), or(over.mctpMessageSize, mctpMessageSize),
+                or(over.timing, timing), or(over.partTime, partTime), or(over.fullTime, fullTime),
+                or(over.activateTime, activateTime), or(over.fwVerify, fwVerify), or(over.fwMaxSize, fwMaxSize),
+                or(over.partTimeout, partTimeout), or(over.onlineActivate, onlineActivate), or(over.pmemSize, pmemSize),
+                or(over.ramSize, ramSize));
+    }
+
+    private static <T> Optional<T> or(Optional<T> a, Optional<T> b) {
+        return a.isPresent() ? a : b;
+    }
+
+    /**
+     * The configuration of device {@code index}: §9 defaults, then these settings. Every range of
+     * cli.md is checked here, with a one-line message naming the setting.
+     */
+    public DeviceConfig toConfig(int index) {
+        DeviceConfig.Builder b = DeviceConfig.defaults(index).toBuilder();
+        name.ifPresent(b::name);
+        serial.ifPresent(b::serial);
+        pciAddress.ifPresent(b::pciAddress);
+        slots.ifPresent(s -> {
+            if (s < 2 || s > 4) {
+                throw new IllegalArgumentException("slots must be 2..4, not " + s);
+            }
+            b.slots(s);
+        });
+        payloadSize.ifPresent(s -> b.payloadSizeExponent(Units.powerOfTwo(s, 8, 20, "payload size")));
+        mctpMessageSize.ifPresent(s -> b.mctpMessageSizeExponent(Units.powerOfTwo(s, 8, 20, "MCTP message size")));
+        Timing t = Timing.of(timing.orElse(Timing.Preset.REALISTIC));
+        if (partTime.isPresent()) {
+            t = t.withPartTime(partTime.get());
+        }
+        if (fullTime.isPresent()) {
+            t = t.withFullTime(fullTime.get());
+        }
+        if (activateTime.isPresent()) {
+            t = t.withActivateTime(activateTime.get());
+        }
+        b.timing(t);
+        if (fwVerify.isPresent()) {
+            if (fwVerify.get().equals("signed")) {
+                throw new IllegalArgumentException("fw-verify signed is not available yet");
+            }
+            b.verifyPolicy(VerifyPolicy.fromLabel(fwVerify.get()));
+        }
+        fwMaxSize.ifPresent(s -> {
+            if (s < DeviceConfig.MIN_PACKAGE_SIZE || s > DeviceConfig.MAX_PACKAGE_SIZE) {
+                throw new IllegalArgumentException("fw-max-size must be 128 B..4 GiB, not " + Units.describe(s));
+            }
+            b.maxPackageSize(s);
+        });
+        partTimeout.ifPresent(d -> {
+            if (d.isZero()) {
+                throw new IllegalArgumentException("fw-part-timeout must be positive");
+            }
+            b.partTimeout(d);
+        });
+        onlineActivate.ifPresent(b::onlineActivate);
+        long pmem = pmemSize.orElse(DeviceConfig.defaults(index).persistentCapacity());
+        long ram = ramSize.orElse(0L);
+        if (pmem % DeviceConfig.CAPACITY_UNIT != 0 || ram % DeviceConfig.CAPACITY_UNIT != 0) {
+            throw new IllegalArgumentException("pmem and ram sizes must be multiples of 256 MiB");
+        }
+        b.persistentCapacity(pmem).volatileCapacity(ram);
+        return b.build();
+    }
+}

@@ -1,0 +1,195 @@
+package io.cxlkit.cli.serve;
+
+import io.cxlkit.cli.CliCommand;
+import io.cxlkit.cli.Failure;
+import io.cxlkit.cli.StateDirOption;
+import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.Timing;
+import io.cxlkit.device.fw.DeviceStateException;
+import io.cxlkit.server.Daemon;
+import io.cxlkit.server.Logs;
+import io.cxlkit.server.PlatformConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cxlkit serve}: runs the emulated platform until SIGINT or SIGTERM (cli.md "serve
+ * options", wire.md §2). Every option is validated before anything starts: a bad value is one
+ * line and exit 2.
+ */
+@Command(name = "serve", description = "Run the emulated platform: devices, host driver, CCI endpoint, control API.")
+public final class ServeCommand extends CliCommand {
+
+    @Mixin
+    StateDirOption stateDir;
+
+    @Option(names = "--devices", paramLabel = "N", description = "Number of devices (default 1).")
+    Integer devices;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Per-device settings (YAML or JSON).")
+    Path config;
+
+    @Option(names = "--cci-listen", paramLabel = "HOST:PORT", description = "CCI socket endpoint (repeatable; default "
+            + PlatformConfig.DEFAULT_CCI_LISTEN + ").")
+    List<String> cciListen = new ArrayList<>();
+
+    @Option(names = "--cci-unix", paramLabel = "PATH", description = "Also listen on a Unix domain socket.")
+    Path cciUnix;
+
+    @Option(names = "--http-listen", paramLabel = "HOST:PORT", description = "Control API (default "
+            + PlatformConfig.DEFAULT_HTTP_LISTEN + ").")
+    String httpListen = PlatformConfig.DEFAULT_HTTP_LISTEN;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "CCI connections at once (default 256).")
+    int maxConnections = PlatformConfig.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info or debug (default info).")
+    String logLevel = "info";
+
+    @Option(names = "--timing", paramLabel = "PRESET", description = "instant, realistic or qemu (default realistic).")
+    String timing;
+
+    @Option(names = "--fw-part-time", paramLabel = "DURATION", description = "Fixed time of an Initiate/Continue part.")
+    String partTime;
+
+    @Option(names = "--fw-full-time", paramLabel = "DURATION", description = "Fixed time of a Full transfer.")
+    String fullTime;
+
+    @Option(names = "--fw-activate-time", paramLabel = "DURATION", description = "Fixed time of an online activation.")
+    String activateTime;
+
+    @Option(names = "--slots", paramLabel = "N", description = "Firmware slots, 2..4 (default 2).")
+    Integer slots;
+
+    @Option(names = "--payload-size", paramLabel = "SIZE", description = "Mailbox payload size (default 4KiB).")
+    String payloadSize;
+
+    @Option(names = "--mctp-message-size", paramLabel = "SIZE", description = "MCTP CCI message size (default 1KiB).")
+    String mctpMessageSize;
+
+    @Option(names = "--fw-verify", paramLabel = "POLICY", description = "none, package or signed (default package).")
+    String fwVerify;
+
+    @Option(names = "--trusted-key", paramLabel = "FILE", description = "Trusted public key (repeatable).")
+    List<Path> trustedKeys = new ArrayList<>();
+
+    @Option(names = "--fw-max-size", paramLabel = "SIZE", description = "Largest package, 128B..4GiB (default 32MiB).")
+    String fwMaxSize;
+
+    @Option(names = "--fw-part-timeout", paramLabel = "DURATION", description = "Inter-part timeout (default 30s).")
+    String partTimeout;
+
+    @Option(names = "--online-activate", paramLabel = "BOOL", description = "true or false (default true).")
+    String onlineActivate;
+
+    @Override
+    protected int execute() throws Exception {
+        PlatformConfig platformConfig;
+        Level level;
+        try {
+            level = Logs.parseLevel(logLevel);
+            platformConfig = platformConfig();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        Logs.configure(level);
+        // handlers first: a signal that comes while starting still ends in a clean stop
+        CountDownLatch stop = stopOnSignal();
+        PrintWriter err = spec.commandLine().getErr();
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(platformConfig, w -> {
+                err.println("cxlkit: serve: warning: " + w);
+                err.flush();
+            });
+        } catch (DeviceStateException | IOException e) {
+            throw new Failure(e.getMessage());
+        }
+        stop.await();
+        daemon.close();
+        return 0;
+    }
+
+    /** A latch that SIGINT or SIGTERM opens; serve then shuts down cleanly and exits 0 (wire.md §2). */
+    private static CountDownLatch stopOnSignal() {
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : List.of("INT", "TERM")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.countDown());
+        }
+        return stop;
+    }
+
+    PlatformConfig platformConfig() {
+        if (!trustedKeys.isEmpty()) {
+            throw new IllegalArgumentException("--trusted-key is not available yet");
+        }
+        DeviceSettings flags = flagSettings();
+        List<DeviceSettings> perDevice = new ArrayList<>();
+        if (config != null) {
+            try {
+                perDevice.addAll(ConfigFile.read(config));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + config + ": " + e.getMessage());
+            }
+            if (devices != null && devices != perDevice.size()) {
+                throw new IllegalArgumentException("--devices " + devices + " but " + config + " has "
+                        + perDevice.size() + " device entries");
+            }
+        } else {
+            int n = devices == null ? 1 : devices;
+            if (n < 1 || n > 4096) {
+                throw new IllegalArgumentException("--devices must be 1..4096, not " + n);
+            }
+            for (int i = 0; i < n; i++) {
+                perDevice.add(DeviceSettings.NONE);
+            }
+        }
+        List<DeviceConfig> configs = new ArrayList<>();
+        for (int i = 0; i < perDevice.size(); i++) {
+            configs.add(flags.overriddenBy(perDevice.get(i)).toConfig(i));
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("--max-connections must be at least 1");
+        }
+        for (String l : cciListen) {
+            io.cxlkit.server.Daemon.parseHostPort(l);
+        }
+        io.cxlkit.server.Daemon.parseHostPort(httpListen);
+        return new PlatformConfig(resolveStateDir(), configs, cciListen, Optional.ofNullable(cciUnix), httpListen,
+                maxConnections);
+    }
+
+    private DeviceSettings flagSettings() {
+        return new DeviceSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.ofNullable(slots),
+                opt(payloadSize).map(Units::parseSize), opt(mctpMessageSize).map(Units::parseSize),
+                opt(timing).map(Timing.Preset::fromLabel), opt(partTime).map(Units::parseDuration),
+                opt(fullTime).map(Units::parseDuration), opt(activateTime).map(Units::parseDuration), opt(fwVerify),
+                opt(fwMaxSize).map(Units::parseSize), opt(partTimeout).map(Units::parseDuration),
+                opt(onlineActivate).map(ServeCommand::parseBool), Optional.empty(), Optional.empty());
+    }
+
+    private static Optional<String> opt(String s) {
+        return Optional.ofNullable(s);
+    }
+
+    private static boolean parseBool(String s) {
+        return switch (s) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("--online-activate takes true or false, not '" + s + "'");
+        };
+    }
+
+    private Path resolveStateDir() {
+        return stateDir.resolve();
+    }
+}

@@ -1,0 +1,100 @@
+package io.cxlkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code inject}: prints the daemon's {"memdev","faults"} answer; the faults reach the device. */
+class InjectCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachFaultIsAddedAndPrinted() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            assertThat(d.run("inject", "mem0", "--media-disabled").out())
+                    .isEqualTo("{\"memdev\":\"mem0\",\"faults\":[\"media-disabled\"]}\n");
+            assertThat(d.run("inject", "mem0", "--corrupt-staging").out())
+                    .isEqualTo("{\"memdev\":\"mem0\",\"faults\":[\"media-disabled\",\"corrupt-staging\"]}\n");
+            Cli.Run r = d.run("inject", "0", "--fail-opcode", "0x201", "--rc", "6", "--count", "2", "--cci", "mailbox");
+            assertThat(r.exit()).isZero();
+            assertThat(r.err()).isEmpty();
+            assertThat(r.out()).isEqualTo("{\"memdev\":\"mem0\",\"faults\":[\"media-disabled\","
+                    + "\"fail-opcode 0201h rc 0006h count 2 cci mailbox\",\"corrupt-staging\"]}\n");
+            assertThat(d.run("inject", "mem0", "--late-part").out()).contains("\"late-part\"");
+            assertThat(d.run("inject", "mem0", "--activation-fail", "cold-reset").out())
+                    .contains("\"activation-fail cold-reset\"");
+            assertThat(d.run("list", "--cxlkit").out()).contains("\"media-disabled\"", "\"late-part\"");
+
+            Cli.Run clear = d.run("inject", "--clear", "mem0");
+            assertThat(clear.out()).isEqualTo("{\"memdev\":\"mem0\",\"faults\":[]}\n");
+            assertThat(clear.exit()).isZero();
+        }
+    }
+
+    @Test
+    void failOpcodeDefaultsToCountOneOnAnyCci() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            assertThat(d.run("inject", "mem0", "--fail-opcode", "0202h", "--rc", "0006h").out())
+                    .isEqualTo("{\"memdev\":\"mem0\",\"faults\":[\"fail-opcode 0202h rc 0006h count 1 cci any\"]}\n");
+        }
+    }
+
+    @Test
+    void anInjectedReturnCodeReachesTheHostDriver() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Expected.storeInSlot2(d, 8, dir);
+            d.run("inject", "mem0", "--fail-opcode", "0202h", "--rc", "0006h", "--cci", "mailbox");
+            Cli.Run busy = d.run("activate-firmware", "mem0", "--slot", "2");
+            assertThat(busy.exit()).isEqualTo(1);
+            assertThat(busy.errLines()).containsExactly("cxlkit: activate-firmware: mem0: Activate FW: Busy, 0006h");
+            assertThat(d.run("activate-firmware", "mem0", "--slot", "2").exit()).isZero();
+        }
+    }
+
+    @Test
+    void activationFailRollbackFailsTheNextOnlineActivation() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Expected.storeInSlot2(d, 8, dir);
+            d.run("inject", "mem0", "--activation-fail", "rollback");
+            Cli.Run r = d.run("activate-firmware", "mem0", "--slot", "2", "--online");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.errLines()).singleElement().asString()
+                    .startsWith("cxlkit: activate-firmware: mem0: Activate FW: ").endsWith("000Ch");
+        }
+    }
+
+    @Test
+    void mediaDisabledReachesTheMctpCci() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            d.run("inject", "mem0", "--media-disabled");
+            Cli.Run r = Cli.run("cci", "--connect", d.cci(), "--eid", "8", "transfer-fw", "--action", "full",
+                    "--slot", "2", "--data", Expected.packageFile(dir).toString());
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).contains("\"return_code\":\"0007h\"");
+        }
+    }
+
+    @Test
+    void severalMemdevsPrintOneLineEach() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 2)) {
+            Cli.Run r = d.run("inject", "all", "--late-part");
+            assertThat(r.out()).isEqualTo("{\"memdev\":\"mem0\",\"faults\":[\"late-part\"]}\n"
+                    + "{\"memdev\":\"mem1\",\"faults\":[\"late-part\"]}\n");
+            assertThat(d.run("inject", "--clear", "1").out()).isEqualTo("{\"memdev\":\"mem1\",\"faults\":[]}\n");
+        }
+    }
+
+    @Test
+    void anUnknownMemdevIsExit1() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Cli.Run r = d.run("inject", "mem9", "--late-part");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.errLines()).containsExactly("cxlkit: inject: no memdev matches mem9");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.cxlkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxlkit.host.json.JsonC;
+import io.cxlkit.host.json.MemdevJson;
+import io.cxlkit.host.json.MemdevView;
+import io.cxlkit.host.json.MemdevView.CxlkitView;
+import io.cxlkit.host.json.MemdevView.FirmwareView;
+import io.cxlkit.host.json.MemdevView.UploadView;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** MemdevParsing is the exact inverse of MemdevJson's plain rendering with firmware and cxlkit. */
+class MemdevParsingTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static String render(MemdevView v) {
+        return JsonC.document(MemdevJson.object(v, false, true, true));
+    }
+
+    static MemdevView parse(String json) throws Exception {
+        return MemdevParsing.memdev(JSON.readTree(json));
+    }
+
+    static MemdevView factory() {
+        return MemdevView.of("mem0", 1L << 30, 0, 0, "0000:0d:00.0").withFirmwareVersion("BWFW VERSION 0")
+                .withFirmware(new FirmwareView(2, 1, 0, true, List.of("BWFW VERSION 0"), false, 0,
+                        Optional.empty(), Optional.empty()))
+                .withCxlkit(new CxlkitView(32L << 20, "package", 0, List.of(), UploadView.IDLE));
+    }
+
+    @Test
+    void theFactoryMemdevRoundTrips() throws Exception {
+        MemdevView v = factory();
+        assertThat(parse(render(v))).isEqualTo(v);
+    }
+
+    @Test
+    void everyOptionalKeyRoundTrips() throws Exception {
+        MemdevView v = new MemdevView("mem3", 2L << 30, 512L << 20, -2, "0001:0e:00.0",
+                Optional.of("rev/\"x\"\\é\t"),
+                Optional.of(new FirmwareView(4, 2, 3, false, List.of("a", "", "c", "d"), true, 4096,
+                        Optional.of("transferring"), Optional.empty())),
+                Optional.of(new CxlkitView(Long.MAX_VALUE, "signed", 7, List.of("media-disabled", "late-part"),
+                        new UploadView("transferring", Optional.of("transferring:device-busy"), Optional.of("0201h"),
+                                Optional.of("0006h"), Optional.of("Busy"), 1234, 5,
+                                Optional.of(Instant.parse("2024-05-01T12:00:00.123Z")),
+                                Optional.of(Instant.parse("2024-05-01T12:00:01Z"))))));
+        assertThat(parse(render(v))).isEqualTo(v);
+    }
+
+    @Test
+    void aFailedUploadRoundTrips() throws Exception {
+        MemdevView v = factory().withFirmware(new FirmwareView(2, 1, 0, true, List.of("BWFW VERSION 0"), false, 0,
+                Optional.empty(), Optional.empty()).failed("transferring:firmware-invalid"));
+        assertThat(parse(render(v))).isEqualTo(v);
+    }
+
+    @Test
+    void missingObjectsStayMissing() throws Exception {
+        MemdevView v = MemdevView.of("mem0", 0, 0, 5, "h");
+        MemdevView back = parse(render(v));
+        assertThat(back).isEqualTo(v);
+        assertThat(back.firmware()).isEmpty();
+        assertThat(back.cxlkit()).isEmpty();
+        assertThat(back.firmwareVersion()).isEmpty();
+    }
+
+    @Test
+    void aListRoundTripsInOrder() throws Exception {
+        List<MemdevView> views = List.of(factory(), MemdevView.of("mem1", 0, 1L << 30, 1, "0000:0e:00.0"));
+        JsonNode array = JSON.readTree(MemdevJson.list(views, false, true, true));
+        assertThat(MemdevParsing.list(array)).isEqualTo(views);
+        assertThat(MemdevParsing.list(JSON.readTree("[]"))).isEmpty();
+    }
+
+    @Test
+    void renderingTheParsedObjectGivesTheSameBytes() throws Exception {
+        String json = render(factory());
+        assertThat(render(parse(json))).isEqualTo(json);
+    }
+
+    @Test
+    void anythingElseIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> parse("{\"serial\":0,\"host\":\"h\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'memdev'");
+        assertThatThrownBy(() -> parse("{\"memdev\":\"mem0\",\"pmem_size\":\"1024.00 MiB (1073.74 MB)\","
+                + "\"serial\":0,\"host\":\"h\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pmem_size'");
+        assertThatThrownBy(() -> parse("{\"memdev\":\"mem0\",\"serial\":0,\"host\":\"h\",\"firmware\":[]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("firmware");
+        assertThatThrownBy(() -> parse("{\"memdev\":\"mem0\",\"serial\":0,\"host\":\"h\",\"firmware\":"
+                + "{\"num_slots\":2,\"active_slot\":1,\"online_activate_capable\":\"yes\",\"fw_update_in_progress\":false}}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'online_activate_capable'");
+        assertThatThrownBy(() -> parse("{\"memdev\":\"mem0\",\"serial\":0,\"host\":\"h\",\"cxlkit\":{\"fw_max_size\":1,"
+                + "\"fw_verify\":\"none\",\"security_version_floor\":0,\"faults\":[],\"upload\":{\"status\":\"idle\","
+                + "\"bytes_sent\":0,\"parts_sent\":0,\"started\":\"yesterday\"}}}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'started'");
+        assertThatThrownBy(() -> parse("{\"memdev\":\"mem0\",\"serial\":18446744073709551615,\"host\":\"h\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'serial'");
+        assertThatThrownBy(() -> MemdevParsing.list(JSON.createObjectNode()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

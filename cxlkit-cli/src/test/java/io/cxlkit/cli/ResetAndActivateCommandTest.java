@@ -1,0 +1,150 @@
+package io.cxlkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code reset} and {@code activate-firmware}: they print the affected memdevs as update-firmware
+ * does (an array with the firmware object; human and bare for one memdev on a terminal), one line
+ * per failed memdev, exit 0 when at least one succeeded.
+ */
+class ResetAndActivateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    /** mem0 with {@link Expected#NEW_REVISION} in slot 2, and what else differs from the factory state. */
+    private static String mem0(String extra, int active, String version) {
+        return """
+                [
+                  {
+                    "memdev":"mem0",
+                    "pmem_size":1073741824,
+                    "serial":0,
+                    "host":"0000:0d:00.0",
+                    "firmware_version":"%s",
+                    "firmware":{
+                      "num_slots":2,
+                      "active_slot":%d,
+                %s      "online_activate_capable":true,
+                      "slot_1_version":"BWFW VERSION 0",
+                      "slot_2_version":"BWFW VERSION 1",
+                      "fw_update_in_progress":false
+                    }
+                  }
+                ]
+                """.formatted(version, active, extra);
+    }
+
+    @Test
+    void resetPrintsTheMemdevArray() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Cli.Run r = d.run("reset", "mem0");
+            assertThat(r.out()).isEqualTo(Expected.FACTORY_LIST_F);
+            assertThat(r.err()).isEmpty();
+            assertThat(r.exit()).isZero();
+        }
+    }
+
+    @Test
+    void onATerminalOneMemdevPrintsBareAndHuman() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Cli.Run r = Cli.runWithStdoutTty(true, "reset", "0", "--state-dir", d.stateDir.toString());
+            assertThat(r.out()).isEqualTo(Expected.FACTORY_HUMAN_MEM0);
+            assertThat(r.exit()).isZero();
+        }
+    }
+
+    @Test
+    void activationOnNextResetStagesThenResetActivates() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Expected.storeInSlot2(d, 8, dir);
+            Cli.Run staged = d.run("activate-firmware", "mem0", "--slot", "2");
+            assertThat(staged.out()).isEqualTo(mem0("      \"staged_slot\":2,\n", 1, "BWFW VERSION 0"));
+            assertThat(staged.err()).isEmpty();
+            assertThat(staged.exit()).isZero();
+
+            Cli.Run reset = d.run("reset", "mem0");
+            assertThat(reset.out()).isEqualTo(mem0("", 2, "BWFW VERSION 1"));
+            assertThat(reset.exit()).isZero();
+        }
+    }
+
+    @Test
+    void onlineActivationTakesEffectAtOnce() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Expected.storeInSlot2(d, 8, dir);
+            Cli.Run r = d.run("activate-firmware", "0", "--slot", "2", "--online");
+            assertThat(r.out()).isEqualTo(mem0("", 2, "BWFW VERSION 1"));
+            assertThat(r.exit()).isZero();
+        }
+    }
+
+    @Test
+    void aDeviceRefusalIsOneLineWithTheReturnCodeAndTheJsonIsStillPrinted() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Cli.Run r = d.run("activate-firmware", "mem0", "--slot", "2");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.errLines()).containsExactly("cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh");
+            assertThat(r.out()).isEqualTo(Expected.FACTORY_LIST_F);
+        }
+    }
+
+    @Test
+    void severalMemdevsSucceedIfOneDoes() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 2)) {
+            Expected.storeInSlot2(d, 9, dir);
+            Cli.Run r = d.run("activate-firmware", "all", "--slot", "2");
+            assertThat(r.exit()).isZero();
+            assertThat(r.errLines()).containsExactly("cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh");
+            var views = MemdevParsing.list(DaemonClient.JSON.readTree(r.out()));
+            assertThat(views).extracting(v -> v.name()).containsExactly("mem0", "mem1");
+            assertThat(views.get(1).firmware().orElseThrow().stagedSlot()).isEqualTo(2);
+
+            Cli.Run reset = d.run("reset", "mem0", "1");
+            assertThat(reset.exit()).isZero();
+            assertThat(MemdevParsing.list(DaemonClient.JSON.readTree(reset.out())))
+                    .extracting(v -> v.firmware().orElseThrow().activeSlot()).containsExactly(1, 2);
+        }
+    }
+
+    @Test
+    void allFailingIsExit1() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 2)) {
+            Cli.Run r = d.run("activate-firmware", "all", "--slot", "2", "--online");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.errLines()).containsExactly(
+                    "cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh",
+                    "cxlkit: activate-firmware: mem1: Activate FW: Invalid Slot, 000Bh");
+        }
+    }
+
+    @Test
+    void anUnknownMemdevIsExit1AndNothingIsDone() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Expected.storeInSlot2(d, 8, dir);
+            Cli.Run r = d.run("activate-firmware", "mem0", "mem9", "--slot", "2");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.errLines()).containsExactly("cxlkit: activate-firmware: no memdev matches mem9");
+            assertThat(d.run("list", "-F").out()).doesNotContain("staged_slot");
+
+            Cli.Run reset = d.run("reset", "mem9");
+            assertThat(reset.exit()).isEqualTo(1);
+            assertThat(reset.errLines()).containsExactly("cxlkit: reset: no memdev matches mem9");
+        }
+    }
+
+    @Test
+    void noDaemonIsExit1() {
+        Path state = dir.resolve("nothing");
+        Cli.Run r = Cli.run("reset", "mem0", "--state-dir", state.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.errLines()).containsExactly("cxlkit: reset: no daemon running for " + state);
+        Cli.Run a = Cli.run("activate-firmware", "mem0", "--slot", "2", "--state-dir", state.toString());
+        assertThat(a.errLines()).containsExactly("cxlkit: activate-firmware: no daemon running for " + state);
+    }
+}
