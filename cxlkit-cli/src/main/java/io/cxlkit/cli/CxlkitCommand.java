@@ -19,11 +19,13 @@ import picocli.CommandLine.Spec;
         subcommands = {
             io.cxlkit.cli.serve.ServeCommand.class,
             ListCommand.class,
+            io.cxlkit.cli.update.UpdateFirmwareCommand.class,
             ActivateFirmwareCommand.class,
             ResetCommand.class,
             FwCommand.class,
             InjectCommand.class,
             CciCommand.class,
+            DemoCommand.class,
         })
 public final class CxlkitCommand implements Callable<Integer> {
 

@@ -73,6 +73,34 @@ public final class DaemonClient {
         return send("POST", path, body == null ? null : JSON.writeValueAsBytes(body));
     }
 
+    /**
+     * PUT of a file's bytes, streamed (never read whole into memory), the answer's text. The
+     * read timeout covers the daemon spooling a large image to disk.
+     */
+    public String put(String path, java.nio.file.Path file) throws IOException, ApiError {
+        HttpURLConnection c = open("PUT", path);
+        try {
+            long size = java.nio.file.Files.size(file);
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/octet-stream");
+            c.setFixedLengthStreamingMode(size);
+            try (OutputStream out = c.getOutputStream()) {
+                java.nio.file.Files.copy(file, out);
+            } catch (ConnectException e) {
+                throw noDaemon(stateDir);
+            }
+            int status = status(c);
+            if (status / 100 != 2) {
+                throw error(c, status);
+            }
+            try (InputStream in = c.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
     /** DELETE, the answer's text. */
     public String delete(String path) throws IOException, ApiError {
         return send("DELETE", path, null);

@@ -1,0 +1,214 @@
+package io.cxlkit.cli.update;
+
+import io.cxlkit.cli.ApiError;
+import io.cxlkit.cli.DaemonClient;
+import io.cxlkit.cli.DaemonCommand;
+import io.cxlkit.cli.Failure;
+import io.cxlkit.cli.MemdevSelector;
+import io.cxlkit.cli.Terminal;
+import io.cxlkit.cli.progress.ProgressBar;
+import io.cxlkit.host.json.MemdevView;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cxlkit update-firmware}: ndctl's {@code cxl update-firmware} (cli.md). {@code -F} hands the
+ * image to each memdev's host driver through the daemon and prints the object the daemon returned
+ * on acceptance; {@code -w} waits for the uploads to end (progress bar on a terminal); {@code -c}
+ * cancels. With {@code --cci} the same upload runs in this process over the socket endpoint.
+ */
+@Command(name = "update-firmware", mixinStandardHelpOptions = true,
+        description = "Upload a firmware image to memdevs (as ndctl's cxl update-firmware).")
+public final class UpdateFirmwareCommand extends DaemonCommand {
+
+    /** How often -w looks at the daemon: fast enough for a smooth bar, cheap for the device. */
+    static final long POLL_MILLIS = 100;
+
+    @Parameters(paramLabel = "MEMDEV", arity = "0..*", description = "memN, N or all")
+    List<String> memdevs = new ArrayList<>();
+
+    @Option(names = {"-F", "--firmware-file"}, paramLabel = "FILE", description = "the image to upload")
+    Path file;
+
+    @Option(names = {"-w", "--wait"}, description = "wait until the uploads end")
+    boolean waitForEnd;
+
+    @Option(names = {"-c", "--cancel"}, description = "cancel the running uploads")
+    boolean cancel;
+
+    @Option(names = {"-v", "--verbose"}, description = "say what happens while waiting")
+    boolean verbose;
+
+    @Option(names = "--cci", paramLabel = "ADDR", description = "upload in-process over a CCI socket endpoint "
+            + "(tcp:H:P, tcp://H:P, unix:PATH), no daemon; always waits")
+    String cci;
+
+    @Option(names = "--eid", paramLabel = "N", description = "the device's EID on --cci")
+    Integer eid;
+
+    @Override
+    protected int execute() throws Exception {
+        if (cci != null) {
+            return new SocketUpload(this).run();
+        }
+        if (eid != null) {
+            throw usage("--eid goes with --cci");
+        }
+        if (cancel && file != null) {
+            throw usage("-c cannot be combined with -F");
+        }
+        if (file == null && !waitForEnd && !cancel) {
+            throw usage("nothing to do: give -F FILE, -w or -c");
+        }
+        if (memdevs.isEmpty()) {
+            throw usage("missing MEMDEV");
+        }
+        MemdevSelector selector = selector(memdevs);
+        if (file != null) {
+            checkImage(file);
+        }
+        List<String> names = resolve(selector);
+        Map<String, MemdevView> views = new LinkedHashMap<>();
+        List<String> ok = new ArrayList<>();
+        if (file != null) {
+            long size = Files.size(file);
+            Outcome<String> started = forEach(names, name -> {
+                MemdevView v = memdev(name);
+                long max = v.cxlkit().map(MemdevView.CxlkitView::fwMaxSize).orElse(Long.MAX_VALUE);
+                if (size > max) {
+                    throw new IOException(file + " (" + size + " bytes) is larger than " + name + "'s maximum package "
+                            + "size (" + max + " bytes)");
+                }
+                return daemon().put(memdevPath(name) + "/firmware", file);
+            });
+            for (var e : started.succeeded().entrySet()) {
+                views.put(e.getKey(), view(DaemonClient.parse(e.getValue())));
+                ok.add(e.getKey());
+            }
+        }
+        if (cancel) {
+            Outcome<String> cancelled = forEach(names, name -> daemon().delete(memdevPath(name) + "/firmware/upload"));
+            ok.addAll(cancelled.succeeded().keySet());
+        }
+        if (!file(file) && !cancel) {
+            ok.addAll(names); // -w alone: every memdev is waited for
+        }
+        if (waitForEnd) {
+            List<String> waited = new ArrayList<>();
+            views.clear();
+            for (var e : waitAll(ok).entrySet()) {
+                MemdevView v = e.getValue();
+                views.put(e.getKey(), v);
+                Optional<String> failure = UploadOutcome.failure(v);
+                boolean expected = cancel ? UploadOutcome.cancelled(v) : failure.isEmpty();
+                if (expected || (!file(file) && !cancel && !waitedForRun(e.getKey()))) {
+                    waited.add(e.getKey());
+                } else {
+                    report(e.getKey() + ": " + failure.orElse("the upload completed before the cancel took effect"));
+                }
+            }
+            ok = waited;
+        }
+        if (!views.isEmpty()) {
+            printAffected(new ArrayList<>(views.values()));
+        }
+        String verb = cancel ? "cancelled" : waitForEnd ? "completed" : "started";
+        err().println("cxlkit: update-firmware: firmware update " + verb + " on " + ok.size() + " mem device"
+                + (ok.size() == 1 ? "" : "s"));
+        err().flush();
+        return ok.isEmpty() ? 1 : 0;
+    }
+
+    picocli.CommandLine.ParameterException usageError(String message) {
+        return usage(message);
+    }
+
+    java.io.PrintWriter stdout() {
+        return out();
+    }
+
+    java.io.PrintWriter stderr() {
+        return err();
+    }
+
+    private final java.util.Set<String> sawRunning = new java.util.HashSet<>();
+
+    private boolean waitedForRun(String name) {
+        return sawRunning.contains(name);
+    }
+
+    private static boolean file(Path p) {
+        return p != null;
+    }
+
+    /** The image checks made before anything is contacted. */
+    static void checkImage(Path file) {
+        if (!Files.exists(file)) {
+            throw new Failure(file + ": no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new Failure(file + " is not a regular file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new Failure(file + " is not readable");
+        }
+        try {
+            if (Files.size(file) == 0) {
+                throw new Failure(file + " is empty");
+            }
+        } catch (IOException e) {
+            throw new Failure(file + ": " + e.getMessage());
+        }
+    }
+
+    /** Polls until no memdev in {@code names} has an upload running; their final objects. */
+    private Map<String, MemdevView> waitAll(List<String> names) throws IOException, ApiError, InterruptedException {
+        Map<String, MemdevView> last = new LinkedHashMap<>();
+        boolean bar = Terminal.current().stderrTty();
+        ProgressBar progress = bar ? new ProgressBar(err(), System::nanoTime,
+                names.size() == 1 ? names.get(0) : names.size() + " memdevs") : null;
+        Map<String, String> lastStage = new LinkedHashMap<>();
+        while (true) {
+            boolean running = false;
+            long done = 0;
+            long total = 0;
+            for (String name : names) {
+                MemdevView v = memdev(name);
+                last.put(name, v);
+                long[] p = UploadOutcome.progress(v);
+                done += p[0];
+                total += p[1];
+                if (UploadOutcome.inProgress(v)) {
+                    running = true;
+                    sawRunning.add(name);
+                }
+                if (verbose) {
+                    String stage = v.cxlkit().map(c -> c.upload().status()).orElse("?");
+                    if (!stage.equals(lastStage.put(name, stage))) {
+                        err().println("cxlkit: update-firmware: " + name + ": " + stage);
+                        err().flush();
+                    }
+                }
+            }
+            if (!running) {
+                if (progress != null && total > 0) {
+                    progress.finish(done, total);
+                }
+                return last;
+            }
+            if (progress != null) {
+                progress.update(done, total);
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+}
