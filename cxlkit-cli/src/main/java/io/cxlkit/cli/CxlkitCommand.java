@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             InjectCommand.class,
             CciCommand.class,
             DemoCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class,
         })
 public final class CxlkitCommand implements Callable<Integer> {
 
