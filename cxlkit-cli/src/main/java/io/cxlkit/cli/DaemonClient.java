@@ -73,32 +73,10 @@ public final class DaemonClient {
         return send("POST", path, body == null ? null : JSON.writeValueAsBytes(body));
     }
 
-    /**
-     * PUT of a file's bytes, streamed (never read whole into memory), the answer's text. The
-     * read timeout covers the daemon spooling a large image to disk.
-     */
+    /** PUT of a file's bytes, streamed (never read whole into memory), the answer's text. */
     public String put(String path, java.nio.file.Path file) throws IOException, ApiError {
-        HttpURLConnection c = open("PUT", path);
-        try {
-            long size = java.nio.file.Files.size(file);
-            c.setDoOutput(true);
-            c.setRequestProperty("Content-Type", "application/octet-stream");
-            c.setFixedLengthStreamingMode(size);
-            try (OutputStream out = c.getOutputStream()) {
-                java.nio.file.Files.copy(file, out);
-            } catch (ConnectException e) {
-                throw noDaemon(stateDir);
-            }
-            int status = status(c);
-            if (status / 100 != 2) {
-                throw error(c, status);
-            }
-            try (InputStream in = c.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        } finally {
-            c.disconnect();
-        }
+        long size = java.nio.file.Files.size(file);
+        return send("PUT", path, "application/octet-stream", size, out -> java.nio.file.Files.copy(file, out));
     }
 
     /** DELETE, the answer's text. */
@@ -132,15 +110,29 @@ public final class DaemonClient {
     }
 
     private String send(String method, String path, byte[] body) throws IOException, ApiError {
+        if (body == null && !method.equals("POST")) {
+            return send(method, path, null, -1, null);
+        }
+        byte[] b = body == null ? new byte[0] : body;
+        return send(method, path, "application/json", b.length, out -> out.write(b));
+    }
+
+    /** Writes a request body of a known length. */
+    @FunctionalInterface
+    private interface BodyWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private String send(String method, String path, String contentType, long length, BodyWriter body)
+            throws IOException, ApiError {
         HttpURLConnection c = open(method, path);
         try {
-            if (body != null || method.equals("POST")) {
-                byte[] b = body == null ? new byte[0] : body;
+            if (body != null) {
                 c.setDoOutput(true);
-                c.setRequestProperty("Content-Type", "application/json");
-                c.setFixedLengthStreamingMode(b.length);
+                c.setRequestProperty("Content-Type", contentType);
+                c.setFixedLengthStreamingMode(length);
                 try (OutputStream out = c.getOutputStream()) {
-                    out.write(b);
+                    body.writeTo(out);
                 } catch (ConnectException e) {
                     throw noDaemon(stateDir);
                 }
