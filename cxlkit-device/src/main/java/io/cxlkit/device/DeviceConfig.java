@@ -1,11 +1,16 @@
 package io.cxlkit.device;
 
+import java.security.PublicKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything configurable about one device, with the defaults of device-behaviour.md §3 and §9.
- * Immutable; change a field with the {@code with...} methods.
+ * Immutable; change fields through {@link #toBuilder()}.
+ *
+ * <p>{@code trustedKeys}: the Ed25519 public keys whose signatures the {@link VerifyPolicy#SIGNED}
+ * policy accepts (device-behaviour.md §5); default none, and that policy needs at least one.
  */
 public record DeviceConfig(
         String name,
@@ -25,7 +30,8 @@ public record DeviceConfig(
         int payloadSizeExponent,
         int mctpMessageSizeExponent,
         Timing timing,
-        VerifyPolicy verifyPolicy) {
+        VerifyPolicy verifyPolicy,
+        List<PublicKey> trustedKeys) {
 
     public static final long CAPACITY_UNIT = 256L << 20;
     public static final long MIN_PACKAGE_SIZE = 128;
@@ -37,6 +43,7 @@ public record DeviceConfig(
         Objects.requireNonNull(partTimeout, "partTimeout");
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(verifyPolicy, "verifyPolicy");
+        trustedKeys = List.copyOf(Objects.requireNonNull(trustedKeys, "trustedKeys"));
         require(slots >= 2 && slots <= 4, "slots must be 2..4, got " + slots);
         require(payloadSizeExponent >= 8 && payloadSizeExponent <= 20,
                 "payload size must be 2^8..2^20 bytes, got 2^" + payloadSizeExponent);
@@ -52,6 +59,8 @@ public record DeviceConfig(
         require(vendorId >= 0 && vendorId <= 0xFFFF && deviceId >= 0 && deviceId <= 0xFFFF
                 && subsystemVendorId >= 0 && subsystemVendorId <= 0xFFFF
                 && subsystemId >= 0 && subsystemId <= 0xFFFF, "PCI ids are 16 bits");
+        require(verifyPolicy != VerifyPolicy.SIGNED || !trustedKeys.isEmpty(),
+                "the signed verification policy needs at least one trusted key");
     }
 
     private static void require(boolean ok, String message) {
@@ -64,7 +73,7 @@ public record DeviceConfig(
     public static DeviceConfig defaults(int index) {
         return new DeviceConfig("mem" + index, index, pciAddress(index), 0x1b36, 0x0d93, 0, 0,
                 0, 1L << 30, 8, 2, true, 32L << 20, Duration.ofSeconds(30), 12, 10,
-                Timing.realistic(), VerifyPolicy.PACKAGE);
+                Timing.realistic(), VerifyPolicy.PACKAGE, List.of());
     }
 
     /** {@code %04x:%02x:00.0} with domain i / 243 and bus 0x0d + i % 243. */
@@ -105,6 +114,7 @@ public record DeviceConfig(
         private int mctpMessageSizeExponent;
         private Timing timing;
         private VerifyPolicy verifyPolicy;
+        private List<PublicKey> trustedKeys;
 
         private Builder(DeviceConfig c) {
             this.name = c.name;
@@ -125,6 +135,7 @@ public record DeviceConfig(
             this.mctpMessageSizeExponent = c.mctpMessageSizeExponent;
             this.timing = c.timing;
             this.verifyPolicy = c.verifyPolicy;
+            this.trustedKeys = c.trustedKeys;
         }
 
         public Builder name(String v) {
@@ -217,8 +228,14 @@ public record DeviceConfig(
             return this;
         }
 
+        /** The keys the {@code signed} policy trusts (replaces any earlier ones). */
+        public Builder trustedKeys(List<PublicKey> v) {
+            this.trustedKeys = v;
+            return this;
+        }
+
         public DeviceConfig build() {
-            return new DeviceConfig(name, serial, pciAddress, vendorId, deviceId, subsystemVendorId, subsystemId, volatileCapacity, persistentCapacity, eventLogSize, slots, onlineActivate, maxPackageSize, partTimeout, payloadSizeExponent, mctpMessageSizeExponent, timing, verifyPolicy);
+            return new DeviceConfig(name, serial, pciAddress, vendorId, deviceId, subsystemVendorId, subsystemId, volatileCapacity, persistentCapacity, eventLogSize, slots, onlineActivate, maxPackageSize, partTimeout, payloadSizeExponent, mctpMessageSizeExponent, timing, verifyPolicy, trustedKeys);
         }
     }
 }

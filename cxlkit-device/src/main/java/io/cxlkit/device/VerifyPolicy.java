@@ -7,7 +7,12 @@ public enum VerifyPolicy {
     /** Any bytes are accepted; the revision is the package's if it parses, else RAW-&lt;sha256 prefix&gt;. */
     NONE,
     /** The header parses and both digests match (the default). */
-    PACKAGE;
+    PACKAGE,
+    /**
+     * As {@link #PACKAGE}, plus a valid Ed25519 signature by one of the device's trusted keys
+     * ({@link DeviceConfig#trustedKeys()}); the factory package is exempt.
+     */
+    SIGNED;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
@@ -19,6 +24,6 @@ public enum VerifyPolicy {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown verification policy '" + s + "' (none or package)");
+        throw new IllegalArgumentException("unknown verification policy '" + s + "' (none, package or signed)");
     }
 }

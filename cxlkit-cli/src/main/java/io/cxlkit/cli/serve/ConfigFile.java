@@ -8,6 +8,7 @@ import io.cxlkit.device.Timing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,7 +31,9 @@ import java.util.function.Function;
  *     fw_part_time: 2ms
  *     fw_full_time: 50ms
  *     fw_activate_time: 500ms
- *     fw_verify: package         # none | package
+ *     fw_verify: package         # none | package | signed
+ *     trusted_keys: [signer.pem.pub]  # replaces the --trusted-key keys for this device;
+ *                                     # relative names are resolved against the config file's directory
  *     fw_max_size: 32MiB
  *     fw_part_timeout: 30s
  *     online_activate: true
@@ -79,9 +82,6 @@ public final class ConfigFile {
                 throw new IllegalArgumentException(where + ": unknown key '" + k + "'");
             }
         }
-        if (e.has("trusted_keys")) {
-            throw new IllegalArgumentException(where + ": trusted_keys is not available yet");
-        }
         try {
             return new DeviceSettings(text(e, "name"), get(e, "serial", JsonNode::asLong, JsonNode::canConvertToLong),
                     text(e, "pci_address"), get(e, "slots", JsonNode::asInt, JsonNode::canConvertToInt),
@@ -96,10 +96,31 @@ public final class ConfigFile {
                     text(e, "fw_part_timeout").map(Units::parseDuration),
                     get(e, "online_activate", JsonNode::asBoolean, JsonNode::isBoolean),
                     text(e, "pmem_size").map(Units::parseSize).or(() -> num(e, "pmem_size")),
-                    text(e, "ram_size").map(Units::parseSize).or(() -> num(e, "ram_size")));
+                    text(e, "ram_size").map(Units::parseSize).or(() -> num(e, "ram_size")),
+                    trustedKeys(file, e));
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(where + ": " + ex.getMessage());
         }
+    }
+
+    /** {@code trusted_keys}: a list of key file names, read now; relative to the config file's directory. */
+    private static Optional<List<PublicKey>> trustedKeys(Path file, JsonNode e) {
+        JsonNode n = e.get("trusted_keys");
+        if (n == null) {
+            return Optional.empty();
+        }
+        if (!n.isArray()) {
+            throw new IllegalArgumentException("'trusted_keys' must be a list of key files");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        List<Path> files = new ArrayList<>();
+        for (JsonNode k : n) {
+            if (!k.isTextual() || k.asText().isEmpty()) {
+                throw new IllegalArgumentException("'trusted_keys' must be a list of key files, not " + n);
+            }
+            files.add(base.resolve(k.asText()));
+        }
+        return Optional.of(DeviceSettings.readTrustedKeys(files));
     }
 
     private static Optional<String> text(JsonNode e, String key) {

@@ -3,24 +3,35 @@ package io.cxlkit.cli.serve;
 import io.cxlkit.device.DeviceConfig;
 import io.cxlkit.device.Timing;
 import io.cxlkit.device.VerifyPolicy;
+import io.cxlkit.protocol.fwpkg.Pem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Per-device settings that may come from flags (defaults for every device) or from a config
- * file entry (overrides for one device). Empty means "not set here".
+ * file entry (overrides for one device). Empty means "not set here". {@code trustedKeys} holds
+ * keys already read (see {@link #readTrustedKeys}): a config entry's list replaces the flags' one.
  */
 public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optional<String> pciAddress,
                              Optional<Integer> slots, Optional<Long> payloadSize, Optional<Long> mctpMessageSize,
                              Optional<Timing.Preset> timing, Optional<Duration> partTime, Optional<Duration> fullTime,
                              Optional<Duration> activateTime, Optional<String> fwVerify, Optional<Long> fwMaxSize,
                              Optional<Duration> partTimeout, Optional<Boolean> onlineActivate,
-                             Optional<Long> pmemSize, Optional<Long> ramSize) {
+                             Optional<Long> pmemSize, Optional<Long> ramSize,
+                             Optional<List<PublicKey>> trustedKeys) {
 
     public static final DeviceSettings NONE = new DeviceSettings(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty());
+            Optional.empty(), Optional.empty());
 
     /** {@code over}'s values where set, else this one's. */
     public DeviceSettings overriddenBy(DeviceSettings over) {
@@ -29,7 +40,7 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
                 or(over.timing, timing), or(over.partTime, partTime), or(over.fullTime, fullTime),
                 or(over.activateTime, activateTime), or(over.fwVerify, fwVerify), or(over.fwMaxSize, fwMaxSize),
                 or(over.partTimeout, partTimeout), or(over.onlineActivate, onlineActivate), or(over.pmemSize, pmemSize),
-                or(over.ramSize, ramSize));
+                or(over.ramSize, ramSize), or(over.trustedKeys, trustedKeys));
     }
 
     private static <T> Optional<T> or(Optional<T> a, Optional<T> b) {
@@ -64,12 +75,13 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
             t = t.withActivateTime(activateTime.get());
         }
         b.timing(t);
-        if (fwVerify.isPresent()) {
-            if (fwVerify.get().equals("signed")) {
-                throw new IllegalArgumentException("fw-verify signed is not available yet");
-            }
-            b.verifyPolicy(VerifyPolicy.fromLabel(fwVerify.get()));
+        VerifyPolicy policy = fwVerify.map(VerifyPolicy::fromLabel).orElse(DeviceConfig.defaults(index).verifyPolicy());
+        List<PublicKey> keys = trustedKeys.orElse(List.of());
+        if (policy == VerifyPolicy.SIGNED && keys.isEmpty()) {
+            throw new IllegalArgumentException(name.orElse("mem" + index) + ": fw-verify signed needs at least one "
+                    + "trusted key (--trusted-key FILE, or trusted_keys in the config file)");
         }
+        b.verifyPolicy(policy).trustedKeys(keys);
         fwMaxSize.ifPresent(s -> {
             if (s < DeviceConfig.MIN_PACKAGE_SIZE || s > DeviceConfig.MAX_PACKAGE_SIZE) {
                 throw new IllegalArgumentException("fw-max-size must be 128 B..4 GiB, not " + Units.describe(s));
@@ -90,5 +102,43 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
         }
         b.persistentCapacity(pmem).volatileCapacity(ram);
         return b.build();
+    }
+
+    /**
+     * Reads trusted public keys: PEM X.509 Ed25519 keys, as {@code cxlkit fw keygen} writes
+     * KEYFILE.pub.
+     *
+     * @throws IllegalArgumentException one line naming the file, if one is missing, unreadable or
+     *                                  not an Ed25519 public key
+     */
+    public static List<PublicKey> readTrustedKeys(List<Path> files) {
+        List<PublicKey> keys = new ArrayList<>();
+        for (Path file : files) {
+            keys.add(readTrustedKey(file));
+        }
+        return List.copyOf(keys);
+    }
+
+    private static PublicKey readTrustedKey(Path file) {
+        String pem;
+        try {
+            // Latin-1 decodes any bytes: a binary file is then reported as "not a key", not as an I/O error
+            pem = Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("trusted key " + file + ": no such file");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("trusted key " + file + ": cannot read it: " + oneLine(e));
+        }
+        try {
+            return Pem.readPublicKey(pem);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("trusted key " + file + ": " + oneLine(e)
+                    + " (expected a PEM Ed25519 public key, as 'cxlkit fw keygen' writes KEYFILE.pub)");
+        }
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replaceAll("\\s+", " ").trim();
     }
 }

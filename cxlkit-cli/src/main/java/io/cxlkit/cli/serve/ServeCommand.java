@@ -79,7 +79,8 @@ public final class ServeCommand extends CliCommand {
     @Option(names = "--fw-verify", paramLabel = "POLICY", description = "none, package or signed (default package).")
     String fwVerify;
 
-    @Option(names = "--trusted-key", paramLabel = "FILE", description = "Trusted public key (repeatable).")
+    @Option(names = "--trusted-key", paramLabel = "FILE",
+            description = "Public key (PEM, as 'fw keygen' writes KEYFILE.pub) the signed policy trusts (repeatable).")
     List<Path> trustedKeys = new ArrayList<>();
 
     @Option(names = "--fw-max-size", paramLabel = "SIZE", description = "Largest package, 128B..4GiB (default 32MiB).")
@@ -129,9 +130,6 @@ public final class ServeCommand extends CliCommand {
     }
 
     PlatformConfig platformConfig() {
-        if (!trustedKeys.isEmpty()) {
-            throw new IllegalArgumentException("--trusted-key is not available yet");
-        }
         DeviceSettings flags = flagSettings();
         List<DeviceSettings> perDevice = new ArrayList<>();
         if (config != null) {
@@ -174,7 +172,8 @@ public final class ServeCommand extends CliCommand {
                 opt(timing).map(Timing.Preset::fromLabel), opt(partTime).map(Units::parseDuration),
                 opt(fullTime).map(Units::parseDuration), opt(activateTime).map(Units::parseDuration), opt(fwVerify),
                 opt(fwMaxSize).map(Units::parseSize), opt(partTimeout).map(Units::parseDuration),
-                opt(onlineActivate).map(ServeCommand::parseBool), Optional.empty(), Optional.empty());
+                opt(onlineActivate).map(ServeCommand::parseBool), Optional.empty(), Optional.empty(),
+                trustedKeys.isEmpty() ? Optional.empty() : Optional.of(DeviceSettings.readTrustedKeys(trustedKeys)));
     }
 
     private static Optional<String> opt(String s) {

@@ -173,6 +173,7 @@ public final class FirmwareCommands {
         boolean background = runsInBackground(duration, ends, packageSize);
         boolean corrupt = ends && faults.takeCorruptStaging();
         var policy = config.verifyPolicy();
+        var trustedKeys = config.trustedKeys();
         return new Operation(cci, CommandId.TRANSFER_FW.opcode(), background, duration,
                 () -> {
                     if (action == TransferFwAction.INITIATE || action == TransferFwAction.FULL) {
@@ -186,7 +187,7 @@ public final class FirmwareCommands {
                     if (corrupt) {
                         store.stagingCorruptFirstBodyByte();
                     }
-                    return store.verifyStaging(policy);
+                    return store.verifyStaging(policy, trustedKeys);
                 },
                 result -> ends ? commit(part, slot, (Verdict) result) : partDone(part),
                 () -> {
@@ -272,8 +273,9 @@ public final class FirmwareCommands {
         Optional<FaultSet.ActivationFailure> fault = faults.takeActivationFailure();
         long duration = config.timing().activateNanos();
         var policy = config.verifyPolicy();
+        var trustedKeys = config.trustedKeys();
         return new Outcome.Started(new Operation(cci, CommandId.ACTIVATE_FW.opcode(), duration > 0, duration,
-                () -> store.verifySlot(slot, policy),
+                () -> store.verifySlot(slot, policy, trustedKeys),
                 result -> activateOnline(slot, (Verdict) result, fault),
                 () -> { }));
     }
@@ -319,7 +321,7 @@ public final class FirmwareCommands {
         if (staged == 0) {
             return;
         }
-        Verdict v = store.verifySlot(staged, config.verifyPolicy());
+        Verdict v = store.verifySlot(staged, config.verifyPolicy(), config.trustedKeys());
         if (v.ok()) {
             store.setActive(staged, v.securityVersion());
             LOG.info(config.name() + ": slot " + staged + " (" + store.revision(staged) + ") is now active");

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.PublicKey;
+import java.util.Collection;
 import java.util.Properties;
 
 /**
@@ -210,8 +212,10 @@ public final class FirmwareStore {
         }
     }
 
-    public Verdict verifySlot(int slot, io.cxlkit.device.VerifyPolicy policy) {
-        return antiRollback(checker.check(slotPath(slot), policy), policy);
+    /** Verifies the package in {@code slot} as stored, anti-rollback included. */
+    public Verdict verifySlot(int slot, io.cxlkit.device.VerifyPolicy policy,
+                              Collection<? extends PublicKey> trustedKeys) {
+        return antiRollback(checker.check(slotPath(slot), policy, trustedKeys), policy);
     }
 
     /**
@@ -300,8 +304,9 @@ public final class FirmwareStore {
         }
     }
 
-    public Verdict verifyStaging(io.cxlkit.device.VerifyPolicy policy) {
-        return antiRollback(checker.check(stagingPath(), policy), policy);
+    /** Verifies the finished staging file as stored, anti-rollback included. */
+    public Verdict verifyStaging(io.cxlkit.device.VerifyPolicy policy, Collection<? extends PublicKey> trustedKeys) {
+        return antiRollback(checker.check(stagingPath(), policy, trustedKeys), policy);
     }
 
     /** Drops the staging bytes (abort, failed verification, reset). */

@@ -2,11 +2,19 @@ package io.cxlkit.device.fw;
 
 import io.cxlkit.device.VerifyPolicy;
 import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.Collection;
 
 /** Verifies stored packages under a policy (device-behaviour.md §5), reading the file as stored. */
 public interface PackageChecker {
 
-    Verdict check(Path file, VerifyPolicy policy);
+    /**
+     * Verifies {@code file} under {@code policy}.
+     *
+     * @param trustedKeys the device's trusted public keys ({@code DeviceConfig.trustedKeys()}); only
+     *                    the {@link VerifyPolicy#SIGNED} policy looks at them
+     */
+    Verdict check(Path file, VerifyPolicy policy, Collection<? extends PublicKey> trustedKeys);
 
     /**
      * The revision a stored package reports, whatever the policy: the header's revision if magic and

@@ -6,15 +6,24 @@ import io.cxlkit.protocol.fwpkg.PackageVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.Collection;
 
 /**
  * Verification of stored packages under the device's policy, always reading the file as stored
- * (device-behaviour.md §5), in bounded memory.
+ * (device-behaviour.md §5), in bounded memory. Stateless: the trusted keys come with each check,
+ * so one instance may serve any number of devices.
+ *
+ * <ul>
+ *   <li>{@code none}: any bytes; the revision is the package's if it parses, else RAW-...;
+ *   <li>{@code package}: {@link PackageInspection#intact()};
+ *   <li>{@code signed}: intact, and the factory package or signed (validly) by a trusted key.
+ * </ul>
  */
 public final class PolicyChecker implements PackageChecker {
 
     @Override
-    public Verdict check(Path file, VerifyPolicy policy) {
+    public Verdict check(Path file, VerifyPolicy policy, Collection<? extends PublicKey> trustedKeys) {
         try {
             if (policy == VerifyPolicy.NONE) {
                 return Verdict.pass(PackageVerifier.revisionOrRaw(file), 0);
@@ -23,11 +32,35 @@ public final class PolicyChecker implements PackageChecker {
             if (!inspection.intact()) {
                 return Verdict.fail(inspection.failure().orElse("not a package"));
             }
+            if (policy == VerifyPolicy.SIGNED) {
+                String untrusted = signatureProblem(inspection, trustedKeys);
+                if (untrusted != null) {
+                    return Verdict.fail(untrusted);
+                }
+            }
             var header = inspection.header().orElseThrow();
             return Verdict.pass(header.revision(), header.securityVersion());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Why an intact package fails the {@code signed} policy, one line; null when it passes (the
+     * factory package always does).
+     */
+    private static String signatureProblem(PackageInspection inspection, Collection<? extends PublicKey> trustedKeys) {
+        if (inspection.factory() || inspection.verifiesWith(trustedKeys)) {
+            return null;
+        }
+        if (!inspection.signed()) {
+            return "the package is not signed";
+        }
+        String keyId = inspection.keyId().orElse("?");
+        if (!inspection.signatureValid().orElse(false)) {
+            return "the signature (key " + keyId + ") does not verify";
+        }
+        return "signed by key " + keyId + ", which is not trusted";
     }
 
     @Override
