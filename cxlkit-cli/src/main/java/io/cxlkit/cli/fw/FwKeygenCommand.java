@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -31,6 +30,8 @@ public final class FwKeygenCommand extends CliCommand {
     @Override
     protected int execute() {
         Path pub = out.resolveSibling(out.getFileName() + ".pub");
+        FwPackCommand.checkOutput(out);
+        FwPackCommand.checkOutput(pub);
         if (!force && (Files.exists(out) || Files.exists(pub))) {
             throw new Failure((Files.exists(out) ? out : pub) + " exists (use --force to overwrite)");
         }
@@ -42,7 +43,7 @@ public final class FwKeygenCommand extends CliCommand {
         } catch (NoSuchAlgorithmException e) {
             throw new Failure("this Java has no Ed25519");
         } catch (IOException e) {
-            throw new Failure(e.getMessage());
+            throw new Failure(FwPackCommand.describe(e));
         }
     }
 
@@ -51,7 +52,12 @@ public final class FwKeygenCommand extends CliCommand {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        FwPackCommand.moveOrDelete(tmp, file);
     }
 }

@@ -52,6 +52,7 @@ public final class FwPackCommand extends CliCommand {
             throw usage("--security-version must be 0.."
                     + PackageHeader.MAX_SECURITY_VERSION);
         }
+        checkOutput(out);
         if (Files.exists(out) && !force) {
             throw new Failure(out + " exists (use --force to overwrite)");
         }
@@ -67,15 +68,58 @@ public final class FwPackCommand extends CliCommand {
             }
             Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
             b.build().writeTo(tmp);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            moveOrDelete(tmp, out);
             return 0;
         } catch (NoSuchFileException e) {
             throw new Failure(e.getFile() + ": no such file");
         } catch (IOException e) {
-            throw new Failure(e.getMessage());
+            throw new Failure(describe(e));
         } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
             throw new Failure(e.getMessage());
         }
+    }
+
+    /**
+     * Fails with one clear line when {@code file} cannot be written as an output: it is a directory
+     * ({@code --force} does not replace one), or its directory is missing (rather than naming the
+     * temporary file the write would fail on).
+     */
+    static void checkOutput(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new Failure(file + " is a directory");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new Failure((file.getParent() != null ? file.getParent() : parent) + ": no such directory");
+        }
+    }
+
+    /** Renames the finished temporary file onto {@code target}; a failed rename does not leave it behind. */
+    static void moveOrDelete(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** One line for a file error: the bare file name that some exceptions carry as message is not enough. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        if (e instanceof NoSuchFileException n) {
+            return n.getFile() + ": no such file";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** The public key beside the private one (KEYFILE.pub, as fw keygen writes it). */

@@ -75,11 +75,18 @@ final class SocketUpload {
             });
             uploader.begin(size);
             uploader.imageReceived(size);
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
+            sun.misc.Signal sigint = new sun.misc.Signal("INT");
+            sun.misc.SignalHandler previous = sun.misc.Signal.handle(sigint, sig -> {
                 interrupted.set(true);
                 uploader.cancel();
             });
-            UploadStatus end = uploader.run(image);
+            UploadStatus end;
+            try {
+                end = uploader.run(image);
+            } finally {
+                // Ctrl-C after the upload (or in a caller running this in-process) is not a cancel
+                sun.misc.Signal.handle(sigint, previous);
+            }
             if (bar != null) {
                 bar.finish(end.bytesSent(), size);
             }

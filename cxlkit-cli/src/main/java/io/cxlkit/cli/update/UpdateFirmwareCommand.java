@@ -88,6 +88,11 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
                     throw new IOException(file + " (" + size + " bytes) is larger than " + name + "'s maximum package "
                             + "size (" + max + " bytes)");
                 }
+                // The daemon refuses a second upload (409) before reading the body, and an image
+                // larger than what it drains then arrives as "Connection reset" instead: say it here.
+                if (UploadOutcome.inProgress(v)) {
+                    throw new IOException("a firmware upload is already running");
+                }
                 return daemon().put(memdevPath(name) + "/firmware", file);
             });
             for (var e : started.succeeded().entrySet()) {
@@ -95,8 +100,29 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
                 ok.add(e.getKey());
             }
         }
+        // the bar's total per upload this command is about, known before the first look
+        Map<String, Long> totals = new LinkedHashMap<>();
+        if (file != null) {
+            long size = Files.size(file);
+            ok.forEach(name -> totals.put(name, size));
+        }
         if (cancel) {
-            Outcome<String> cancelled = forEach(names, name -> daemon().delete(memdevPath(name) + "/firmware/upload"));
+            boolean bar = waitForEnd && Terminal.current().stderrTty();
+            Outcome<String> cancelled = forEach(names, name -> {
+                if (bar) {
+                    // The image size shows only while in progress, and the cancel's own answer may
+                    // come after the upload stopped: look before cancelling.
+                    try {
+                        MemdevView before = memdev(name);
+                        if (UploadOutcome.inProgress(before)) {
+                            totals.put(name, UploadOutcome.progress(before)[1]);
+                        }
+                    } catch (IOException | ApiError e) {
+                        // only the bar needs it; the cancel says what is wrong
+                    }
+                }
+                return daemon().delete(memdevPath(name) + "/firmware/upload");
+            });
             ok.addAll(cancelled.succeeded().keySet());
         }
         if (!file(file) && !cancel) {
@@ -105,7 +131,7 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         if (waitForEnd) {
             List<String> waited = new ArrayList<>();
             views.clear();
-            for (var e : waitAll(ok).entrySet()) {
+            for (var e : waitAll(ok, totals).entrySet()) {
                 MemdevView v = e.getValue();
                 views.put(e.getKey(), v);
                 Optional<String> failure = UploadOutcome.failure(v);
@@ -118,14 +144,36 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
             }
             ok = waited;
         }
-        if (!views.isEmpty()) {
-            printAffected(new ArrayList<>(views.values()));
+        if (!cancel || waitForEnd) {
+            printAffected(affected(names, views));
         }
         String verb = cancel ? "cancelled" : waitForEnd ? "completed" : "started";
+        // as ndctl: "s" only when N > 1 ("on 0 mem device" when every memdev failed)
         err().println("cxlkit: update-firmware: firmware update " + verb + " on " + ok.size() + " mem device"
-                + (ok.size() == 1 ? "" : "s"));
+                + (ok.size() > 1 ? "s" : ""));
         err().flush();
         return ok.isEmpty() ? 1 : 0;
+    }
+
+    /**
+     * The objects to print, in MEMDEV order: the one already in hand for each memdev that got one
+     * (the answer at acceptance, or the final object after waiting), a fresh look for each that
+     * failed (cli.md: a failed memdev's JSON is still printed), skipped if the daemon cannot give it.
+     */
+    private List<MemdevView> affected(List<String> names, Map<String, MemdevView> views) {
+        List<MemdevView> shown = new ArrayList<>();
+        for (String name : names) {
+            MemdevView v = views.get(name);
+            if (v == null) {
+                try {
+                    v = memdev(name);
+                } catch (IOException | ApiError e) {
+                    continue; // its failure line is out already
+                }
+            }
+            shown.add(v);
+        }
+        return shown;
     }
 
     picocli.CommandLine.ParameterException usageError(String message) {
@@ -170,8 +218,15 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         }
     }
 
-    /** Polls until no memdev in {@code names} has an upload running; their final objects. */
-    private Map<String, MemdevView> waitAll(List<String> names) throws IOException, ApiError, InterruptedException {
+    /**
+     * Polls until no memdev in {@code names} has an upload running; their final objects. The bar
+     * counts only the uploads this wait is about: those in {@code totals} (started here, with their
+     * image sizes) and those seen running. Their totals are remembered, because a memdev object
+     * shows {@code remaining_size} only while in progress: a failed or cancelled upload's bar ends
+     * where it stopped, not at 100%, and an earlier upload's bytes draw no bar at all.
+     */
+    private Map<String, MemdevView> waitAll(List<String> names, Map<String, Long> totals)
+            throws IOException, ApiError, InterruptedException {
         Map<String, MemdevView> last = new LinkedHashMap<>();
         boolean bar = Terminal.current().stderrTty();
         ProgressBar progress = bar ? new ProgressBar(err(), System::nanoTime,
@@ -185,11 +240,14 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
                 MemdevView v = memdev(name);
                 last.put(name, v);
                 long[] p = UploadOutcome.progress(v);
-                done += p[0];
-                total += p[1];
                 if (UploadOutcome.inProgress(v)) {
                     running = true;
                     sawRunning.add(name);
+                    totals.put(name, p[1]);
+                }
+                if (totals.containsKey(name)) {
+                    done += p[0];
+                    total += totals.get(name);
                 }
                 if (verbose) {
                     String stage = v.cxlkit().map(c -> c.upload().status()).orElse("?");

@@ -29,6 +29,8 @@ public final class ControlApi implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Largest JSON request body (faults, activation): small, so nobody can make us buffer much. */
     static final int MAX_JSON_BODY = 64 * 1024;
+    /** Largest refused body still read to its end before the error answer (uploads up to 256 MiB). */
+    static final long MAX_DRAIN = 256L << 20;
 
     private static final Pattern MEMDEV = Pattern.compile("^/v1/memdevs/([A-Za-z0-9_.-]+)(/.*)?$");
     private static final Pattern SLOT = Pattern.compile("^/firmware/slots/([0-9]{1,2})$");
@@ -102,6 +104,7 @@ public final class ControlApi implements AutoCloseable {
                 }
                 route(ex);
             } catch (ApiException e) {
+                drainUnreadBody(ex);
                 sendError(ex, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -112,6 +115,22 @@ public final class ControlApi implements AutoCloseable {
                 LOG.log(Level.WARNING, ex.getRequestMethod() + " " + ex.getRequestURI() + " failed", e);
                 sendError(ex, new ApiException(500, "internal", "internal error: " + e.getClass().getSimpleName()));
             }
+        }
+    }
+
+    /**
+     * Reads and drops a request body the handler refused without reading (an upload answered 409,
+     * say), up to {@link #MAX_DRAIN} bytes: a client still sending its body would otherwise see
+     * the connection reset instead of the error.
+     */
+    private static void drainUnreadBody(HttpExchange ex) {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        try {
+            if (length != null && Long.parseLong(length.trim()) <= MAX_DRAIN) {
+                ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            }
+        } catch (IOException | NumberFormatException e) {
+            // nothing more to do: the error answer goes out or the client is gone
         }
     }
 
