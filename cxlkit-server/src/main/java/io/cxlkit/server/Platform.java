@@ -63,7 +63,10 @@ public final class Platform implements AutoCloseable {
                 MemdevDriver driver = new MemdevDriver(name, config.pciAddress(), device.serial(), mailbox,
                         Clock.systemUTC(), status -> uploadListener.accept(name, status));
                 int eid = PlatformConfig.FIRST_EID + index % PlatformConfig.DEVICES_PER_LISTENER;
-                memdevs.put(name, new Memdev(name, device, driver, eid));
+                Memdev memdev = new Memdev(name, device, driver, eid);
+                // an image spooled for an upload that a crash cut short is of no use to anyone
+                java.nio.file.Files.deleteIfExists(memdev.spoolFile());
+                memdevs.put(name, memdev);
                 index++;
             }
         } catch (IOException | DeviceStateException | RuntimeException e) {
