@@ -251,11 +251,12 @@ public final class CxlDevice implements AutoCloseable {
         }
     }
 
-    /** Drops the running operation (no effect takes place); the files stay as they are. */
+    /** Drops the running operation and the open transfer (no effect takes place); the files stay as they are. */
     @Override
     public void close() {
         synchronized (lock) {
             runner.dropForReset();
+            firmware.close();
         }
     }
 }

@@ -162,6 +162,11 @@ final class PlatformRoutes implements ControlApi.Routes {
         if (slotNode == null || !slotNode.isInt()) {
             throw ApiException.badRequest("'slot' (an integer) is required");
         }
+        // Activate FW's Slot field is one byte: any value it can carry goes to the device, which
+        // answers an unusable slot with 000Bh (422); one it cannot carry is the client's error.
+        if (slotNode.asInt() < 0 || slotNode.asInt() > 0xFF) {
+            throw ApiException.badRequest("'slot' must be 0..255, not " + slotNode.asInt());
+        }
         JsonNode onlineNode = request.path("online");
         if (!onlineNode.isMissingNode() && !onlineNode.isBoolean()) {
             throw ApiException.badRequest("'online' must be true or false");

@@ -301,6 +301,17 @@ public final class FirmwareCommands {
         }
     }
 
+    /**
+     * The device is closing (power off): forget the open transfer and its expiry task without
+     * touching files, so a task of this closed device never acts on a reopened one's staging.
+     */
+    public void close() {
+        if (transfer != null) {
+            transfer.cancelExpiry();
+            transfer = null;
+        }
+    }
+
     // ---- cold reset ----
 
     /**

@@ -219,7 +219,7 @@ public final class MailboxDevice implements MailboxRegisters {
 
     @Override
     public void readBytes(int offset, ByteBuffer dst) {
-        if (offset >= RegisterMap.MB_PAYLOAD && offset + dst.remaining() <= size()) {
+        if (offset >= RegisterMap.MB_PAYLOAD && (long) offset + dst.remaining() <= size()) {
             synchronized (regs) {
                 dst.put(payload, offset - RegisterMap.MB_PAYLOAD, dst.remaining());
             }
@@ -230,7 +230,7 @@ public final class MailboxDevice implements MailboxRegisters {
 
     @Override
     public void writeBytes(int offset, ByteBuffer src) {
-        if (offset >= RegisterMap.MB_PAYLOAD && offset + src.remaining() <= size()) {
+        if (offset >= RegisterMap.MB_PAYLOAD && (long) offset + src.remaining() <= size()) {
             synchronized (regs) {
                 if ((control & MailboxControl.DOORBELL) == 0) {
                     src.get(payload, offset - RegisterMap.MB_PAYLOAD, src.remaining());
@@ -247,7 +247,8 @@ public final class MailboxDevice implements MailboxRegisters {
         if (width != 1 && width != 2 && width != 4 && width != 8) {
             throw new IllegalArgumentException("access width must be 1, 2, 4 or 8 bytes: " + width);
         }
-        if (offset < 0 || offset + width > size() || offset % width != 0) {
+        // offset > size - width, not offset + width > size: the sum overflows near Integer.MAX_VALUE
+        if (offset < 0 || offset > size() - width || offset % width != 0) {
             throw new IllegalArgumentException("access of " + width + " bytes at " + Integer.toHexString(offset)
                     + "h is not naturally aligned inside the register block");
         }
