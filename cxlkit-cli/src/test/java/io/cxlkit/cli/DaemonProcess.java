@@ -32,12 +32,19 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts serve with {@code args} (state dir and ephemeral ports are added) and waits until ready. */
     static DaemonProcess start(Path stateDir, String... args) throws IOException, InterruptedException {
+        return start(stateDir, java.util.Map.of(), args);
+    }
+
+    /** The same with extra environment variables for the launcher (e.g. CXLKIT_JAVA_OPTS). */
+    static DaemonProcess start(Path stateDir, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(LauncherProcess.root().resolve("bin/cxlkit").toString(), "serve",
                 "--state-dir", stateDir.toString(), "--cci-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("cxlkit-serve", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("CXLKIT_NO_BUILD", "1");
+        pb.environment().putAll(env);
         DaemonProcess d = new DaemonProcess(pb.start(), stateDir, log);
         d.awaitReady();
         return d;
