@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 /**
  * cxlkit's benchmark command: each figure next to its baseline measured in the same run, as a
  * Markdown table on stdout and JSON in {@code bench-results.json}. Run it with
- * {@code bin/cxlkit-bench [figure...]}; figures: upload, socket-upload, roundtrips, cli, rss
+ * {@code bin/cxlkit-bench [figure...]}; figures: upload, socket-upload, roundtrips, mailbox, cli, rss
  * (default: all).
  */
 public final class Benchmarks {
@@ -33,7 +33,7 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> which = args.length == 0 ? Set.of("upload", "socket-upload", "roundtrips", "cli", "rss")
+        Set<String> which = args.length == 0 ? Set.of("upload", "socket-upload", "roundtrips", "mailbox", "cli", "rss")
                 : Set.copyOf(Arrays.asList(args));
         Path work = Files.createTempDirectory("cxlkit-bench");
         Benchmarks b = new Benchmarks(work);
@@ -46,6 +46,9 @@ public final class Benchmarks {
             }
             if (which.contains("roundtrips")) {
                 b.roundTrips();
+            }
+            if (which.contains("mailbox")) {
+                b.mailbox();
             }
             if (which.contains("cli")) {
                 b.cli();
@@ -136,6 +139,26 @@ public final class Benchmarks {
             figures.add(new Figure("Get FW Info round trips, 8 connections to 1 device", eightOne, echo8, "/s",
                     "TCP echo", false, ">= 0.5x"));
         }
+    }
+
+    /** (4) JMH: Get FW Info through the register model vs dispatched straight to the device. */
+    private void mailbox() throws Exception {
+        var opts = new org.openjdk.jmh.runner.options.OptionsBuilder()
+                .include(MailboxBenchmark.class.getName()).forks(1).warmupIterations(2)
+                .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1)).measurementIterations(3)
+                .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1)).build();
+        double viaMailbox = 0;
+        double direct = 0;
+        for (var r : new org.openjdk.jmh.runner.Runner(opts).run()) {
+            double score = r.getPrimaryResult().getScore();
+            if (r.getParams().getBenchmark().endsWith("ThroughTheMailbox")) {
+                viaMailbox = score;
+            } else {
+                direct = score;
+            }
+        }
+        figures.add(new Figure("Get FW Info through the mailbox registers (JMH)", viaMailbox, direct, "/s",
+                "dispatched directly", false, "-"));
     }
 
     /** (6) bin/cxlkit list -F as shipped, whole process, against java -version; and CLI uploads. */
