@@ -47,6 +47,9 @@ public final class CxlDevice implements AutoCloseable {
         }
     }
 
+    /** How long a CCI command waits for zero-duration work before it goes to the background. */
+    static final long FOREGROUND_BUDGET_NANOS = 1_000_000_000L;
+
     private final Object lock = new Object();
     private final DeviceConfig config;
     private final DeviceClock clock;
@@ -153,8 +156,33 @@ public final class CxlDevice implements AutoCloseable {
         if (outcome instanceof Outcome.Done done) {
             return new Response(done.returnCode(), done.output());
         }
-        int rc = ((Outcome.Started) outcome).operation().result().join();
-        return new Response(rc, new byte[0]);
+        return awaitForeground(((Outcome.Started) outcome).operation());
+    }
+
+    /**
+     * Waits for a zero-duration operation's real work, at most {@link #FOREGROUND_BUDGET_NANOS}:
+     * a CCI command must answer well within the 2-second mailbox timeout (r3.1 §8.2.8.4), so work
+     * that runs longer (a busy disk's fsync, a huge package) goes to the background and the
+     * command answers 0001h.
+     */
+    private Response awaitForeground(io.cxlkit.device.command.Operation op) {
+        try {
+            int rc = op.result().get(FOREGROUND_BUDGET_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+            return new Response(rc, new byte[0]);
+        } catch (java.util.concurrent.TimeoutException e) {
+            synchronized (lock) {
+                if (op.state() == io.cxlkit.device.command.Operation.State.RUNNING) {
+                    op.promoteToBackground();
+                    return new Response(ReturnCode.BACKGROUND_COMMAND_STARTED.value(), new byte[0]);
+                }
+            }
+            return new Response(op.result().join(), new byte[0]);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Response(op.result().join(), new byte[0]);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return new Response(ReturnCode.INTERNAL_ERROR.value(), new byte[0]);
+        }
     }
 
     private boolean changesState(Opcode opcode) {

@@ -20,7 +20,7 @@ public final class Operation {
 
     private final Cci owner;
     private final Opcode opcode;
-    private final boolean background;
+    private volatile boolean background;
     private final long durationNanos;
     private final Supplier<Object> work;
     private final Function<Object, ReturnCode> onComplete;
@@ -67,6 +67,15 @@ public final class Operation {
 
     public boolean background() {
         return background;
+    }
+
+    /**
+     * Turns a running zero-duration operation whose real work outlasts the foreground budget into
+     * a background one (under the device lock): its CCI answers 0001h and its end is reported as a
+     * background operation's.
+     */
+    public void promoteToBackground() {
+        background = true;
     }
 
     public long durationNanos() {
