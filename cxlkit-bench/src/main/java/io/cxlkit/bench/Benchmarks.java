@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
 /**
  * cxlkit's benchmark command: each figure next to its baseline measured in the same run, as a
  * Markdown table on stdout and JSON in {@code bench-results.json}. Run it with
- * {@code bin/cxlkit-bench [figure...]}; figures: upload, socket-upload, roundtrips, mailbox, cli, rss
+ * {@code bin/cxlkit-bench [figure...]}; figures: upload, socket-upload, roundtrips, mailbox, cli, rss,
+ * fleet (the fleet runs only when named: it takes minutes)
  * (default: all).
  */
 public final class Benchmarks {
@@ -52,6 +53,9 @@ public final class Benchmarks {
             }
             if (which.contains("cli")) {
                 b.cli();
+            }
+            if (which.contains("fleet")) {
+                b.fleet();
             }
             if (which.contains("rss")) {
                 b.rss();
@@ -184,6 +188,19 @@ public final class Benchmarks {
                         "s", "write+fsync+SHA-256", true, "-"));
             }
         }
+    }
+
+    /** (5) 100 and 1,000 devices in one daemon, all uploading 1 MiB at once: how cost grows. */
+    private void fleet() throws Exception {
+        byte[] image = new byte[1 << 20];
+        new Random(5).nextBytes(image);
+        Fleet.Result hundred = Fleet.run(100, Path.of(System.getProperty("cxlkit.fleet.dir",
+                Files.createTempDirectory(work, "fleet100").toString())).resolve("s"), image);
+        Fleet.Result thousand = Fleet.run(1000, Files.createTempDirectory(work, "fleet1000").resolve("s"), image);
+        figures.add(new Figure("fleet: 1,000 devices uploading 1 MiB at once, wall time", thousand.seconds(),
+                hundred.seconds(), "s", "100 devices", true, "<= 12x"));
+        figures.add(new Figure("fleet: 1,000 devices, daemon peak RSS", thousand.peakRssMiB(), hundred.peakRssMiB(),
+                "MiB", "100 devices", true, "< 1024 MiB"));
     }
 
     /** The daemon's resident set with 1, 16 and 247 devices (issue 4), against the 1-device one. */

@@ -36,6 +36,8 @@ public final class Platform implements AutoCloseable {
     private final StateDirectory stateDir;
     private final ExecutorService pool;
     private final Map<String, Memdev> memdevs;
+    private final ExecutorService uploads = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(4, 4 * Runtime.getRuntime().availableProcessors()), Threads.daemon("cxlkit-upload"));
 
     private Platform(StateDirectory stateDir, ExecutorService pool, Map<String, Memdev> memdevs) {
         this.stateDir = stateDir;
@@ -90,9 +92,18 @@ public final class Platform implements AutoCloseable {
         return Optional.ofNullable(memdevs.get(name));
     }
 
-    /** The pool that runs device work and uploads. */
+    /** The pool that runs device work. */
     public ExecutorService pool() {
         return pool;
+    }
+
+    /**
+     * Runs firmware uploads, a few at a time: a fleet of uploads started at once then queues
+     * (each shown in progress) instead of a thousand host threads starving the devices they drive
+     * past the host's 2-second mailbox timeout.
+     */
+    public ExecutorService uploads() {
+        return uploads;
     }
 
     /** Drops running background operations; files stay as they are (what a power-off does). */
@@ -102,6 +113,7 @@ public final class Platform implements AutoCloseable {
             m.uploader().cancel();
             m.device().close();
         }
+        uploads.shutdownNow();
         pool.shutdownNow();
         try {
             pool.awaitTermination(2, TimeUnit.SECONDS);

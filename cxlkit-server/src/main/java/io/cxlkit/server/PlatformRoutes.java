@@ -85,7 +85,7 @@ final class PlatformRoutes implements ControlApi.Routes {
         uploader.imageReceived(size);
         String accepted = MemdevViews.json(m);
         LOG.info(name + ": firmware upload started (" + size + " bytes)");
-        platform.pool().execute(() -> runUpload(m, spool));
+        platform.uploads().execute(() -> runUpload(m, spool));
         return accepted;
     }
 
