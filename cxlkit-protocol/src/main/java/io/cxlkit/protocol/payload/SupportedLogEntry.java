@@ -1,6 +1,8 @@
 package io.cxlkit.protocol.payload;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -37,5 +39,27 @@ public record SupportedLogEntry(UUID logId, long logSize) {
         byte[] bytes = new byte[ENTRY_SIZE];
         encodeTo(ByteBuffer.wrap(bytes));
         return bytes;
+    }
+
+    /** Encoded size of a Get Supported Logs (or Sub-List) answer: the 8-byte header and {@code count} entries. */
+    static int answerSize(int count) {
+        return 8 + ENTRY_SIZE * count;
+    }
+
+    /** The {@code count} entries that follow the 8-byte header of {@code answer} (positioned at 0). */
+    static List<SupportedLogEntry> decodeEntries(ByteBuffer answer, int count) {
+        answer.position(8);
+        List<SupportedLogEntry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            entries.add(decode(answer));
+        }
+        return entries;
+    }
+
+    /** Writes the entries after an answer's header. */
+    static void encodeEntries(List<SupportedLogEntry> entries, ByteBuffer out) {
+        for (SupportedLogEntry e : entries) {
+            e.encodeTo(out);
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.cxlkit.protocol.payload;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,20 +21,16 @@ public record SupportedLogs(List<SupportedLogEntry> entries) {
 
     /** The encoded length: {@code 8 + 14h * entries}. */
     public int size() {
-        return HEADER_SIZE + SupportedLogEntry.ENTRY_SIZE * entries.size();
+        return SupportedLogEntry.answerSize(entries.size());
     }
 
     /** Reads the header and as many entries as it announces at {@code in}'s position, advancing it. */
     public static SupportedLogs decode(ByteBuffer in) {
         ByteBuffer h = Wire.view(in, HEADER_SIZE, "Get Supported Logs output");
         int count = Wire.u16(h, 0);
-        int size = HEADER_SIZE + SupportedLogEntry.ENTRY_SIZE * count;
+        int size = SupportedLogEntry.answerSize(count);
         ByteBuffer b = Wire.view(in, size, "Get Supported Logs output with " + count + " entries");
-        b.position(HEADER_SIZE);
-        List<SupportedLogEntry> entries = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            entries.add(SupportedLogEntry.decode(b));
-        }
+        List<SupportedLogEntry> entries = SupportedLogEntry.decodeEntries(b, count);
         Wire.skip(in, size);
         return new SupportedLogs(entries);
     }
@@ -48,9 +43,7 @@ public record SupportedLogs(List<SupportedLogEntry> entries) {
         ByteBuffer b = Wire.target(out, HEADER_SIZE);
         b.putShort(0, (short) entries.size());
         Wire.skip(out, HEADER_SIZE);
-        for (SupportedLogEntry e : entries) {
-            e.encodeTo(out);
-        }
+        SupportedLogEntry.encodeEntries(entries, out);
     }
 
     public byte[] encode() {

@@ -2,7 +2,6 @@ package io.cxlkit.protocol.payload;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,20 +31,16 @@ public record SupportedLogsSubList(int totalLogs, int startIndex, List<Supported
 
     /** The encoded length: {@code 8 + 14h * entries}. */
     public int size() {
-        return HEADER_SIZE + SupportedLogEntry.ENTRY_SIZE * entries.size();
+        return SupportedLogEntry.answerSize(entries.size());
     }
 
     /** Reads the header and as many entries as it announces at {@code in}'s position, advancing it. */
     public static SupportedLogsSubList decode(ByteBuffer in) {
         ByteBuffer h = Wire.view(in, HEADER_SIZE, "Get Supported Logs Sub-List output");
         int count = Wire.u8(h, 0);
-        int size = HEADER_SIZE + SupportedLogEntry.ENTRY_SIZE * count;
+        int size = SupportedLogEntry.answerSize(count);
         ByteBuffer b = Wire.view(in, size, "Get Supported Logs Sub-List output with " + count + " entries");
-        b.position(HEADER_SIZE);
-        List<SupportedLogEntry> entries = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            entries.add(SupportedLogEntry.decode(b));
-        }
+        List<SupportedLogEntry> entries = SupportedLogEntry.decodeEntries(b, count);
         SupportedLogsSubList v = new SupportedLogsSubList(Wire.u16(h, 2), Wire.u8(h, 4), entries);
         Wire.skip(in, size);
         return v;
@@ -61,9 +56,7 @@ public record SupportedLogsSubList(int totalLogs, int startIndex, List<Supported
         b.putShort(2, (short) totalLogs);
         b.put(4, (byte) startIndex);
         Wire.skip(out, HEADER_SIZE);
-        for (SupportedLogEntry e : entries) {
-            e.encodeTo(out);
-        }
+        SupportedLogEntry.encodeEntries(entries, out);
     }
 
     public byte[] encode() {
