@@ -6,17 +6,17 @@ import java.util.List;
 import picocli.CommandLine;
 
 /** Runs {@code cxlkit} in-process through {@link Main#commandLine()}, capturing stdout and stderr. */
-final class Cli {
+public final class Cli {
     private Cli() {
     }
 
-    record Run(int exit, String out, String err) {
-        List<String> errLines() {
+    public record Run(int exit, String out, String err) {
+        public List<String> errLines() {
             return err.lines().toList();
         }
     }
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cmd = Main.commandLine();
@@ -27,16 +27,25 @@ final class Cli {
     }
 
     /** Runs with {@code cxlkit.stdout.tty} set to {@code tty} for the duration. */
-    static Run runWithStdoutTty(boolean tty, String... args) {
-        String old = System.getProperty(Terminal.STDOUT_TTY);
-        System.setProperty(Terminal.STDOUT_TTY, Boolean.toString(tty));
+    public static Run runWithStdoutTty(boolean tty, String... args) {
+        return runWithProperty(Terminal.STDOUT_TTY, Boolean.toString(tty), args);
+    }
+
+    /** Runs with {@code cxlkit.stderr.tty=true}, so update-firmware -w draws its progress bar. */
+    public static Run runOnStderrTerminal(String... args) {
+        return runWithProperty(Terminal.STDERR_TTY, "true", args);
+    }
+
+    private static Run runWithProperty(String property, String value, String... args) {
+        String old = System.getProperty(property);
+        System.setProperty(property, value);
         try {
             return run(args);
         } finally {
             if (old == null) {
-                System.clearProperty(Terminal.STDOUT_TTY);
+                System.clearProperty(property);
             } else {
-                System.setProperty(Terminal.STDOUT_TTY, old);
+                System.setProperty(property, old);
             }
         }
     }

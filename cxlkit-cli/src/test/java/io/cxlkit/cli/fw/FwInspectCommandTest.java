@@ -2,6 +2,7 @@ package io.cxlkit.cli.fw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxlkit.cli.Cli;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import io.cxlkit.protocol.fwpkg.KeyIds;
 import io.cxlkit.protocol.fwpkg.Pem;
@@ -58,7 +59,7 @@ class FwInspectCommandTest {
     @Test
     void theFactoryPackage() throws Exception {
         Path f = Files.write(dir.resolve("factory.pkg"), FirmwarePackage.factory());
-        FwCli.Run r = FwCli.run("fw", "inspect", f.toString());
+        Cli.Run r = Cli.run("fw", "inspect", f.toString());
         assertThat(r.out()).isEqualTo(FACTORY_JSON);
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
@@ -67,7 +68,7 @@ class FwInspectCommandTest {
     @Test
     void aFileThatIsNotAPackageIsExit1WithOneLineAndNoJson() throws Exception {
         Path f = Files.write(dir.resolve("random.bin"), body(4096, 2));
-        FwCli.Run r = FwCli.run("fw", "inspect", f.toString());
+        Cli.Run r = Cli.run("fw", "inspect", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly("cxlkit: fw inspect: " + f
@@ -77,7 +78,7 @@ class FwInspectCommandTest {
     @Test
     void aFileShorterThanAHeaderIsNotAPackage() throws Exception {
         Path f = Files.write(dir.resolve("short.bin"), new byte[10]);
-        FwCli.Run r = FwCli.run("fw", "inspect", f.toString());
+        Cli.Run r = Cli.run("fw", "inspect", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly("cxlkit: fw inspect: " + f
@@ -89,7 +90,7 @@ class FwInspectCommandTest {
         byte[] pkg = FirmwarePackage.factory();
         pkg[128 + 100] ^= 0x01;
         Path f = Files.write(dir.resolve("corrupt.pkg"), pkg);
-        FwCli.Run r = FwCli.run("fw", "inspect", f.toString());
+        Cli.Run r = Cli.run("fw", "inspect", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(FACTORY_JSON.replace("\"digest_ok\":true", "\"digest_ok\":false"));
         assertThat(r.errLines()).containsExactly("cxlkit: fw inspect: " + f + ": body digest mismatch");
@@ -100,7 +101,7 @@ class FwInspectCommandTest {
         byte[] pkg = FirmwarePackage.factory();
         pkg[0x10 + 13] = '9'; // revision "BWFW VERSION 9": still parses, digest no longer matches
         Path f = Files.write(dir.resolve("corrupt.pkg"), pkg);
-        FwCli.Run r = FwCli.run("fw", "inspect", f.toString());
+        Cli.Run r = Cli.run("fw", "inspect", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(FACTORY_JSON.replace("\"digest_ok\":true", "\"digest_ok\":false")
                 .replace("BWFW VERSION 0", "BWFW VERSION 9"));
@@ -111,7 +112,7 @@ class FwInspectCommandTest {
     void aTruncatedPackageIsExit1() throws Exception {
         byte[] pkg = FirmwarePackage.factory();
         Path f = Files.write(dir.resolve("cut.pkg"), java.util.Arrays.copyOf(pkg, pkg.length - 128));
-        FwCli.Run r = FwCli.run("fw", "inspect", f.toString());
+        Cli.Run r = Cli.run("fw", "inspect", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("\"digest_ok\":false");
         assertThat(r.errLines()).containsExactly("cxlkit: fw inspect: " + f + ": truncated: 4096 of 4224 bytes");
@@ -121,7 +122,7 @@ class FwInspectCommandTest {
     void trailingBytesAreExit1ButTheDigestsAreFine() throws Exception {
         byte[] pkg = FirmwarePackage.factory();
         Path f = Files.write(dir.resolve("long.pkg"), java.util.Arrays.copyOf(pkg, pkg.length + 128));
-        FwCli.Run r = FwCli.run("fw", "inspect", f.toString());
+        Cli.Run r = Cli.run("fw", "inspect", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(FACTORY_JSON);
         assertThat(r.errLines()).hasSize(1);
@@ -131,7 +132,7 @@ class FwInspectCommandTest {
     @Test
     void aMissingFileIsExit1() {
         Path f = dir.resolve("nope.pkg");
-        FwCli.Run r = FwCli.run("fw", "inspect", f.toString());
+        Cli.Run r = Cli.run("fw", "inspect", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly("cxlkit: fw inspect: " + f + ": no such file");
@@ -139,7 +140,7 @@ class FwInspectCommandTest {
 
     @Test
     void noFileIsAUsageError() {
-        FwCli.Run r = FwCli.run("fw", "inspect");
+        Cli.Run r = Cli.run("fw", "inspect");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
     }
@@ -153,22 +154,22 @@ class FwInspectCommandTest {
         Path otherPub = publicKeyFile("other.pub", other);
         String keyId = KeyIds.of(signer.getPublic());
 
-        FwCli.Run plain = FwCli.run("fw", "inspect", pkg.toString());
+        Cli.Run plain = Cli.run("fw", "inspect", pkg.toString());
         assertThat(plain.exit()).isZero();
         assertThat(plain.err()).isEmpty();
         assertThat(plain.out()).contains("\"flags\":1,", "\"signed\":true,", "\"key_id\":\"" + keyId + "\",")
                 .endsWith("\"signature_ok\":true\n}\n").doesNotContain("trusted");
 
-        FwCli.Run trusted = FwCli.run("fw", "inspect", pkg.toString(), "--trusted-key", signerPub.toString());
+        Cli.Run trusted = Cli.run("fw", "inspect", pkg.toString(), "--trusted-key", signerPub.toString());
         assertThat(trusted.exit()).isZero();
         assertThat(trusted.out()).endsWith("  \"signature_ok\":true,\n  \"trusted\":true\n}\n");
 
-        FwCli.Run untrusted = FwCli.run("fw", "inspect", pkg.toString(), "--trusted-key", otherPub.toString());
+        Cli.Run untrusted = Cli.run("fw", "inspect", pkg.toString(), "--trusted-key", otherPub.toString());
         assertThat(untrusted.exit()).isZero(); // an untrusted signer is not a broken package
         assertThat(untrusted.err()).isEmpty();
         assertThat(untrusted.out()).endsWith("  \"signature_ok\":true,\n  \"trusted\":false\n}\n");
 
-        FwCli.Run either = FwCli.run("fw", "inspect", pkg.toString(), "--trusted-key", otherPub.toString(),
+        Cli.Run either = Cli.run("fw", "inspect", pkg.toString(), "--trusted-key", otherPub.toString(),
                 "--trusted-key", signerPub.toString());
         assertThat(either.out()).endsWith("  \"trusted\":true\n}\n");
     }
@@ -181,7 +182,7 @@ class FwInspectCommandTest {
         int trailer = 128 + 3000;
         b[trailer + 104 - 1] ^= 0x01; // the last byte of the signature
         Files.write(pkg, b);
-        FwCli.Run r = FwCli.run("fw", "inspect", pkg.toString(), "--trusted-key",
+        Cli.Run r = Cli.run("fw", "inspect", pkg.toString(), "--trusted-key",
                 publicKeyFile("signer.pub", signer).toString());
         assertThat(r.out()).contains("\"digest_ok\":true,", "\"key_id\":\"" + KeyIds.of(signer.getPublic()) + "\",")
                 .endsWith("  \"signature_ok\":false,\n  \"trusted\":false\n}\n");
@@ -191,7 +192,7 @@ class FwInspectCommandTest {
     @Test
     void anUnsignedPackageWithATrustedKeyIsNotTrusted() throws Exception {
         Path f = Files.write(dir.resolve("factory.pkg"), FirmwarePackage.factory());
-        FwCli.Run r = FwCli.run("fw", "inspect", f.toString(), "--trusted-key",
+        Cli.Run r = Cli.run("fw", "inspect", f.toString(), "--trusted-key",
                 publicKeyFile("k.pub", keyPair()).toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEqualTo(FACTORY_JSON.replace("\"signed\":false\n", "\"signed\":false,\n  \"trusted\":false\n"));
@@ -201,13 +202,13 @@ class FwInspectCommandTest {
     void aMissingOrBadTrustedKeyIsExit1BeforeInspecting() throws Exception {
         Path f = Files.write(dir.resolve("factory.pkg"), FirmwarePackage.factory());
         Path missing = dir.resolve("missing.pub");
-        FwCli.Run r = FwCli.run("fw", "inspect", f.toString(), "--trusted-key", missing.toString());
+        Cli.Run r = Cli.run("fw", "inspect", f.toString(), "--trusted-key", missing.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly("cxlkit: fw inspect: " + missing + ": no such file");
 
         Path bad = Files.writeString(dir.resolve("bad.pub"), "not a key\n");
-        FwCli.Run b = FwCli.run("fw", "inspect", f.toString(), "--trusted-key", bad.toString());
+        Cli.Run b = Cli.run("fw", "inspect", f.toString(), "--trusted-key", bad.toString());
         assertThat(b.exit()).isEqualTo(1);
         assertThat(b.out()).isEmpty();
         assertThat(b.errLines()).hasSize(1);

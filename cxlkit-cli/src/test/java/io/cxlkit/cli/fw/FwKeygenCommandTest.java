@@ -2,6 +2,7 @@ package io.cxlkit.cli.fw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxlkit.cli.Cli;
 import io.cxlkit.protocol.fwpkg.Pem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class FwKeygenCommandTest {
     @Test
     void makesAPrivateKey0600AndItsPublicKeyBeside() throws Exception {
         Path key = dir.resolve("signing.key");
-        FwCli.Run r = FwCli.run("fw", "keygen", "-o", key.toString());
+        Cli.Run r = Cli.run("fw", "keygen", "-o", key.toString());
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
@@ -66,8 +67,8 @@ class FwKeygenCommandTest {
 
     @Test
     void twoRunsMakeDifferentKeys() throws Exception {
-        assertThat(FwCli.run("fw", "keygen", "-o", dir.resolve("a").toString()).exit()).isZero();
-        assertThat(FwCli.run("fw", "keygen", "-o", dir.resolve("b").toString()).exit()).isZero();
+        assertThat(Cli.run("fw", "keygen", "-o", dir.resolve("a").toString()).exit()).isZero();
+        assertThat(Cli.run("fw", "keygen", "-o", dir.resolve("b").toString()).exit()).isZero();
         assertThat(Files.readString(dir.resolve("a"))).isNotEqualTo(Files.readString(dir.resolve("b")));
         assertThat(Files.readString(dir.resolve("a.pub"))).isNotEqualTo(Files.readString(dir.resolve("b.pub")));
     }
@@ -75,7 +76,7 @@ class FwKeygenCommandTest {
     @Test
     void refusesToOverwriteTheKeyWithoutForce() throws Exception {
         Path key = Files.writeString(dir.resolve("k"), "old private");
-        FwCli.Run r = FwCli.run("fw", "keygen", "-o", key.toString());
+        Cli.Run r = Cli.run("fw", "keygen", "-o", key.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly("cxlkit: fw keygen: " + key + " exists (use --force to overwrite)");
@@ -87,7 +88,7 @@ class FwKeygenCommandTest {
     void refusesToOverwriteThePublicKeyWithoutForce() throws Exception {
         Path key = dir.resolve("k");
         Path pub = Files.writeString(dir.resolve("k.pub"), "old public");
-        FwCli.Run r = FwCli.run("fw", "keygen", "-o", key.toString());
+        Cli.Run r = Cli.run("fw", "keygen", "-o", key.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.errLines()).containsExactly("cxlkit: fw keygen: " + pub + " exists (use --force to overwrite)");
         assertThat(key).doesNotExist();
@@ -99,7 +100,7 @@ class FwKeygenCommandTest {
         Path key = Files.writeString(dir.resolve("k"), "old private");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
         Files.writeString(dir.resolve("k.pub"), "old public");
-        FwCli.Run r = FwCli.run("fw", "keygen", "--force", "-o", key.toString());
+        Cli.Run r = Cli.run("fw", "keygen", "--force", "-o", key.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEmpty();
@@ -112,7 +113,7 @@ class FwKeygenCommandTest {
     @Test
     void forceOntoADirectoryIsExit1AndLeavesNoTemporaryFile() throws Exception {
         Path key = Files.createDirectory(dir.resolve("k"));
-        FwCli.Run r = FwCli.run("fw", "keygen", "--force", "-o", key.toString());
+        Cli.Run r = Cli.run("fw", "keygen", "--force", "-o", key.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly("cxlkit: fw keygen: " + key + " is a directory");
@@ -122,7 +123,7 @@ class FwKeygenCommandTest {
 
     @Test
     void noOutputIsAUsageError() {
-        FwCli.Run r = FwCli.run("fw", "keygen");
+        Cli.Run r = Cli.run("fw", "keygen");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).startsWith("cxlkit: fw keygen: ");
@@ -131,7 +132,7 @@ class FwKeygenCommandTest {
     @Test
     void aMissingDirectoryIsExit1NamingIt() {
         Path key = dir.resolve("no").resolve("k");
-        FwCli.Run r = FwCli.run("fw", "keygen", "-o", key.toString());
+        Cli.Run r = Cli.run("fw", "keygen", "-o", key.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.errLines()).containsExactly("cxlkit: fw keygen: " + key.getParent() + ": no such directory");
     }
@@ -140,16 +141,16 @@ class FwKeygenCommandTest {
     void theKeySignsPackagesThatInspectAsTrustedOnlyWithItsOwnPublicKey() throws Exception {
         Path key = dir.resolve("k");
         Path other = dir.resolve("other");
-        assertThat(FwCli.run("fw", "keygen", "-o", key.toString()).exit()).isZero();
-        assertThat(FwCli.run("fw", "keygen", "-o", other.toString()).exit()).isZero();
+        assertThat(Cli.run("fw", "keygen", "-o", key.toString()).exit()).isZero();
+        assertThat(Cli.run("fw", "keygen", "-o", other.toString()).exit()).isZero();
         Path body = Files.write(dir.resolve("body.bin"), new byte[777]);
         Path pkg = dir.resolve("fw.pkg");
-        assertThat(FwCli.run("fw", "pack", "--revision", "K", "--sign", key.toString(), "-o", pkg.toString(),
+        assertThat(Cli.run("fw", "pack", "--revision", "K", "--sign", key.toString(), "-o", pkg.toString(),
                 body.toString()).exit()).isZero();
-        FwCli.Run own = FwCli.run("fw", "inspect", pkg.toString(), "--trusted-key", dir.resolve("k.pub").toString());
+        Cli.Run own = Cli.run("fw", "inspect", pkg.toString(), "--trusted-key", dir.resolve("k.pub").toString());
         assertThat(own.out()).containsPattern("\"key_id\":\"[0-9a-f]{16}\",\n  \"signature_ok\":true,\n"
                 + "  \"trusted\":true\n}\n$");
-        FwCli.Run foreign = FwCli.run("fw", "inspect", pkg.toString(), "--trusted-key",
+        Cli.Run foreign = Cli.run("fw", "inspect", pkg.toString(), "--trusted-key",
                 dir.resolve("other.pub").toString());
         assertThat(foreign.out()).endsWith("  \"signature_ok\":true,\n  \"trusted\":false\n}\n");
         assertThat(foreign.exit()).isZero();

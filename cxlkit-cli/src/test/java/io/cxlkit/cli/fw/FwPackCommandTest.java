@@ -2,6 +2,7 @@ package io.cxlkit.cli.fw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxlkit.cli.Cli;
 import io.cxlkit.protocol.fwpkg.KeyIds;
 import io.cxlkit.protocol.fwpkg.PackageHeader;
 import io.cxlkit.protocol.fwpkg.PackageVerifier;
@@ -44,13 +45,13 @@ class FwPackCommandTest {
     void packThenInspectGivesTheExactHeader() throws Exception {
         Path in = input("body.bin", 1000, 1);
         Path out = dir.resolve("fw.pkg");
-        FwCli.Run pack = FwCli.run("fw", "pack", "--revision", "BWFW VERSION 7", "--security-version", "3",
+        Cli.Run pack = Cli.run("fw", "pack", "--revision", "BWFW VERSION 7", "--security-version", "3",
                 "-o", out.toString(), in.toString());
         assertThat(pack.err()).isEmpty();
         assertThat(pack.out()).isEmpty();
         assertThat(pack.exit()).isZero();
 
-        FwCli.Run inspect = FwCli.run("fw", "inspect", out.toString());
+        Cli.Run inspect = Cli.run("fw", "inspect", out.toString());
         assertThat(inspect.err()).isEmpty();
         assertThat(inspect.exit()).isZero();
         assertThat(inspect.out()).isEqualTo("""
@@ -71,7 +72,7 @@ class FwPackCommandTest {
     void thePackageIsTheHeaderTheBodyAndZeroPaddingTo128() throws Exception {
         Path in = input("body.bin", 1000, 2);
         Path out = dir.resolve("fw.pkg");
-        assertThat(FwCli.run("fw", "pack", "--revision", "R", "-o", out.toString(), in.toString()).exit()).isZero();
+        assertThat(Cli.run("fw", "pack", "--revision", "R", "-o", out.toString(), in.toString()).exit()).isZero();
         byte[] pkg = Files.readAllBytes(out);
         assertThat(pkg).hasSize(1152); // 128 + 1000 rounded up to a multiple of 128
         assertThat(Arrays.copyOfRange(pkg, 128, 1128)).isEqualTo(Files.readAllBytes(in));
@@ -87,10 +88,10 @@ class FwPackCommandTest {
     void anEmptyBodyMakesAHeaderOnlyPackage() throws Exception {
         Path in = Files.write(dir.resolve("empty.bin"), new byte[0]);
         Path out = dir.resolve("fw.pkg");
-        assertThat(FwCli.run("fw", "pack", "--revision", "EMPTY", "-o", out.toString(), in.toString()).exit())
+        assertThat(Cli.run("fw", "pack", "--revision", "EMPTY", "-o", out.toString(), in.toString()).exit())
                 .isZero();
         assertThat(Files.size(out)).isEqualTo(128);
-        FwCli.Run inspect = FwCli.run("fw", "inspect", out.toString());
+        Cli.Run inspect = Cli.run("fw", "inspect", out.toString());
         assertThat(inspect.exit()).isZero();
         assertThat(inspect.out()).contains("\"body_length\":0,",
                 "\"body_sha256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"");
@@ -100,13 +101,13 @@ class FwPackCommandTest {
     void refusesToOverwriteWithoutForce() throws Exception {
         Path in = input("body.bin", 300, 3);
         Path out = Files.writeString(dir.resolve("fw.pkg"), "precious");
-        FwCli.Run r = FwCli.run("fw", "pack", "--revision", "R1", "-o", out.toString(), in.toString());
+        Cli.Run r = Cli.run("fw", "pack", "--revision", "R1", "-o", out.toString(), in.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly("cxlkit: fw pack: " + out + " exists (use --force to overwrite)");
         assertThat(Files.readString(out)).isEqualTo("precious");
 
-        FwCli.Run forced = FwCli.run("fw", "pack", "--revision", "R1", "--force", "-o", out.toString(),
+        Cli.Run forced = Cli.run("fw", "pack", "--revision", "R1", "--force", "-o", out.toString(),
                 in.toString());
         assertThat(forced.exit()).isZero();
         assertThat(forced.out()).isEmpty();
@@ -120,7 +121,7 @@ class FwPackCommandTest {
     void aRevisionThatIsNotOneToSixteenPrintableAsciiIsAUsageError(String revision) throws Exception {
         Path in = input("body.bin", 100, 4);
         Path out = dir.resolve("fw.pkg");
-        FwCli.Run r = FwCli.run("fw", "pack", "--revision", revision, "-o", out.toString(), in.toString());
+        Cli.Run r = Cli.run("fw", "pack", "--revision", revision, "-o", out.toString(), in.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).hasSize(1);
@@ -132,7 +133,7 @@ class FwPackCommandTest {
     void sixteenPrintableCharactersIncludingSpaceAndTildeAreFine() throws Exception {
         Path in = input("body.bin", 100, 5);
         Path out = dir.resolve("fw.pkg");
-        assertThat(FwCli.run("fw", "pack", "--revision", " ~0123456789ABCD", "-o", out.toString(), in.toString())
+        assertThat(Cli.run("fw", "pack", "--revision", " ~0123456789ABCD", "-o", out.toString(), in.toString())
                 .exit()).isZero();
         assertThat(PackageVerifier.inspect(out).revision()).contains(" ~0123456789ABCD");
     }
@@ -142,7 +143,7 @@ class FwPackCommandTest {
     void aSecurityVersionOutside32BitsIsAUsageError(String v) throws Exception {
         Path in = input("body.bin", 100, 6);
         Path out = dir.resolve("fw.pkg");
-        FwCli.Run r = FwCli.run("fw", "pack", "--revision", "R", "--security-version", v, "-o", out.toString(),
+        Cli.Run r = Cli.run("fw", "pack", "--revision", "R", "--security-version", v, "-o", out.toString(),
                 in.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
@@ -153,9 +154,9 @@ class FwPackCommandTest {
     void theLargestSecurityVersionIsAccepted() throws Exception {
         Path in = input("body.bin", 100, 7);
         Path out = dir.resolve("fw.pkg");
-        assertThat(FwCli.run("fw", "pack", "--revision", "R", "--security-version", "4294967295", "-o",
+        assertThat(Cli.run("fw", "pack", "--revision", "R", "--security-version", "4294967295", "-o",
                 out.toString(), in.toString()).exit()).isZero();
-        assertThat(FwCli.run("fw", "inspect", out.toString()).out()).contains("\"security_version\":4294967295,");
+        assertThat(Cli.run("fw", "inspect", out.toString()).out()).contains("\"security_version\":4294967295,");
     }
 
     @Test
@@ -167,7 +168,7 @@ class FwPackCommandTest {
                 {"fw", "pack", "--revision", "R", in.toString()},
                 {"fw", "pack", "--revision", "R", "-o", out.toString()},
         }) {
-            FwCli.Run r = FwCli.run(args);
+            Cli.Run r = Cli.run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.errLines()).hasSize(1);
             assertThat(r.err()).startsWith("cxlkit: fw pack: ");
@@ -179,7 +180,7 @@ class FwPackCommandTest {
     void aMissingInputIsExit1WithOneLine() {
         Path out = dir.resolve("fw.pkg");
         Path in = dir.resolve("nope.bin");
-        FwCli.Run r = FwCli.run("fw", "pack", "--revision", "R", "-o", out.toString(), in.toString());
+        Cli.Run r = Cli.run("fw", "pack", "--revision", "R", "-o", out.toString(), in.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly("cxlkit: fw pack: " + in + ": no such file");
@@ -190,7 +191,7 @@ class FwPackCommandTest {
     void aDirectoryAsInputIsExit1WithOneLine() throws Exception {
         Path in = Files.createDirectory(dir.resolve("d"));
         Path out = dir.resolve("fw.pkg");
-        FwCli.Run r = FwCli.run("fw", "pack", "--revision", "R", "-o", out.toString(), in.toString());
+        Cli.Run r = Cli.run("fw", "pack", "--revision", "R", "-o", out.toString(), in.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.errLines()).containsExactly("cxlkit: fw pack: " + in + " is not a regular file");
         assertThat(out).doesNotExist();
@@ -200,7 +201,7 @@ class FwPackCommandTest {
     void anOutputInAMissingDirectoryIsExit1NamingTheDirectory() throws Exception {
         Path in = input("body.bin", 100, 9);
         Path out = dir.resolve("no").resolve("fw.pkg");
-        FwCli.Run r = FwCli.run("fw", "pack", "--revision", "R", "-o", out.toString(), in.toString());
+        Cli.Run r = Cli.run("fw", "pack", "--revision", "R", "-o", out.toString(), in.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.errLines()).containsExactly("cxlkit: fw pack: " + out.getParent() + ": no such directory");
     }
@@ -209,7 +210,7 @@ class FwPackCommandTest {
     void forceOntoADirectoryIsExit1AndLeavesNoTemporaryFile() throws Exception {
         Path in = input("body.bin", 100, 13);
         Path out = Files.createDirectory(dir.resolve("out.d"));
-        FwCli.Run r = FwCli.run("fw", "pack", "--revision", "R", "--force", "-o", out.toString(), in.toString());
+        Cli.Run r = Cli.run("fw", "pack", "--revision", "R", "--force", "-o", out.toString(), in.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly("cxlkit: fw pack: " + out + " is a directory");
@@ -220,11 +221,11 @@ class FwPackCommandTest {
     @Test
     void signedPackageInspectsAsSignedByThatKey() throws Exception {
         Path key = dir.resolve("key");
-        assertThat(FwCli.run("fw", "keygen", "-o", key.toString()).exit()).isZero();
+        assertThat(Cli.run("fw", "keygen", "-o", key.toString()).exit()).isZero();
         Path pub = dir.resolve("key.pub");
         Path in = input("body.bin", 5000, 10);
         Path out = dir.resolve("fw.pkg");
-        FwCli.Run pack = FwCli.run("fw", "pack", "--revision", "SIGNED 1", "--sign", key.toString(), "-o",
+        Cli.Run pack = Cli.run("fw", "pack", "--revision", "SIGNED 1", "--sign", key.toString(), "-o",
                 out.toString(), in.toString());
         assertThat(pack.err()).isEmpty();
         assertThat(pack.out()).isEmpty();
@@ -232,7 +233,7 @@ class FwPackCommandTest {
 
         String keyId = KeyIds.of(Pem.readPublicKey(Files.readString(pub)));
         assertThat(keyId).matches("[0-9a-f]{16}");
-        FwCli.Run inspect = FwCli.run("fw", "inspect", out.toString(), "--trusted-key", pub.toString());
+        Cli.Run inspect = Cli.run("fw", "inspect", out.toString(), "--trusted-key", pub.toString());
         assertThat(inspect.err()).isEmpty();
         assertThat(inspect.exit()).isZero();
         assertThat(inspect.out()).isEqualTo("""
@@ -255,11 +256,11 @@ class FwPackCommandTest {
     @Test
     void signingWithoutThePublicKeyBesideIsExit1() throws Exception {
         Path key = dir.resolve("key");
-        assertThat(FwCli.run("fw", "keygen", "-o", key.toString()).exit()).isZero();
+        assertThat(Cli.run("fw", "keygen", "-o", key.toString()).exit()).isZero();
         Files.delete(dir.resolve("key.pub"));
         Path in = input("body.bin", 100, 11);
         Path out = dir.resolve("fw.pkg");
-        FwCli.Run r = FwCli.run("fw", "pack", "--revision", "R", "--sign", key.toString(), "-o", out.toString(),
+        Cli.Run r = Cli.run("fw", "pack", "--revision", "R", "--sign", key.toString(), "-o", out.toString(),
                 in.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.errLines()).hasSize(1);
@@ -272,13 +273,13 @@ class FwPackCommandTest {
         Path in = input("body.bin", 100, 12);
         Path out = dir.resolve("fw.pkg");
         Path missing = dir.resolve("nokey");
-        FwCli.Run r = FwCli.run("fw", "pack", "--revision", "R", "--sign", missing.toString(), "-o",
+        Cli.Run r = Cli.run("fw", "pack", "--revision", "R", "--sign", missing.toString(), "-o",
                 out.toString(), in.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.errLines()).containsExactly("cxlkit: fw pack: " + missing + ": no such file");
 
         Path notAKey = Files.writeString(dir.resolve("notakey"), "hello\n");
-        FwCli.Run bad = FwCli.run("fw", "pack", "--revision", "R", "--sign", notAKey.toString(), "-o",
+        Cli.Run bad = Cli.run("fw", "pack", "--revision", "R", "--sign", notAKey.toString(), "-o",
                 out.toString(), in.toString());
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.errLines()).hasSize(1);

@@ -1,5 +1,6 @@
 package io.cxlkit.cli.update;
 
+import io.cxlkit.cli.Cli;
 import io.cxlkit.cli.Main;
 import io.cxlkit.cli.Terminal;
 import io.cxlkit.device.DeviceConfig;
@@ -87,8 +88,8 @@ final class UpdateDaemon implements AutoCloseable {
     }
 
     /** Runs {@code cxlkit} with {@code --state-dir} of this daemon appended. */
-    Run run(String... args) {
-        return Run.of(withStateDir(args));
+    Cli.Run run(String... args) {
+        return Cli.run(withStateDir(args));
     }
 
     String[] withStateDir(String... args) {
@@ -101,37 +102,5 @@ final class UpdateDaemon implements AutoCloseable {
     @Override
     public void close() {
         daemon.close();
-    }
-
-    /** One in-process run of {@code cxlkit}: exit status, stdout, stderr. */
-    record Run(int exit, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-
-        static Run of(String... args) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine cmd = Main.commandLine();
-            cmd.setOut(new PrintWriter(out, true));
-            cmd.setErr(new PrintWriter(err, true));
-            int exit = cmd.execute(args);
-            return new Run(exit, out.toString(), err.toString());
-        }
-
-        /** Runs with {@code cxlkit.stderr.tty=true}, so update-firmware -w draws its progress bar. */
-        static Run onStderrTerminal(String... args) {
-            String old = System.getProperty(Terminal.STDERR_TTY);
-            System.setProperty(Terminal.STDERR_TTY, "true");
-            try {
-                return of(args);
-            } finally {
-                if (old == null) {
-                    System.clearProperty(Terminal.STDERR_TTY);
-                } else {
-                    System.setProperty(Terminal.STDERR_TTY, old);
-                }
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.cxlkit.cli.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.cxlkit.cli.Cli;
 import io.cxlkit.device.DeviceConfig;
 import io.cxlkit.device.VerifyPolicy;
 import io.cxlkit.host.upload.UploadStatus;
@@ -153,7 +154,7 @@ class UpdateFirmwareCommandTest {
     void fileAloneStartsTheUploadAndPrintsTheObjectAtAcceptance() throws Exception {
         try (UpdateDaemon d = start(none(0, 1))) {
             Path img = pkg75k();
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-F", img.toString());
+            Cli.Run r = d.run("update-firmware", "mem0", "-F", img.toString());
             assertThat(r.err()).isEqualTo(STARTED_1 + "\n");
             assertThat(r.out()).isEqualTo(array(memdev(0, accepted(Files.size(img)))));
             assertThat(r.exit()).isZero();
@@ -167,7 +168,7 @@ class UpdateFirmwareCommandTest {
     void fileAndWaitPrintsTheFinalObject() throws Exception {
         try (UpdateDaemon d = start(none(0, 1))) {
             Path img = pkg75k();
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
+            Cli.Run r = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
             assertThat(r.err()).isEqualTo(COMPLETED_1 + "\n");
             assertThat(r.out()).isEqualTo(array(memdev(0, staged(NEW))));
             assertThat(r.exit()).isZero();
@@ -182,7 +183,7 @@ class UpdateFirmwareCommandTest {
     void aRawImageUnderTheNonePolicyGetsARawRevision() throws Exception {
         try (UpdateDaemon d = start(none(0, 1))) {
             Path img = raw("fw.bin", 10_000);
-            UpdateDaemon.Run r = d.run("update-firmware", "0", "--firmware-file", img.toString(), "--wait");
+            Cli.Run r = d.run("update-firmware", "0", "--firmware-file", img.toString(), "--wait");
             String rev = PackageVerifier.rawRevision(MessageDigest.getInstance("SHA-256")
                     .digest(Files.readAllBytes(img)));
             assertThat(rev).startsWith("RAW-").hasSize(16);
@@ -195,7 +196,7 @@ class UpdateFirmwareCommandTest {
     void twoMemdevsAreCountedInThePlural() throws Exception {
         try (UpdateDaemon d = start(none(0, 1), none(1, 1))) {
             Path img = pkg75k();
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "mem1", "-F", img.toString(), "-w");
+            Cli.Run r = d.run("update-firmware", "mem0", "mem1", "-F", img.toString(), "-w");
             assertThat(r.err()).isEqualTo("cxlkit: update-firmware: firmware update completed on 2 mem devices\n");
             assertThat(r.out()).isEqualTo(array(memdev(0, staged(NEW)), memdev(1, staged(NEW))));
             assertThat(r.exit()).isZero();
@@ -206,7 +207,7 @@ class UpdateFirmwareCommandTest {
     void allStartsEveryMemdev() throws Exception {
         try (UpdateDaemon d = start(none(0, 1), none(1, 1))) {
             Path img = pkg75k();
-            UpdateDaemon.Run r = d.run("update-firmware", "all", "-F", img.toString());
+            Cli.Run r = d.run("update-firmware", "all", "-F", img.toString());
             assertThat(r.err()).isEqualTo("cxlkit: update-firmware: firmware update started on 2 mem devices\n");
             long size = Files.size(img);
             assertThat(r.out()).isEqualTo(array(memdev(0, accepted(size)), memdev(1, accepted(size))));
@@ -222,7 +223,7 @@ class UpdateFirmwareCommandTest {
     void waitWithNothingRunningReturnsAtOnceAndSucceeds() throws Exception {
         try (UpdateDaemon d = start(none(0, 1))) {
             long t0 = System.nanoTime();
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-w");
+            Cli.Run r = d.run("update-firmware", "mem0", "-w");
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(r.exit()).isZero();
             assertThat(r.err()).isEqualTo(COMPLETED_1 + "\n");
@@ -236,7 +237,7 @@ class UpdateFirmwareCommandTest {
         try (UpdateDaemon d = start(none(0, 50))) { // 19 parts: about 1 s
             Path img = pkg75k();
             assertThat(d.run("update-firmware", "mem0", "-F", img.toString()).exit()).isZero();
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-w", "-v");
+            Cli.Run r = d.run("update-firmware", "mem0", "-w", "-v");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).isEqualTo(array(memdev(0, staged(NEW))));
             List<String> lines = r.errLines();
@@ -253,7 +254,7 @@ class UpdateFirmwareCommandTest {
     void aFailedUploadUnderWaitPrintsItsErrorAndExits1() throws Exception {
         try (UpdateDaemon d = start(packagePolicy(0))) {
             Path img = raw("not-a-package.bin", 20_000); // 6 parts: End fails verification
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
+            Cli.Run r = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).isEqualTo(array(memdev(0, failed("transferring:firmware-invalid"))));
             assertThat(r.errLines()).containsExactly(
@@ -268,7 +269,7 @@ class UpdateFirmwareCommandTest {
     void aNonPackageThatFitsOneFullFailsTheSameWay() throws Exception {
         try (UpdateDaemon d = start(packagePolicy(0))) {
             Path img = raw("small.bin", 1000);
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
+            Cli.Run r = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.errLines()).first().isEqualTo("cxlkit: update-firmware: mem0: "
                     + "transferring:firmware-invalid (Transfer FW: FW Verification Failed, 000Ah)");
@@ -280,7 +281,7 @@ class UpdateFirmwareCommandTest {
     void onAStderrTerminalWaitDrawsAProgressBarThere() throws Exception {
         try (UpdateDaemon d = start(none(0, 20))) { // 19 parts: about 400 ms
             Path img = pkg75k();
-            UpdateDaemon.Run r = UpdateDaemon.Run.onStderrTerminal(
+            Cli.Run r = Cli.runOnStderrTerminal(
                     d.withStateDir("update-firmware", "mem0", "-F", img.toString(), "-w"));
             assertThat(r.exit()).isZero();
             assertThat(r.out()).isEqualTo(array(memdev(0, staged(NEW))));
@@ -291,7 +292,7 @@ class UpdateFirmwareCommandTest {
             assertThat(bar.chars().filter(c -> c == '\n').count()).isEqualTo(1);
 
             // off a terminal there is never a bar
-            UpdateDaemon.Run plain = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
+            Cli.Run plain = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
             assertThat(plain.err()).isEqualTo(COMPLETED_1 + "\n");
         }
     }
@@ -310,7 +311,7 @@ class UpdateFirmwareCommandTest {
             Path img = pkg400k();
             assertThat(d.run("update-firmware", "mem0", "-F", img.toString()).exit()).isZero();
             d.await("mem0", s -> s.partsSent() >= 1);
-            UpdateDaemon.Run r = UpdateDaemon.Run.onStderrTerminal(d.withStateDir("update-firmware", "mem0", "-c", "-w"));
+            Cli.Run r = Cli.runOnStderrTerminal(d.withStateDir("update-firmware", "mem0", "-c", "-w"));
             assertThat(r.exit()).isZero();
             assertThat(r.err()).startsWith("\rmem0 [").endsWith("\n" + CANCELLED_1 + "\n");
             UploadStatus end = d.status("mem0");
@@ -325,7 +326,7 @@ class UpdateFirmwareCommandTest {
     void theBarOfAFailedUploadEndsWhereItStopped() throws Exception {
         try (UpdateDaemon d = start(packagePolicy(0))) {
             Path img = raw("not-a-package.bin", 20_000); // End fails: 5 of 6 parts acknowledged
-            UpdateDaemon.Run r = UpdateDaemon.Run.onStderrTerminal(
+            Cli.Run r = Cli.runOnStderrTerminal(
                     d.withStateDir("update-firmware", "mem0", "-F", img.toString(), "-w"));
             assertThat(r.exit()).isEqualTo(1);
             assertThat(d.status("mem0").bytesSent()).isEqualTo(5 * 3968);
@@ -338,7 +339,7 @@ class UpdateFirmwareCommandTest {
     void waitWithNothingRunningDrawsNoBarForAnEarlierUpload() throws Exception {
         try (UpdateDaemon d = start(none(0, 1))) {
             assertThat(d.run("update-firmware", "mem0", "-F", pkg75k().toString(), "-w").exit()).isZero();
-            UpdateDaemon.Run r = UpdateDaemon.Run.onStderrTerminal(d.withStateDir("update-firmware", "mem0", "-w"));
+            Cli.Run r = Cli.runOnStderrTerminal(d.withStateDir("update-firmware", "mem0", "-w"));
             assertThat(r.exit()).isZero();
             assertThat(r.err()).isEqualTo(COMPLETED_1 + "\n");
         }
@@ -351,7 +352,7 @@ class UpdateFirmwareCommandTest {
         try (UpdateDaemon d = start(none(0, 50))) {
             assertThat(d.run("update-firmware", "mem0", "-F", pkg400k().toString()).exit()).isZero();
             d.await("mem0", s -> s.partsSent() >= 1);
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-c");
+            Cli.Run r = d.run("update-firmware", "mem0", "-c");
             assertThat(r.out()).isEmpty();
             assertThat(r.err()).isEqualTo(CANCELLED_1 + "\n");
             assertThat(r.exit()).isZero();
@@ -366,7 +367,7 @@ class UpdateFirmwareCommandTest {
     @Test
     void cancelWithNothingRunningFailsThatMemdev() throws Exception {
         try (UpdateDaemon d = start(none(0, 1))) {
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-c");
+            Cli.Run r = d.run("update-firmware", "mem0", "-c");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).isEmpty();
             assertThat(r.errLines()).containsExactly(
@@ -378,7 +379,7 @@ class UpdateFirmwareCommandTest {
     @Test
     void cancelAndWaitWithNothingRunningFailsButStillPrintsTheMemdev() throws Exception {
         try (UpdateDaemon d = start(none(0, 1))) {
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-c", "-w");
+            Cli.Run r = d.run("update-firmware", "mem0", "-c", "-w");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).isEqualTo(array(memdev(0, factory())));
             assertThat(r.errLines()).containsExactly(
@@ -392,7 +393,7 @@ class UpdateFirmwareCommandTest {
         try (UpdateDaemon d = start(none(0, 50))) {
             assertThat(d.run("update-firmware", "mem0", "-F", pkg400k().toString()).exit()).isZero();
             d.await("mem0", s -> s.partsSent() >= 1);
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-c", "-w");
+            Cli.Run r = d.run("update-firmware", "mem0", "-c", "-w");
             assertThat(r.err()).isEqualTo(CANCELLED_1 + "\n");
             assertThat(r.out()).isEqualTo(array(memdev(0, failed("transferring:user-abort"))));
             assertThat(r.exit()).isZero();
@@ -409,7 +410,7 @@ class UpdateFirmwareCommandTest {
             assertThat(d.run("update-firmware", "mem0", "-c", "-w").exit()).isZero();
 
             Path small = pkg("small.pkg", NEW, 1000); // one Full
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-F", small.toString(), "-w");
+            Cli.Run r = d.run("update-firmware", "mem0", "-F", small.toString(), "-w");
             assertThat(r.err()).isEqualTo(COMPLETED_1 + "\n");
             assertThat(r.out()).isEqualTo(array(memdev(0, staged(NEW)))); // the abort's error is gone
             assertThat(r.exit()).isZero();
@@ -424,7 +425,7 @@ class UpdateFirmwareCommandTest {
             Path second = pkg("other.pkg", "OTHER", 400_000); // more than the daemon drains of a refused body
             assertThat(d.run("update-firmware", "mem0", "-F", first.toString()).exit()).isZero();
 
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-F", second.toString());
+            Cli.Run r = d.run("update-firmware", "mem0", "-F", second.toString());
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.errLines()).containsExactly(
                     "cxlkit: update-firmware: mem0: a firmware upload is already running",
@@ -445,7 +446,7 @@ class UpdateFirmwareCommandTest {
         try (UpdateDaemon d = start(none(0, 100), none(1, 1))) { // mem0 busy for about 2 s
             Path img = pkg75k();
             assertThat(d.run("update-firmware", "mem0", "-F", img.toString()).exit()).isZero();
-            UpdateDaemon.Run r = d.run("update-firmware", "all", "-F", img.toString(), "-w");
+            Cli.Run r = d.run("update-firmware", "all", "-F", img.toString(), "-w");
             assertThat(r.exit()).isZero(); // one of two succeeded
             assertThat(r.errLines()).containsExactly(
                     "cxlkit: update-firmware: mem0: a firmware upload is already running",
@@ -461,7 +462,7 @@ class UpdateFirmwareCommandTest {
     // ---- refusals before anything is sent ------------------------------------------------------
 
     private void assertRefusedBeforeSending(UpdateDaemon d, Path file, String message) {
-        UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-F", file.toString());
+        Cli.Run r = d.run("update-firmware", "mem0", "-F", file.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).containsExactly("cxlkit: update-firmware: " + message);
@@ -511,7 +512,7 @@ class UpdateFirmwareCommandTest {
         DeviceConfig small = none(0, 1).toBuilder().maxPackageSize(4096).build();
         try (UpdateDaemon d = start(small)) {
             Path f = raw("big.img", 4097);
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "-F", f.toString());
+            Cli.Run r = d.run("update-firmware", "mem0", "-F", f.toString());
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.errLines()).containsExactly(
                     "cxlkit: update-firmware: mem0: " + f + " (4097 bytes) is larger than mem0's maximum package "
@@ -527,7 +528,7 @@ class UpdateFirmwareCommandTest {
 
     @Test
     void cancelWithFileIsAUsageError() {
-        UpdateDaemon.Run r = UpdateDaemon.Run.of("update-firmware", "mem0", "-c", "-F", "x.img",
+        Cli.Run r = Cli.run("update-firmware", "mem0", "-c", "-F", "x.img",
                 "--state-dir", dir.resolve("nothing").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
@@ -543,7 +544,7 @@ class UpdateFirmwareCommandTest {
                 {"update-firmware", "-w"},
                 {"update-firmware", "-c"},
         }) {
-            UpdateDaemon.Run r = UpdateDaemon.Run.of(args);
+            Cli.Run r = Cli.run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.errLines()).hasSize(1);
             assertThat(r.err()).startsWith("cxlkit: update-firmware: missing MEMDEV");
@@ -560,7 +561,7 @@ class UpdateFirmwareCommandTest {
                 {"update-firmware", " , ", "-F", img.toString()},               // empty MEMDEV
                 {"update-firmware", "mem0", "--bogus"},
         }) {
-            UpdateDaemon.Run r = UpdateDaemon.Run.of(append(args, "--state-dir", nothing));
+            Cli.Run r = Cli.run(append(args, "--state-dir", nothing));
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.errLines()).hasSize(1);
             assertThat(r.err()).startsWith("cxlkit: update-firmware: ");
@@ -582,7 +583,7 @@ class UpdateFirmwareCommandTest {
                 {"update-firmware", "mem0", "-w"},
                 {"update-firmware", "mem0", "-c"},
         }) {
-            UpdateDaemon.Run r = UpdateDaemon.Run.of(append(args, "--state-dir", state.toString()));
+            Cli.Run r = Cli.run(append(args, "--state-dir", state.toString()));
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
             assertThat(r.out()).isEmpty();
             assertThat(r.errLines()).containsExactly("cxlkit: update-firmware: no daemon running for " + state);
@@ -593,7 +594,7 @@ class UpdateFirmwareCommandTest {
     void anUnknownMemdevIsExit1AndNothingIsStarted() throws Exception {
         try (UpdateDaemon d = start(none(0, 1))) {
             Path img = pkg75k();
-            UpdateDaemon.Run r = d.run("update-firmware", "mem0", "mem9", "-F", img.toString());
+            Cli.Run r = d.run("update-firmware", "mem0", "mem9", "-F", img.toString());
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).isEmpty();
             assertThat(r.errLines()).containsExactly("cxlkit: update-firmware: no memdev matches mem9");
@@ -614,7 +615,7 @@ class UpdateFirmwareCommandTest {
         try (UpdateDaemon d = start(none(0, 1), none(1, 1))) {
             Path img = pkg("fw5k.pkg", NEW, 5_000); // 5248 bytes: parts of 1024 - 128 = 896 bytes
             assertThat(Files.size(img)).isEqualTo(5248);
-            UpdateDaemon.Run r = UpdateDaemon.Run.of("update-firmware", "--cci", d.cci(), "--eid", "8", "-F",
+            Cli.Run r = Cli.run("update-firmware", "--cci", d.cci(), "--eid", "8", "-F",
                     img.toString());
             assertThat(r.err()).isEmpty();
             assertThat(r.out()).isEqualTo(cciJson(8, "completed", null, 5248, 6));
@@ -622,11 +623,11 @@ class UpdateFirmwareCommandTest {
             assertThat(Files.readAllBytes(d.slotFile("mem0", 2).orElseThrow())).isEqualTo(Files.readAllBytes(img));
             assertThat(d.slotFile("mem1", 2)).isEmpty();
             // activated on next reset, as the daemon's host driver does
-            UpdateDaemon.Run list = d.run("list", "-F", "-m", "mem0");
+            Cli.Run list = d.run("list", "-F", "-m", "mem0");
             assertThat(list.out()).isEqualTo(array(memdev(0, staged(NEW))));
 
             // EID 9 is mem1
-            UpdateDaemon.Run r1 = UpdateDaemon.Run.of("update-firmware", "--cci", d.cci(), "--eid", "9", "-F",
+            Cli.Run r1 = Cli.run("update-firmware", "--cci", d.cci(), "--eid", "9", "-F",
                     img.toString());
             assertThat(r1.out()).isEqualTo(cciJson(9, "completed", null, 5248, 6));
             assertThat(d.slotFile("mem1", 2)).isPresent();
@@ -639,16 +640,16 @@ class UpdateFirmwareCommandTest {
         DeviceConfig tiny = none(1, 0).toBuilder().mctpMessageSizeExponent(8).build();   // 256 B: 128-byte parts
         try (UpdateDaemon d = start(big, tiny)) {
             Path img = pkg("fw5k.pkg", NEW, 5_000);
-            UpdateDaemon.Run r = UpdateDaemon.Run.of("update-firmware", "--cci", d.cci(), "--eid", "8", "-F",
+            Cli.Run r = Cli.run("update-firmware", "--cci", d.cci(), "--eid", "8", "-F",
                     img.toString());
             assertThat(r.out()).isEqualTo(cciJson(8, "completed", null, 5248, 2));
-            UpdateDaemon.Run t = UpdateDaemon.Run.of("update-firmware", "--cci", d.cci(), "--eid", "9", "-F",
+            Cli.Run t = Cli.run("update-firmware", "--cci", d.cci(), "--eid", "9", "-F",
                     img.toString());
             assertThat(t.out()).isEqualTo(cciJson(9, "completed", null, 5248, 41));
             assertThat(t.exit()).isZero();
 
             Path one = pkg("fw-one.pkg", NEW, 3_000); // 3200 bytes + 128 <= 4096: one Full
-            UpdateDaemon.Run full = UpdateDaemon.Run.of("update-firmware", "--cci", d.cci(), "--eid", "8", "-F",
+            Cli.Run full = Cli.run("update-firmware", "--cci", d.cci(), "--eid", "8", "-F",
                     one.toString());
             assertThat(full.out()).isEqualTo(cciJson(8, "completed", null, 3200, 1));
         }
@@ -658,7 +659,7 @@ class UpdateFirmwareCommandTest {
     void cciBadPackageOnAPackagePolicyDeviceFails() throws Exception {
         try (UpdateDaemon d = start(packagePolicy(0))) {
             Path img = raw("junk.bin", 2_000); // 896 + 896 + 208: End fails
-            UpdateDaemon.Run r = UpdateDaemon.Run.of("update-firmware", "--cci", d.cci(), "--eid", "8", "-F",
+            Cli.Run r = Cli.run("update-firmware", "--cci", d.cci(), "--eid", "8", "-F",
                     img.toString());
             String reason = "transferring:firmware-invalid (Transfer FW: FW Verification Failed, 000Ah)";
             assertThat(r.out()).isEqualTo(cciJson(8, "failed", reason, 1792, 2));
@@ -675,7 +676,7 @@ class UpdateFirmwareCommandTest {
         sun.misc.SignalHandler original = sun.misc.Signal.handle(sigint, marker);
         try (UpdateDaemon d = start(none(0, 1))) {
             Path img = pkg("fw5k.pkg", NEW, 5_000);
-            assertThat(UpdateDaemon.Run.of("update-firmware", "--cci", d.cci(), "--eid", "8", "-F", img.toString())
+            assertThat(Cli.run("update-firmware", "--cci", d.cci(), "--eid", "8", "-F", img.toString())
                     .exit()).isZero();
         } finally {
             assertThat(sun.misc.Signal.handle(sigint, original)).isSameAs(marker);
@@ -695,7 +696,7 @@ class UpdateFirmwareCommandTest {
                 {"update-firmware", "--cci", addr, "--eid", "-1", "-F", img.toString()},
                 {"update-firmware", "--cci", "nonsense", "--eid", "8", "-F", img.toString()},
         }) {
-            UpdateDaemon.Run r = UpdateDaemon.Run.of(args);
+            Cli.Run r = Cli.run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.out()).isEmpty();
             assertThat(r.errLines()).as(String.join(" ", args)).hasSize(1);
@@ -706,7 +707,7 @@ class UpdateFirmwareCommandTest {
     @Test
     void cciFileErrorsAndAnUnreachableEndpointAreExit1() throws Exception {
         Path missing = dir.resolve("missing.img");
-        UpdateDaemon.Run r = UpdateDaemon.Run.of("update-firmware", "--cci", "tcp://127.0.0.1:9", "--eid", "8",
+        Cli.Run r = Cli.run("update-firmware", "--cci", "tcp://127.0.0.1:9", "--eid", "8",
                 "-F", missing.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
@@ -717,7 +718,7 @@ class UpdateFirmwareCommandTest {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         Path img = raw("fw.img", 100);
-        UpdateDaemon.Run refused = UpdateDaemon.Run.of("update-firmware", "--cci", "tcp://127.0.0.1:" + port,
+        Cli.Run refused = Cli.run("update-firmware", "--cci", "tcp://127.0.0.1:" + port,
                 "--eid", "8", "-F", img.toString());
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.out()).isEmpty();
