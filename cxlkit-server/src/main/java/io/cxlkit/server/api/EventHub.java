@@ -42,6 +42,11 @@ public final class EventHub {
             }
         }
 
+        /** Events waiting to be written (for tests). */
+        int queued() {
+            return queue.size();
+        }
+
         @Override
         public void close() {
             subscribers.remove(this);

@@ -1,0 +1,120 @@
+package io.cxlkit.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.Timing;
+import io.cxlkit.server.Daemon;
+import io.cxlkit.server.PlatformConfig;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The control API's refusals of wire.md §3, each with its status and JSON error. */
+class ControlApiTest {
+
+    @TempDir
+    Path dir;
+    private Daemon daemon;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).maxPackageSize(4096).build();
+        daemon = Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev), List.of("127.0.0.1:0"),
+                Optional.empty(), "127.0.0.1:0", 256), w -> { });
+    }
+
+    @AfterEach
+    void stop() {
+        daemon.close();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(daemon.info().http() + path))
+                .header("Authorization", "Bearer " + daemon.info().token());
+    }
+
+    private HttpResponse<String> send(HttpRequest r) throws Exception {
+        return http.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertError(HttpResponse<String> r, int status, String error) {
+        assertThat(r.statusCode()).isEqualTo(status);
+        assertThat(r.body()).startsWith("{\"error\":\"" + error + "\",\"message\":\"");
+    }
+
+    @Test
+    void uploadsAboveTheMaximumOrEmptyAreRefused() throws Exception {
+        assertError(send(request("/v1/memdevs/mem0/firmware")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[4097])).build()), 413, "too-large");
+        assertError(send(request("/v1/memdevs/mem0/firmware")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[0])).build()), 400, "bad-request");
+        assertError(send(request("/v1/memdevs/mem9/firmware")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[10])).build()), 404, "not-found");
+    }
+
+    @Test
+    void cancellingWithNothingRunningIsIdle() throws Exception {
+        assertError(send(request("/v1/memdevs/mem0/firmware/upload").DELETE().build()), 409, "idle");
+    }
+
+    @Test
+    void anEmptySlotIsNotFoundAndSlot1HoldsTheFactoryPackage() throws Exception {
+        assertError(send(request("/v1/memdevs/mem0/firmware/slots/2").GET().build()), 404, "not-found");
+        HttpResponse<byte[]> slot1 = http.send(request("/v1/memdevs/mem0/firmware/slots/1").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(slot1.statusCode()).isEqualTo(200);
+        assertThat(slot1.body()).isEqualTo(io.cxlkit.protocol.fwpkg.FirmwarePackage.factory());
+    }
+
+    @Test
+    void theEventStreamWantsTheTokenAndTakesAtMost16Subscribers() throws Exception {
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(URI.create(daemon.info().http() + "/v1/events"))
+                .GET().build());
+        assertError(anonymous, 401, "unauthorized");
+
+        List<InputStream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < EventHub.MAX_SUBSCRIBERS; i++) {
+                HttpResponse<InputStream> r = http.send(request("/v1/events").GET().build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(r.statusCode()).isEqualTo(200);
+                open.add(r.body());
+            }
+            assertError(send(request("/v1/events").GET().build()), 429, "too-many-subscribers");
+            // an open stream never blocks other requests
+            assertThat(send(request("/v1/memdevs/mem0").GET().build()).statusCode()).isEqualTo(200);
+        } finally {
+            for (InputStream in : open) {
+                in.close();
+            }
+        }
+    }
+
+    @Test
+    void progressEventsAreCoalescedToTenASecondButTheLastOneAlwaysGoesOut() {
+        EventHub hub = new EventHub();
+        EventHub.Subscriber sub = hub.subscribe().orElseThrow();
+        long t = 0;
+        int sent = 0;
+        for (int i = 0; i < 100; i++) {
+            t += 10_000_000L; // an update every 10 ms for one second
+            hub.publishProgress("mem0", "{}", false, t);
+        }
+        hub.publishProgress("mem0", "{\"last\":true}", true, t + 1);
+        sent = sub.queued();
+        assertThat(sent).isEqualTo(11); // 10 in the second, plus the last one
+        sub.close();
+    }
+}
