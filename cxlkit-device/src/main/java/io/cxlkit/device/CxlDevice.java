@@ -69,7 +69,7 @@ public final class CxlDevice implements AutoCloseable {
         this.clock = clock;
         this.store = store;
         this.runner = new OperationRunner(lock, clock, worker, this::backgroundEnded);
-        this.firmware = new FirmwareCommands(config, clock, store, runner, faults, worker, lock);
+        this.firmware = new FirmwareCommands(config, clock, store, faults, worker, lock);
         this.commands = new DeviceCommands(config, store.serial(), clock, runner, firmware);
         CommandTable table = CommandTable.of(commands);
         commands.setTable(table);

@@ -62,7 +62,12 @@ public final class Daemon implements AutoCloseable {
             for (Memdev m : platform.memdevs()) {
                 Memdev memdev = m;
                 Platform p = platform;
-                m.device().addStateListener(d -> p.pool().execute(() -> publishState(events, memdev)));
+                // a view costs two mailbox commands: build it only for someone listening
+                m.device().addStateListener(d -> {
+                    if (events.subscriberCount() > 0) {
+                        p.pool().execute(() -> publishState(events, memdev));
+                    }
+                });
             }
             List<CxlDevice> devices = platform.memdevs().stream().map(Memdev::device).toList();
             List<SocketAddress> addresses = listenerAddresses(config, warn);

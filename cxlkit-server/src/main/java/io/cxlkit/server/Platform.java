@@ -55,11 +55,12 @@ public final class Platform implements AutoCloseable {
             throws IOException, DeviceStateException {
         ExecutorService pool = Executors.newCachedThreadPool(Threads.daemon("cxlkit-device"));
         Map<String, Memdev> memdevs = new LinkedHashMap<>();
+        PolicyChecker checker = new PolicyChecker(); // stateless: one serves every device
         try {
             int index = 0;
             for (DeviceConfig config : configs) {
                 CxlDevice device = CxlDevice.open(config, stateDir.deviceDirectory(config.name()), SystemClock.get(),
-                        new SerialExecutor(pool), new SerialExecutor(pool), CrashHook.NONE, new PolicyChecker());
+                        new SerialExecutor(pool), new SerialExecutor(pool), CrashHook.NONE, checker);
                 MailboxTransport mailbox = new MailboxTransport(device.mailbox(), System::nanoTime, config.name());
                 String name = config.name();
                 MemdevDriver driver = new MemdevDriver(name, config.pciAddress(), device.serial(), mailbox,
@@ -78,10 +79,6 @@ public final class Platform implements AutoCloseable {
         }
         LOG.info("opened " + memdevs.size() + " device(s) on " + stateDir.path());
         return new Platform(stateDir, pool, Collections.unmodifiableMap(memdevs));
-    }
-
-    public StateDirectory stateDirectory() {
-        return stateDir;
     }
 
     public List<Memdev> memdevs() {

@@ -7,7 +7,6 @@ import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,10 +40,6 @@ public final class OperationRunner {
         this.clock = clock;
         this.worker = worker;
         this.listener = listener;
-    }
-
-    public Optional<Operation> running() {
-        return Optional.ofNullable(running);
     }
 
     public boolean busy() {

@@ -3,7 +3,6 @@ package io.cxlkit.device.fw;
 import io.cxlkit.device.DeviceConfig;
 import io.cxlkit.device.clock.DeviceClock;
 import io.cxlkit.device.command.Operation;
-import io.cxlkit.device.command.OperationRunner;
 import io.cxlkit.device.command.Outcome;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.protocol.Cci;
@@ -37,19 +36,17 @@ public final class FirmwareCommands {
     private final DeviceConfig config;
     private final DeviceClock clock;
     private final FirmwareStore store;
-    private final OperationRunner runner;
     private final FaultSet faults;
     private final Executor worker;
     private final Object lock;
     private TransferState transfer;
     private boolean coldResetNeeded;
 
-    public FirmwareCommands(DeviceConfig config, DeviceClock clock, FirmwareStore store, OperationRunner runner,
+    public FirmwareCommands(DeviceConfig config, DeviceClock clock, FirmwareStore store,
                             FaultSet faults, Executor worker, Object lock) {
         this.config = config;
         this.clock = clock;
         this.store = store;
-        this.runner = runner;
         this.faults = faults;
         this.worker = worker;
         this.lock = lock;

@@ -126,10 +126,6 @@ public final class FirmwareStore {
         return new DeviceStateException(config.name() + ": " + stateFile + " is damaged (fields missing or out of range)");
     }
 
-    public Path directory() {
-        return dir;
-    }
-
     public long serial() {
         return serial;
     }
@@ -166,10 +162,6 @@ public final class FirmwareStore {
 
     public Path stagingPath() {
         return dir.resolve(STAGING_FILE);
-    }
-
-    public PackageChecker checker() {
-        return checker;
     }
 
     // ---- slot state (device lock) ----
