@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", description = "Run the emulated platform: devices, host driver, CCI endpoint, control API.")
 public final class ServeCommand extends CliCommand {
 
+    /** The most devices one daemon serves. */
+    static final int MAX_DEVICES = 4096;
+
     @Mixin
     StateDirOption stateDir;
 
@@ -144,12 +147,16 @@ public final class ServeCommand extends CliCommand {
             }
         } else {
             int n = devices == null ? 1 : devices;
-            if (n < 1 || n > 4096) {
-                throw new IllegalArgumentException("--devices must be 1..4096, not " + n);
+            if (n < 1 || n > MAX_DEVICES) {
+                throw new IllegalArgumentException("--devices must be 1.." + MAX_DEVICES + ", not " + n);
             }
             for (int i = 0; i < n; i++) {
                 perDevice.add(DeviceSettings.NONE);
             }
+        }
+        if (perDevice.size() > MAX_DEVICES) {
+            throw new IllegalArgumentException(config + " has " + perDevice.size() + " devices; at most "
+                    + MAX_DEVICES);
         }
         List<DeviceConfig> configs = new ArrayList<>();
         for (int i = 0; i < perDevice.size(); i++) {

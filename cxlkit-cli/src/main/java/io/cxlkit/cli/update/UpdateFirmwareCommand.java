@@ -69,9 +69,6 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         if (file == null && !waitForEnd && !cancel) {
             throw usage("nothing to do: give -F FILE, -w or -c");
         }
-        if (memdevs.isEmpty()) {
-            throw usage("missing MEMDEV");
-        }
         MemdevSelector selector = selector(memdevs);
         if (file != null) {
             checkImage(file);
@@ -79,8 +76,8 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         List<String> names = resolve(selector);
         Map<String, MemdevView> views = new LinkedHashMap<>();
         List<String> ok = new ArrayList<>();
+        long size = file == null ? 0 : Files.size(file);
         if (file != null) {
-            long size = Files.size(file);
             Outcome<String> started = forEach(names, name -> {
                 MemdevView v = memdev(name);
                 long max = v.cxlkit().map(MemdevView.CxlkitView::fwMaxSize).orElse(Long.MAX_VALUE);
@@ -103,7 +100,6 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         // the bar's total per upload this command is about, known before the first look
         Map<String, Long> totals = new LinkedHashMap<>();
         if (file != null) {
-            long size = Files.size(file);
             ok.forEach(name -> totals.put(name, size));
         }
         if (cancel) {
@@ -125,7 +121,7 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
             });
             ok.addAll(cancelled.succeeded().keySet());
         }
-        if (!file(file) && !cancel) {
+        if (file == null && !cancel) {
             ok.addAll(names); // -w alone: every memdev is waited for
         }
         if (waitForEnd) {
@@ -136,7 +132,7 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
                 views.put(e.getKey(), v);
                 Optional<String> failure = UploadOutcome.failure(v);
                 boolean expected = cancel ? UploadOutcome.cancelled(v) : failure.isEmpty();
-                if (expected || (!file(file) && !cancel && !waitedForRun(e.getKey()))) {
+                if (expected || (file == null && !cancel && !waitedForRun(e.getKey()))) {
                     waited.add(e.getKey());
                 } else {
                     report(e.getKey() + ": " + failure.orElse("the upload completed before the cancel took effect"));
@@ -194,9 +190,6 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         return sawRunning.contains(name);
     }
 
-    private static boolean file(Path p) {
-        return p != null;
-    }
 
     /** The image checks made before anything is contacted. */
     static void checkImage(Path file) {
