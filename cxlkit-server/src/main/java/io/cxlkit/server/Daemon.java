@@ -17,6 +17,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -33,15 +36,17 @@ public final class Daemon implements AutoCloseable {
     private final List<CciEndpoint> endpoints;
     private final ControlApi api;
     private final EventHub events;
+    private final ScheduledExecutorService eventTimer;
     private final DaemonInfo info;
 
     private Daemon(StateDirectory stateDir, Platform platform, List<CciEndpoint> endpoints, ControlApi api,
-                   EventHub events, DaemonInfo info) {
+                   EventHub events, ScheduledExecutorService eventTimer, DaemonInfo info) {
         this.stateDir = stateDir;
         this.platform = platform;
         this.endpoints = endpoints;
         this.api = api;
         this.events = events;
+        this.eventTimer = eventTimer;
         this.info = info;
     }
 
@@ -54,18 +59,21 @@ public final class Daemon implements AutoCloseable {
             throws IOException, DeviceStateException {
         StateDirectory dir = StateDirectory.acquire(config.stateDir(), warn);
         EventHub events = new EventHub();
+        ScheduledExecutorService eventTimer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("cxlkit-events"));
         Platform platform = null;
         List<CciEndpoint> endpoints = new ArrayList<>();
         ControlApi api = null;
         try {
             platform = Platform.open(dir, config.devices(), (name, status) -> uploadChanged(events, name, status));
+            DeviceEventThrottle.Timer timer = (delay, task) -> eventTimer.schedule(task, delay, TimeUnit.NANOSECONDS);
             for (Memdev m : platform.memdevs()) {
                 Memdev memdev = m;
-                Platform p = platform;
+                var throttle = new DeviceEventThrottle(() -> publishState(events, memdev), platform.pool(), timer,
+                        System::nanoTime);
                 // a view costs two mailbox commands: build it only for someone listening
                 m.device().addStateListener(d -> {
                     if (events.subscriberCount() > 0) {
-                        p.pool().execute(() -> publishState(events, memdev));
+                        throttle.changed();
                     }
                 });
             }
@@ -90,12 +98,13 @@ public final class Daemon implements AutoCloseable {
             dir.writeDaemonFile(info);
             LOG.info("serving " + devices.size() + " device(s); control API " + api.url() + "; CCI "
                     + String.join(", ", urls));
-            return new Daemon(dir, platform, endpoints, api, events, info);
+            return new Daemon(dir, platform, endpoints, api, events, eventTimer, info);
         } catch (IOException | DeviceStateException | RuntimeException e) {
             if (api != null) {
                 api.close();
             }
             endpoints.forEach(CciEndpoint::close);
+            eventTimer.shutdownNow();
             if (platform != null) {
                 platform.close();
             }
@@ -168,11 +177,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static void uploadChanged(EventHub events, String name, UploadStatus s) {
-        String json = "{\"memdev\":\"" + name + "\",\"status\":\"" + s.stage().label() + "\",\"image_size\":"
-                + s.imageSize() + ",\"remaining_size\":" + s.remainingSize() + ",\"bytes_sent\":" + s.bytesSent()
-                + ",\"parts_sent\":" + s.partsSent()
-                + s.error().map(e -> ",\"error\":\"" + e + "\"").orElse("") + "}";
-        events.publishProgress(name, json, !s.inProgress(), System.nanoTime());
+        events.publishProgress(name, () -> "{\"memdev\":\"" + name + "\",\"status\":\"" + s.stage().label()
+                + "\",\"image_size\":" + s.imageSize() + ",\"remaining_size\":" + s.remainingSize()
+                + ",\"bytes_sent\":" + s.bytesSent() + ",\"parts_sent\":" + s.partsSent()
+                + s.error().map(e -> ",\"error\":\"" + e + "\"").orElse("") + "}", !s.inProgress(), System.nanoTime());
     }
 
     private static void publishState(EventHub events, Memdev m) {
@@ -204,6 +212,7 @@ public final class Daemon implements AutoCloseable {
         endpoints.forEach(CciEndpoint::close);
         api.close();
         events.close();
+        eventTimer.shutdownNow();
         platform.close();
         try {
             stateDir.removeDaemonFile();

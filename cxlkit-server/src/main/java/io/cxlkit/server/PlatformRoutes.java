@@ -97,7 +97,7 @@ final class PlatformRoutes implements ControlApi.Routes {
         try (FileChannel out = FileChannel.open(spool, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             int n;
-            while ((n = body.read(buf)) > 0) {
+            while ((n = body.readNBytes(buf, 0, buf.length)) > 0) {
                 total += n;
                 if (total > max) {
                     throw tooLarge(total, max);

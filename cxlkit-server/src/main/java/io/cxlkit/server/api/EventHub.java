@@ -78,12 +78,23 @@ public final class EventHub {
 
     /** Upload progress, coalesced per device unless {@code last}. */
     public void publishProgress(String memdev, String data, boolean last, long nowNanos) {
+        publishProgress(memdev, () -> data, last, nowNanos);
+    }
+
+    /**
+     * {@link #publishProgress(String, String, boolean, long)} with the data built only if the event
+     * is sent: an upload reports every part, most of them dropped here.
+     */
+    public void publishProgress(String memdev, java.util.function.Supplier<String> data, boolean last, long nowNanos) {
+        if (subscribers.isEmpty()) {
+            return;
+        }
         Long previous = lastProgress.get(memdev);
         if (!last && previous != null && nowNanos - previous < PROGRESS_INTERVAL_NANOS) {
             return;
         }
         lastProgress.put(memdev, nowNanos);
-        publish("upload", data);
+        publish("upload", data.get());
     }
 
     public void close() {
