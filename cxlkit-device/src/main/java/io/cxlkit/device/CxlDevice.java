@@ -133,6 +133,7 @@ public final class CxlDevice implements AutoCloseable {
      */
     public Response execute(Cci cci, Opcode opcode, int declaredLength, ByteBuffer input) {
         Outcome outcome;
+        Runnable startWork = null;
         synchronized (lock) {
             int maxInput = cci == Cci.MAILBOX ? config.payloadSize() : config.mctpMessageSize();
             int maxOutput = cci == Cci.MAILBOX ? config.payloadSize() : commands.responseLimitBytes();
@@ -144,11 +145,14 @@ public final class CxlDevice implements AutoCloseable {
             }
             if (outcome instanceof Outcome.Started started) {
                 boolean abortable = dispatcher.table().lookup(opcode).map(CommandSpec::abortable).orElse(false);
-                runner.start(started.operation(), abortable);
+                startWork = runner.start(started.operation(), abortable);
                 if (started.operation().background()) {
                     return new Response(ReturnCode.BACKGROUND_COMMAND_STARTED.value(), new byte[0]);
                 }
             }
+        }
+        if (startWork != null) {
+            startWork.run(); // quick work, on this thread when the worker is idle: outside the lock
         }
         if (changesState(opcode)) {
             fireStateChanged();

@@ -34,6 +34,7 @@ public final class Operation {
     Object workResult;
     Throwable workFailure;
     boolean abortable;
+    private boolean quick;
 
     /**
      * @param background true if the command answers 0001h and runs in the background; false if the
@@ -76,6 +77,19 @@ public final class Operation {
      */
     public void promoteToBackground() {
         background = true;
+    }
+
+    /**
+     * Marks the real work as short and bounded (a part written to the page cache, no fsync): with
+     * zero modelled time the CCI's own thread may run it, since it would only wait for it anyway.
+     */
+    public Operation withQuickWork() {
+        quick = true;
+        return this;
+    }
+
+    boolean quick() {
+        return quick;
     }
 
     public long durationNanos() {

@@ -1,5 +1,6 @@
 package io.cxlkit.device.command;
 
+import io.cxlkit.device.SerialExecutor;
 import io.cxlkit.device.clock.DeviceClock;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.Opcode;
@@ -47,11 +48,15 @@ public final class OperationRunner {
     }
 
     /**
-     * Starts {@code op}; the caller holds the lock and has checked {@link #busy()}.
+     * Starts {@code op}; the caller holds the lock and has checked {@link #busy()}. The real work
+     * goes to the worker, except quick work of a zero-duration operation on a {@link SerialExecutor}
+     * worker: then the returned task, which the caller runs once it has released the lock, runs
+     * the work on the caller's thread if the worker is idle (else queues it). Null when there is
+     * nothing left to do.
      *
      * @param abortable whether 0005h may stop it: the command table's CEL bit 8, stated there once
      */
-    public void start(Operation op, boolean abortable) {
+    public Runnable start(Operation op, boolean abortable) {
         if (running != null) {
             throw new IllegalStateException("an operation is already running");
         }
@@ -69,25 +74,41 @@ public final class OperationRunner {
                 }
             }));
         }
-        worker.execute(() -> {
-            Object result = null;
-            Throwable failure = null;
-            try {
-                result = op.work().get();
-            } catch (Throwable e) {
-                // also Errors: an operation that never completes would leave the device busy for good
-                failure = e;
+        Runnable work = () -> runWork(op);
+        if (op.quick() && op.durationNanos() <= 0 && !op.background() && worker instanceof SerialExecutor serial) {
+            return () -> {
+                if (!serial.tryRunHere(work)) {
+                    serial.execute(work);
+                }
+            };
+        }
+        worker.execute(work);
+        return null;
+    }
+
+    private void runWork(Operation op) {
+        synchronized (lock) {
+            if (op.state != Operation.State.RUNNING) {
+                return; // aborted or dropped before its work began: its cancel has run already
             }
-            synchronized (lock) {
-                op.workResult = result;
-                op.workFailure = failure;
-                op.workDone = true;
-                maybeComplete(op);
-            }
-            if (failure instanceof Error error) {
-                throw error;
-            }
-        });
+        }
+        Object result = null;
+        Throwable failure = null;
+        try {
+            result = op.work().get();
+        } catch (Throwable e) {
+            // also Errors: an operation that never completes would leave the device busy for good
+            failure = e;
+        }
+        synchronized (lock) {
+            op.workResult = result;
+            op.workFailure = failure;
+            op.workDone = true;
+            maybeComplete(op);
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
     }
 
     private void maybeComplete(Operation op) {

@@ -171,7 +171,7 @@ public final class FirmwareCommands {
         boolean corrupt = ends && faults.takeCorruptStaging();
         var policy = config.verifyPolicy();
         var trustedKeys = config.trustedKeys();
-        return new Operation(cci, CommandId.TRANSFER_FW.opcode(), background, duration,
+        Operation op = new Operation(cci, CommandId.TRANSFER_FW.opcode(), background, duration,
                 () -> {
                     if (action == TransferFwAction.INITIATE || action == TransferFwAction.FULL) {
                         store.stagingBegin();
@@ -194,6 +194,8 @@ public final class FirmwareCommands {
                     }
                     worker.execute(store::stagingDiscard);
                 });
+        // a part's write lands in the page cache; End and Full fsync and verify, which may take long
+        return ends ? op : op.withQuickWork();
     }
 
     /**
@@ -206,23 +208,45 @@ public final class FirmwareCommands {
 
     private ReturnCode partDone(TransferState part) {
         if (transfer == part) {
-            // "more than the inter-part timeout ago" (§3): still open at exactly completion + timeout
-            part.expiry = clock.schedule(clock.nanoTime() + config.partTimeout().toNanos() + 1, () -> {
-                synchronized (lock) {
-                    // Accepting a part cancels this task, so whatever runs now is not this transfer's
-                    // part: a stale transfer expires even while another operation runs (§3).
-                    if (transfer == part) {
-                        abortTransfer("no part for " + config.partTimeout().toSeconds() + " s");
-                    }
-                }
-            });
+            part.partRunning = false;
+            part.quietSince = clock.nanoTime();
+            if (part.expiry == null) {
+                armExpiry(part, part.quietSince + config.partTimeout().toNanos() + 1);
+            }
         }
         return ReturnCode.SUCCESS;
+    }
+
+    /**
+     * The inter-part timeout (§3): "more than the timeout ago", so a transfer is still open at
+     * exactly its last part's completion + timeout. One timer per transfer, re-armed when it finds
+     * newer parts, instead of one cancelled and scheduled again for each of thousands of parts.
+     */
+    private void armExpiry(TransferState part, long dueNanos) {
+        part.expiry = clock.schedule(dueNanos, () -> {
+            synchronized (lock) {
+                part.expiry = null;
+                // a part running now re-arms the timer when it ends; a stale transfer expires even
+                // while another operation runs (§3)
+                if (transfer != part || part.partRunning) {
+                    return;
+                }
+                long due = part.quietSince + config.partTimeout().toNanos() + 1;
+                if (clock.nanoTime() >= due) {
+                    abortTransfer("no part for " + config.partTimeout().toSeconds() + " s");
+                } else {
+                    armExpiry(part, due);
+                }
+            }
+        });
     }
 
     private ReturnCode commit(TransferState part, int slot, Verdict verdict) {
         if (transfer == part) {
             transfer = null;
+        }
+        if (part != null) {
+            part.cancelExpiry();
         }
         if (!verdict.ok()) {
             LOG.info(config.name() + ": package for slot " + slot + " failed verification: " + verdict.reason());

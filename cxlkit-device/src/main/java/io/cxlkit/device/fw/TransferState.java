@@ -11,6 +11,11 @@ final class TransferState {
     final Cci owner;
     long previousOffset;
     long previousLength;
+    /** Set while an accepted part's operation runs: the inter-part timeout counts from its end. */
+    boolean partRunning;
+    /** When the last part's operation ended (device clock). */
+    long quietSince;
+    /** The timer that checks for expiry; it re-arms itself rather than being moved for every part. */
     DeviceClock.Scheduled expiry;
 
     TransferState(Cci owner) {
@@ -20,7 +25,7 @@ final class TransferState {
     void accept(long offset, long length) {
         previousOffset = offset;
         previousLength = length;
-        cancelExpiry();
+        partRunning = true;
     }
 
     boolean isRetransmission(long offset, long length) {

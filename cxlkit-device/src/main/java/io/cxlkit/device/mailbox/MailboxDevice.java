@@ -123,6 +123,7 @@ public final class MailboxDevice implements MailboxRegisters {
     @Override
     public void write(int offset, int width, long value) {
         checkAccess(offset, width);
+        MailboxCommand rung = null;
         synchronized (regs) {
             boolean doorbell = (control & MailboxControl.DOORBELL) != 0;
             if (offset >= RegisterMap.MB_PAYLOAD) {
@@ -140,20 +141,27 @@ public final class MailboxDevice implements MailboxRegisters {
                     command = (command & ~mask) | bits;
                 }
             } else if (qword == RegisterMap.MB_CAPABILITIES && (mask & 0xFFFFFFFF00000000L) != 0) {
-                writeControl(bits >>> 32, (mask >>> 32) & 0x7);
+                rung = writeControl(bits >>> 32, (mask >>> 32) & 0x7);
             }
             // everything else is read-only
         }
+        if (rung != null) {
+            // outside the register lock: the engine may run the command on this very thread, and
+            // the device calls back into the registers (lock order: device, then registers)
+            MailboxCommand cmd = rung;
+            engine.execute(() -> run(cmd));
+        }
     }
 
-    private void writeControl(long value, long mask) {
+    /** Updates Control; returns the command to run if this write rang the doorbell, else null. */
+    private MailboxCommand writeControl(long value, long mask) {
         boolean doorbellWasSet = (control & MailboxControl.DOORBELL) != 0;
         long writable = doorbellWasSet ? mask & ~MailboxControl.DOORBELL : mask;
         control = (control & ~writable) | (value & writable);
         if (!doorbellWasSet && (control & MailboxControl.DOORBELL) != 0) {
-            MailboxCommand cmd = MailboxCommand.fromRaw(command);
-            engine.execute(() -> run(cmd));
+            return MailboxCommand.fromRaw(command);
         }
+        return null;
     }
 
     private void run(MailboxCommand cmd) {

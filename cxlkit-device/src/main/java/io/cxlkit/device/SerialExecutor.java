@@ -1,0 +1,85 @@
+package io.cxlkit.device;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+
+/**
+ * Runs tasks one at a time, in submission order, on threads borrowed from a shared pool: a
+ * device's worker without a dedicated thread, so a thousand devices do not need a thousand idle
+ * threads. {@link #tryRunHere} lets a caller that would only wait for a short task run it itself,
+ * saving two thread hand-offs, without breaking the one-at-a-time order.
+ */
+public final class SerialExecutor implements Executor {
+
+    private final Executor pool;
+    private final Queue<Runnable> tasks = new ArrayDeque<>();
+    private boolean running;
+
+    public SerialExecutor(Executor pool) {
+        this.pool = pool;
+    }
+
+    /** The pool this executor borrows its threads from. */
+    public Executor pool() {
+        return pool;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        synchronized (tasks) {
+            tasks.add(task);
+            if (running) {
+                return;
+            }
+            running = true;
+        }
+        pool.execute(this::drain);
+    }
+
+    /**
+     * Runs {@code task} on the calling thread if nothing is queued or running, and returns true;
+     * otherwise returns false and runs nothing (the caller then {@link #execute}s it, behind the
+     * tasks submitted before). Tasks submitted while it runs wait for it, as on the pool.
+     */
+    public boolean tryRunHere(Runnable task) {
+        synchronized (tasks) {
+            if (running) {
+                return false;
+            }
+            running = true;
+        }
+        try {
+            task.run();
+        } finally {
+            synchronized (tasks) {
+                if (tasks.isEmpty()) {
+                    running = false;
+                } else {
+                    pool.execute(this::drain);
+                }
+            }
+        }
+        return true;
+    }
+
+    private void drain() {
+        while (true) {
+            Runnable next;
+            synchronized (tasks) {
+                next = tasks.poll();
+                if (next == null) {
+                    running = false;
+                    return;
+                }
+            }
+            try {
+                next.run();
+            } catch (Throwable e) {
+                // keep draining: a task that dies must not stall every task queued behind it
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            }
+        }
+    }
+}
