@@ -88,7 +88,10 @@ public final class CxlDevice implements AutoCloseable {
     public static CxlDevice open(DeviceConfig config, Path dir, DeviceClock clock, Executor worker,
                                  Executor mailboxEngine, CrashHook crashHook, PackageChecker checker)
             throws IOException, DeviceStateException {
-        FirmwareStore store = FirmwareStore.open(dir, config, new AtomicFiles(crashHook), checker);
+        // the staged body is hashed beside the transfer on the worker's pool; with any other worker
+        // (tests drive theirs by hand) it is hashed in place, so nothing waits on an idle executor
+        Executor hashing = worker instanceof SerialExecutor serial ? serial.pool() : Runnable::run;
+        FirmwareStore store = FirmwareStore.open(dir, config, new AtomicFiles(crashHook), checker, hashing);
         CxlDevice device = new CxlDevice(config, clock, store, worker, mailboxEngine);
         synchronized (device.lock) {
             device.firmware.coldReset();

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.util.Collection;
 import java.util.Properties;
+import java.util.concurrent.Executor;
 
 /**
  * A device's non-volatile state on disk (device-behaviour.md §6), one directory per device:
@@ -45,11 +46,16 @@ public final class FirmwareStore {
     /** Highest security version ever activated (§5 anti-rollback); read by the worker's verification. */
     private volatile long securityFloor;
     private FileChannel staging;
+    private final StagingDigest stagingDigest;
+    private final StagingWriteBehind writeBehind;
 
-    private FirmwareStore(Path dir, AtomicFiles files, PackageChecker checker, long serial, int slots) {
+    private FirmwareStore(Path dir, AtomicFiles files, PackageChecker checker, Executor hashing, long serial,
+                          int slots) {
         this.dir = dir;
         this.files = files;
         this.checker = checker;
+        this.stagingDigest = new StagingDigest(hashing);
+        this.writeBehind = new StagingWriteBehind(hashing);
         this.serial = serial;
         this.slots = slots;
     }
@@ -57,9 +63,12 @@ public final class FirmwareStore {
     /**
      * Opens the device directory, creating it with the factory package on first start. Persisted
      * serial and slot count win over {@code config}; a different configured slot count is an error.
+     *
+     * @param hashing runs the staged body's digest and write-behind flushes beside the transfer
+     *                ({@link StagingDigest}, {@link StagingWriteBehind})
      */
-    public static FirmwareStore open(Path dir, DeviceConfig config, AtomicFiles files, PackageChecker checker)
-            throws IOException, DeviceStateException {
+    public static FirmwareStore open(Path dir, DeviceConfig config, AtomicFiles files, PackageChecker checker,
+                                     Executor hashing) throws IOException, DeviceStateException {
         Files.createDirectories(dir);
         Path stateFile = dir.resolve(STATE_FILE);
         FirmwareStore store;
@@ -81,7 +90,7 @@ public final class FirmwareStore {
                 throw new DeviceStateException(config.name() + ": state directory " + dir + " holds " + slots
                         + " firmware slots but " + config.slots() + " are configured");
             }
-            store = new FirmwareStore(dir, files, checker, serial, slots);
+            store = new FirmwareStore(dir, files, checker, hashing, serial, slots);
             try {
                 store.active = Integer.parseInt(p.getProperty("active"));
                 store.staged = Integer.parseInt(p.getProperty("staged", "0"));
@@ -94,7 +103,7 @@ public final class FirmwareStore {
                 throw corrupt(config, stateFile);
             }
         } else {
-            store = new FirmwareStore(dir, files, checker, config.serial(), config.slots());
+            store = new FirmwareStore(dir, files, checker, hashing, config.serial(), config.slots());
             files.write(store.slotPath(1), FirmwarePackage.factory());
             store.active = 1;
             store.staged = 0;
@@ -243,6 +252,8 @@ public final class FirmwareStore {
             files.hook().reached("write " + STAGING_FILE);
             staging = FileChannel.open(stagingPath(), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            stagingDigest.begin();
+            writeBehind.begin();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -255,9 +266,17 @@ public final class FirmwareStore {
                 stagingBegin();
             }
             files.hook().reached("write " + STAGING_FILE + " at " + position);
+            int length = data.remaining();
+            int from = data.hasArray() ? data.arrayOffset() + data.position() : -1;
             long pos = position;
             while (data.hasRemaining()) {
                 pos += staging.write(data, pos);
+            }
+            writeBehind.written(staging, length);
+            if (from >= 0) {
+                stagingDigest.written(position, data.array(), from, length);
+            } else {
+                stagingDigest.invalidate();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -280,6 +299,7 @@ public final class FirmwareStore {
 
     /** The corrupt-staging fault: flips the first body byte (offset 128) of the staged bytes. */
     public void stagingCorruptFirstBodyByte() {
+        stagingDigest.invalidate();
         try {
             long size = staging.size();
             long at = size > 128 ? 128 : 0;
@@ -298,7 +318,12 @@ public final class FirmwareStore {
 
     /** Verifies the finished staging file as stored, anti-rollback included. */
     public Verdict verifyStaging(io.cxlkit.device.VerifyPolicy policy, Collection<? extends PublicKey> trustedKeys) {
-        return antiRollback(checker.check(stagingPath(), policy, trustedKeys), policy);
+        try {
+            var knownBody = stagingDigest.result(Files.size(stagingPath()));
+            return antiRollback(checker.check(stagingPath(), policy, trustedKeys, knownBody), policy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Drops the staging bytes (abort, failed verification, reset). */

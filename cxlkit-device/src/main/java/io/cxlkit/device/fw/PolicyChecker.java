@@ -1,6 +1,7 @@
 package io.cxlkit.device.fw;
 
 import io.cxlkit.device.VerifyPolicy;
+import io.cxlkit.protocol.fwpkg.BodyDigest;
 import io.cxlkit.protocol.fwpkg.PackageInspection;
 import io.cxlkit.protocol.fwpkg.PackageVerifier;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Collection;
+import java.util.Optional;
 
 /**
  * Verification of stored packages under the device's policy, always reading the file as stored
@@ -24,11 +26,17 @@ public final class PolicyChecker implements PackageChecker {
 
     @Override
     public Verdict check(Path file, VerifyPolicy policy, Collection<? extends PublicKey> trustedKeys) {
+        return check(file, policy, trustedKeys, Optional.empty());
+    }
+
+    @Override
+    public Verdict check(Path file, VerifyPolicy policy, Collection<? extends PublicKey> trustedKeys,
+                         Optional<BodyDigest> knownBody) {
         try {
             if (policy == VerifyPolicy.NONE) {
                 return Verdict.pass(PackageVerifier.revisionOrRaw(file), 0);
             }
-            PackageInspection inspection = PackageVerifier.inspect(file);
+            PackageInspection inspection = PackageVerifier.inspect(file, knownBody.orElse(null));
             if (!inspection.intact()) {
                 return Verdict.fail(inspection.failure().orElse("not a package"));
             }

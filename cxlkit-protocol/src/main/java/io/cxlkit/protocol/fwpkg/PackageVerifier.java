@@ -38,8 +38,16 @@ public final class PackageVerifier {
 
     /** Inspects the whole file. */
     public static PackageInspection inspect(Path file) throws IOException {
+        return inspect(file, null);
+    }
+
+    /**
+     * Inspects the whole file; when {@code knownBody} covers the body length the header states,
+     * the body is not read: its digest is taken from there. Header, trailer and padding are read.
+     */
+    public static PackageInspection inspect(Path file, BodyDigest knownBody) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return inspect(ch, ch.size());
+            return inspect(ch::read, ch.size(), knownBody);
         }
     }
 
@@ -54,13 +62,13 @@ public final class PackageVerifier {
         if (channel.size() < size) {
             throw new EOFException("the channel holds " + channel.size() + " bytes, fewer than " + size);
         }
-        return inspect(channel::read, size);
+        return inspect(channel::read, size, null);
     }
 
     /** Inspects a package held in memory. */
     public static PackageInspection inspect(byte[] bytes) {
         try {
-            return inspect(arraySource(bytes), bytes.length);
+            return inspect(arraySource(bytes), bytes.length, null);
         } catch (IOException e) {
             throw new IllegalStateException("cannot happen: reading a byte array", e);
         }
@@ -77,7 +85,7 @@ public final class PackageVerifier {
         };
     }
 
-    private static PackageInspection inspect(Source src, long size) throws IOException {
+    private static PackageInspection inspect(Source src, long size, BodyDigest knownBody) throws IOException {
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size);
         }
@@ -107,7 +115,9 @@ public final class PackageVerifier {
 
         ByteBuffer buf = ByteBuffer.allocate(BUFFER_SIZE);
         boolean bodyDigestOk = false;
-        if (size >= bodyEnd) {
+        if (size >= bodyEnd && knownBody != null && knownBody.bodyLength() == header.bodyLength()) {
+            bodyDigestOk = knownBody.matches(header.bodySha256());
+        } else if (size >= bodyEnd) {
             MessageDigest md = Ed25519.sha256();
             long pos = PackageHeader.SIZE;
             while (pos < bodyEnd) {

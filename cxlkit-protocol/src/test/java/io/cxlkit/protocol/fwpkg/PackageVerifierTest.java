@@ -71,6 +71,35 @@ class PackageVerifierTest {
     }
 
     @Test
+    void aKnownBodyDigestStandsInForReadingTheBody() throws IOException {
+        byte[] pkg = signed();
+        Path file = Files.write(dir.resolve("p.pkg"), pkg);
+        byte[] realBody = Vectors.sha256(body());
+        BodyDigest right = new BodyDigest(300, realBody);
+        assertThat(PackageVerifier.inspect(file, right).intact()).isTrue();
+
+        // the body is taken from the digest: a wrong one fails though the file is intact...
+        byte[] wrongSha = realBody.clone();
+        wrongSha[0] ^= 1;
+        PackageInspection wrong = PackageVerifier.inspect(file, new BodyDigest(300, wrongSha));
+        assertThat(wrong.bodyDigestOk()).isFalse();
+        assertThat(wrong.failure()).contains("body digest mismatch");
+
+        // ...but only when it covers the length the header states; otherwise the body is read
+        assertThat(PackageVerifier.inspect(file, new BodyDigest(299, wrongSha)).intact()).isTrue();
+
+        // header, trailer and padding are still read from the file
+        byte[] badPadding = pkg.clone();
+        badPadding[badPadding.length - 1] = 1;
+        Path padded = Files.write(dir.resolve("pad.pkg"), badPadding);
+        assertThat(PackageVerifier.inspect(padded, right).failure()).contains("padding is not zero");
+        byte[] badSignature = pkg.clone();
+        badSignature[128 + 300 + 50] ^= 1;
+        Path sig = Files.write(dir.resolve("sig.pkg"), badSignature);
+        assertThat(PackageVerifier.inspect(sig, right).signatureValid()).contains(false);
+    }
+
+    @Test
     void everyHeaderByteFlipIsDetected() {
         for (byte[] good : List.of(unsigned(), signed())) {
             for (int at = 0; at < 128; at++) {
