@@ -68,6 +68,11 @@ public final class CciClient implements AutoCloseable {
         return checked(CommandId.TRANSFER_FW, transport.execute(CommandId.TRANSFER_FW.opcode(), request.encode()));
     }
 
+    /** Transfer FW with an input already encoded ({@link TransferFwRequest#encodeHeaderInPlace}). */
+    public Reply transferFw(byte[] encodedInput) throws IOException, InterruptedException, CciCommandException {
+        return checked(CommandId.TRANSFER_FW, transport.execute(CommandId.TRANSFER_FW.opcode(), encodedInput));
+    }
+
     public Reply activateFw(ActivateFwRequest request) throws IOException, InterruptedException, CciCommandException {
         return checked(CommandId.ACTIVATE_FW, transport.execute(CommandId.ACTIVATE_FW.opcode(), request.encode()));
     }

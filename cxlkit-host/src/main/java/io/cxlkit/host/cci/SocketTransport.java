@@ -1,11 +1,13 @@
 package io.cxlkit.host.cci;
 
+import io.cxlkit.protocol.CciHeader;
 import io.cxlkit.protocol.CciMessage;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.frame.FrameDecoder;
 import io.cxlkit.protocol.frame.FrameEncoder;
+import io.cxlkit.protocol.frame.FrameFormat;
 import io.cxlkit.protocol.frame.FrameEvent;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
 import io.cxlkit.protocol.payload.Identify;
@@ -79,8 +81,10 @@ public final class SocketTransport implements CciTransport {
     public synchronized Reply send(Opcode opcode, byte[] payload) throws IOException {
         int tag = nextTag;
         nextTag = (nextTag + 1) & 0xFF;
-        ByteBuffer frame = ByteBuffer.wrap(FrameEncoder.encode(eid, CciMessage.request(tag, opcode, payload)));
-        writeFully(frame);
+        // head and payload in one gathering write: no copy of a payload of up to 2 MiB into a frame array
+        ByteBuffer head = ByteBuffer.allocate(FrameFormat.HEAD_SIZE);
+        FrameEncoder.encodeHeadTo(eid, CciHeader.request(tag, opcode, payload.length), head);
+        writeFully(new ByteBuffer[] {head.flip(), ByteBuffer.wrap(payload)});
         CciMessage response = readResponse(tag, opcode);
         if (!response.opcode().equals(opcode)) {
             throw new IOException(describe() + ": answer for tag " + response.tag() + " " + response.opcode()
@@ -90,11 +94,12 @@ public final class SocketTransport implements CciTransport {
         return new Reply(rc, response.payload(), rc == ReturnCode.BACKGROUND_COMMAND_STARTED.value());
     }
 
-    private void writeFully(ByteBuffer frame) throws IOException {
+    /** Writes a frame given as head and payload. */
+    private void writeFully(ByteBuffer[] frame) throws IOException {
         long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
         SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
         try {
-            while (frame.hasRemaining()) {
+            while (frame[0].hasRemaining() || frame[1].hasRemaining()) {
                 if (channel.write(frame) == 0) {
                     long left = (deadline - System.nanoTime()) / 1_000_000;
                     if (left <= 0) {

@@ -149,13 +149,15 @@ public final class FirmwareUploader {
         if (!enter(UploadStage.TRANSFERRING)) {
             return cancelled(UploadStage.PREPARING);
         }
-        ByteBuffer buffer = ByteBuffer.allocate(plan.get(0).length());
+        // Each part is read straight behind the command's header; every part but the last has the
+        // first one's length, so one array serves them all.
+        byte[] fullPart = new byte[TransferFwRequest.HEADER_SIZE + plan.get(0).length()];
         boolean opened = false;
         for (UploadPart part : plan) {
+            byte[] input = part.length() == plan.get(0).length() ? fullPart
+                    : new byte[TransferFwRequest.HEADER_SIZE + part.length()];
             try {
-                buffer.clear().limit(part.length());
-                readFully(image, buffer, part.offset());
-                buffer.flip();
+                readFully(image, ByteBuffer.wrap(input, TransferFwRequest.HEADER_SIZE, part.length()), part.offset());
             } catch (IOException e) {
                 if (opened) {
                     sendAbort();
@@ -180,7 +182,8 @@ public final class FirmwareUploader {
                 return cancelled(UploadStage.TRANSFERRING);
             }
             try {
-                client.transferFw(TransferFwRequest.of(part.action(), part.slot(), part.offsetUnits(), buffer));
+                client.transferFw(TransferFwRequest.encodeHeaderInPlace(part.action(), part.slot(), part.offsetUnits(),
+                        input));
             } catch (CciCommandException e) {
                 // Unlike the kernel, close a transfer the failure left open, so the device need not
                 // hold it for its inter-part timeout and the next upload is not refused with 0008h.

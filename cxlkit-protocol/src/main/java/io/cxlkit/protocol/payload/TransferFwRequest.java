@@ -120,6 +120,20 @@ public record TransferFwRequest(int action, int slot, long offsetUnits, ByteBuff
         out.put(data.duplicate());
     }
 
+    /**
+     * Fills the 80h-byte header of {@code input}, whose data the caller has already placed behind
+     * it (an uploader reading each part straight into the command's input saves a copy of the part).
+     * Returns {@code input}.
+     */
+    public static byte[] encodeHeaderInPlace(TransferFwAction action, int slot, long offsetUnits, byte[] input) {
+        if (input.length < HEADER_SIZE) {
+            throw new IllegalArgumentException("a Transfer FW input holds at least the " + HEADER_SIZE + "-byte header");
+        }
+        new TransferFwRequest(action.value(), slot, offsetUnits, ByteBuffer.allocate(0))
+                .encodeTo(ByteBuffer.wrap(input, 0, HEADER_SIZE));
+        return input;
+    }
+
     public byte[] encode() {
         byte[] bytes = new byte[size()];
         encodeTo(ByteBuffer.wrap(bytes));

@@ -29,6 +29,16 @@ class TransferFwRequestTest {
     }
 
     @Test
+    void aHeaderEncodedInPlaceLeavesTheDataBehindIt() {
+        byte[] input = bytes("FF".repeat(0x80) + "33 44");
+        TransferFwRequest.encodeHeaderInPlace(TransferFwAction.END, 3, 0x0102, input);
+        byte[] wire = bytes("03 03 | 00 00 | 02 01 00 00" + zeros(0x78) + "33 44");
+        assertThat(Hex.of(input)).isEqualTo(Hex.of(wire));
+        assertThatThrownBy(() -> TransferFwRequest.encodeHeaderInPlace(TransferFwAction.END, 3, 0, new byte[0x7F]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void initiateAndContinueParts() {
         var init = TransferFwRequest.initiate(0, ByteBuffer.wrap(bytes("11 22")));
         assertThat(Hex.of(init.encode())).isEqualTo(Hex.of(bytes("01 00 00 00 00 00 00 00" + zeros(0x78) + "11 22")));
