@@ -1,0 +1,74 @@
+package io.cxlkit.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SerialExecutorTest {
+
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void anIdleExecutorRunsATaskOnTheCallersThread() {
+        SerialExecutor serial = new SerialExecutor(pool);
+        Thread[] ranOn = new Thread[1];
+        assertThat(serial.tryRunHere(() -> ranOn[0] = Thread.currentThread())).isTrue();
+        assertThat(ranOn[0]).isSameAs(Thread.currentThread());
+    }
+
+    @Test
+    void aBusyExecutorRefusesAndRunsNothing() throws Exception {
+        SerialExecutor serial = new SerialExecutor(pool);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        serial.execute(() -> {
+            running.countDown();
+            await(release);
+        });
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        boolean[] ran = {false};
+        assertThat(serial.tryRunHere(() -> ran[0] = true)).isFalse();
+        assertThat(ran[0]).isFalse();
+        release.countDown();
+    }
+
+    @Test
+    void tasksSubmittedDuringAnInlineRunFollowItInOrder() throws Exception {
+        SerialExecutor serial = new SerialExecutor(pool);
+        List<String> order = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        serial.tryRunHere(() -> {
+            serial.execute(() -> order.add("second"));
+            serial.execute(() -> {
+                order.add("third");
+                done.countDown();
+            });
+            assertThat(serial.tryRunHere(() -> order.add("never"))).isFalse();
+            order.add("first");
+        });
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(order).containsExactly("first", "second", "third");
+        // and once drained it is idle again
+        assertThat(serial.tryRunHere(() -> order.add("fourth"))).isTrue();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
