@@ -157,8 +157,8 @@ public final class FirmwareCommands {
             part.accept(offset, length);
         }
         // A copy of this part only: the CCI's buffer is reused for the next command.
-        byte[] bytes = new byte[(int) length];
-        data.duplicate().get(bytes);
+        byte[] bytes = store.partBuffer((int) length);
+        data.duplicate().get(bytes, 0, (int) length);
         long packageSize = offset + length;
         long duration = switch (action) {
             case INITIATE, CONTINUE -> config.timing().partNanos(length);
@@ -176,7 +176,7 @@ public final class FirmwareCommands {
                     if (action == TransferFwAction.INITIATE || action == TransferFwAction.FULL) {
                         store.stagingBegin();
                     }
-                    store.stagingWrite(offset, ByteBuffer.wrap(bytes));
+                    store.stagingWrite(offset, bytes, (int) length);
                     if (!ends) {
                         return null;
                     }

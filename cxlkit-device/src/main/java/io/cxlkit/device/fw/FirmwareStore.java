@@ -46,6 +46,7 @@ public final class FirmwareStore {
     /** Highest security version ever activated (§5 anti-rollback); read by the worker's verification. */
     private volatile long securityFloor;
     private FileChannel staging;
+    private final PartBuffers partBuffers = new PartBuffers();
     private final StagingDigest stagingDigest;
     private final StagingWriteBehind writeBehind;
 
@@ -54,7 +55,7 @@ public final class FirmwareStore {
         this.dir = dir;
         this.files = files;
         this.checker = checker;
-        this.stagingDigest = new StagingDigest(hashing);
+        this.stagingDigest = new StagingDigest(hashing, partBuffers::give);
         this.writeBehind = new StagingWriteBehind(hashing);
         this.serial = serial;
         this.slots = slots;
@@ -259,27 +260,35 @@ public final class FirmwareStore {
         }
     }
 
-    /** Positional write of one part; retransmissions simply write the same range again. */
-    public void stagingWrite(long position, ByteBuffer data) {
+    /** An array for a private copy of a part of {@code length} bytes, for {@link #stagingWrite}. */
+    public byte[] partBuffer(int length) {
+        return partBuffers.take(length);
+    }
+
+    /**
+     * Positional write of one part, {@code part[0, length)}, an array from {@link #partBuffer}
+     * that the store owns from here on; retransmissions simply write the same range again.
+     */
+    public void stagingWrite(long position, byte[] part, int length) {
+        boolean kept = false;
         try {
             if (staging == null) {
                 stagingBegin();
             }
             files.hook().reached("write " + STAGING_FILE + " at " + position);
-            int length = data.remaining();
-            int from = data.hasArray() ? data.arrayOffset() + data.position() : -1;
+            ByteBuffer data = ByteBuffer.wrap(part, 0, length);
             long pos = position;
             while (data.hasRemaining()) {
                 pos += staging.write(data, pos);
             }
             writeBehind.written(staging, length);
-            if (from >= 0) {
-                stagingDigest.written(position, data.array(), from, length);
-            } else {
-                stagingDigest.invalidate();
-            }
+            kept = stagingDigest.written(position, part, 0, length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (!kept) {
+                partBuffers.give(part);
+            }
         }
     }
 

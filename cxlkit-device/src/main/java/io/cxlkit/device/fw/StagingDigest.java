@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The SHA-256 of a staged package's body, computed while its parts are written, so that End need
@@ -21,7 +22,7 @@ import java.util.concurrent.Executor;
  * first 128 bytes as written.
  *
  * <p>Hashing runs on {@code hashing}, beside the transfer of the next part, one chunk after the
- * other. The chunks must not change once handed over. Its methods are called by one thread at a
+ * other. The chunks must not change once handed over; each array is released once hashed. Its methods are called by one thread at a
  * time (the device's worker order).
  */
 final class StagingDigest {
@@ -35,6 +36,7 @@ final class StagingDigest {
     }
 
     private final Executor hashing;
+    private final Consumer<byte[]> release;
     private final byte[] header = new byte[PackageHeader.SIZE];
     private MessageDigest md;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
@@ -45,12 +47,19 @@ final class StagingDigest {
     private final List<Chunk> batch = new ArrayList<>();
     private long batchBytes;
 
-    StagingDigest(Executor hashing) {
+    /** @param release told of each array {@link #written} kept, once it has been hashed (or dropped) */
+    StagingDigest(Executor hashing, Consumer<byte[]> release) {
         this.hashing = hashing;
+        this.release = release;
+    }
+
+    StagingDigest(Executor hashing) {
+        this(hashing, a -> { });
     }
 
     /** The staging file was truncated to zero bytes. */
     void begin() {
+        batch.forEach(c -> release.accept(c.data()));
         batch.clear();
         batchBytes = 0;
         awaitHashed();
@@ -65,11 +74,15 @@ final class StagingDigest {
         valid = false;
     }
 
-    /** {@code data[from, from + length)} was written to the staging file at {@code offset}. */
-    void written(long offset, byte[] data, int from, int length) {
+    /**
+     * {@code data[from, from + length)} was written to the staging file at {@code offset}. Returns
+     * true if the digest keeps {@code data} to hash it later: the caller must then leave it as it
+     * is, and gets it back through {@code release}.
+     */
+    boolean written(long offset, byte[] data, int from, int length) {
         if (!valid || offset != written) {
             valid = false;
-            return;
+            return false;
         }
         int headerBytes = (int) Math.max(0, Math.min(length, PackageHeader.SIZE - offset));
         if (headerBytes > 0) {
@@ -78,7 +91,7 @@ final class StagingDigest {
                 bodyEnd = bodyEndOf(header);
                 if (bodyEnd < 0) {
                     valid = false; // not a package header: verification reads the file and says why
-                    return;
+                    return false;
                 }
             }
         }
@@ -88,7 +101,9 @@ final class StagingDigest {
             int skip = (int) (start - offset);
             int n = (int) (Math.min(written, bodyEnd) - start);
             hash(data, from + skip, n);
+            return true;
         }
+        return false;
     }
 
     private void hash(byte[] data, int from, int n) {
@@ -114,6 +129,7 @@ final class StagingDigest {
         tail = tail.thenRunAsync(() -> {
             for (Chunk c : chunks) {
                 digest.update(c.data(), c.from(), c.length());
+                release.accept(c.data());
             }
         }, hashing);
     }
