@@ -70,12 +70,7 @@ public final class StateDirectory implements AutoCloseable {
         Path lockPath = abs.resolve(LOCK_FILE);
         FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
+        FileLock lock = tryLockAwhile(ch);
         if (lock == null) {
             Optional<Long> pid = readPid(lockPath);
             ch.close();
@@ -87,6 +82,38 @@ public final class StateDirectory implements AutoCloseable {
         // a daemon.json left by a killed daemon must not look ready while this one starts
         Files.deleteIfExists(abs.resolve(DAEMON_FILE));
         return new StateDirectory(abs, ch, lock);
+    }
+
+    /** How long a start waits out a lock held by someone who only probes it ({@link #isLocked}). */
+    static final long PROBE_GRACE_MILLIS = 500;
+
+    /**
+     * The lock, or null if another daemon holds it. A client looking for daemon.json
+     * ({@link #isLocked}) holds the lock for an instant; a start that met one of those would be
+     * refused, naming the pid of the last daemon. A daemon holds it for good, so the start tries
+     * again for {@link #PROBE_GRACE_MILLIS} before giving up.
+     */
+    private static FileLock tryLockAwhile(FileChannel ch) throws IOException {
+        long deadline = System.nanoTime() + PROBE_GRACE_MILLIS * 1_000_000;
+        while (true) {
+            try {
+                FileLock lock = ch.tryLock();
+                if (lock != null) {
+                    return lock;
+                }
+            } catch (OverlappingFileLockException e) {
+                return null; // held by this very JVM: no probe, a second platform
+            }
+            if (System.nanoTime() >= deadline) {
+                return null;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     private static Optional<Long> readPid(Path lockPath) {
