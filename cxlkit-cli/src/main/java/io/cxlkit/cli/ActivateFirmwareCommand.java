@@ -32,7 +32,7 @@ public final class ActivateFirmwareCommand extends DaemonCommand {
         }
         MemdevSelector selector = selector(memdevs);
         List<String> names = resolve(selector);
-        ObjectNode body = DaemonClient.JSON.createObjectNode().put("slot", slot).put("online", online);
+        ObjectNode body = DaemonClient.object().put("slot", slot).put("online", online);
         return changeEach(names, name -> daemon().post(memdevPath(name) + "/firmware/activate", body));
     }
 }

@@ -1,5 +1,6 @@
 package io.cxlkit.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -7,31 +8,50 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The top-level {@code cxlkit} command. Subcommands are registered in
- * {@code subcommands = {...}} below, in the order of cli.md's command table; each is its own
- * {@code @Command} class in this package.
+ * The top-level {@code cxlkit} command. Its subcommands are listed in {@link #SUBCOMMANDS}, in
+ * the order of cli.md's command table, and registered by {@link Main}: all of them for help and
+ * completion, only the one being run otherwise, so that a command never pays for building (and
+ * loading the classes of) the others (docs/startup.md). Each is its own {@code @Command} class.
  */
 @Command(
         name = "cxlkit",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Emulated CXL Type-3 memory devices and the ndctl-style tools that update their firmware.",
-        subcommands = {
-            io.cxlkit.cli.serve.ServeCommand.class,
-            ListCommand.class,
-            io.cxlkit.cli.update.UpdateFirmwareCommand.class,
-            ActivateFirmwareCommand.class,
-            ResetCommand.class,
-            FwCommand.class,
-            InjectCommand.class,
-            CciCommand.class,
-            DemoCommand.class,
-            picocli.AutoComplete.GenerateCompletion.class,
-        })
+        description = "Emulated CXL Type-3 memory devices and the ndctl-style tools that update their firmware.")
 public final class CxlkitCommand implements Callable<Integer> {
+
+    /** The subcommands' names, in the order help lists them; {@link #subcommand} gives their classes. */
+    static final List<String> SUBCOMMANDS = List.of("serve", "list", "update-firmware", "activate-firmware", "reset",
+            "fw", "inject", "cci", "demo", "generate-completion");
+
+    /**
+     * Subcommands that need the whole command tree when they run: {@code generate-completion}
+     * describes every command.
+     */
+    static final List<String> NEED_ALL = List.of("generate-completion");
 
     @Spec
     CommandSpec spec;
+
+    /**
+     * The {@code @Command} class of subcommand {@code name} (one of {@link #SUBCOMMANDS}), or null.
+     * A switch, not a map of classes, so that only the class asked for is loaded.
+     */
+    static Class<?> subcommand(String name) {
+        return switch (name) {
+            case "serve" -> io.cxlkit.cli.serve.ServeCommand.class;
+            case "list" -> ListCommand.class;
+            case "update-firmware" -> io.cxlkit.cli.update.UpdateFirmwareCommand.class;
+            case "activate-firmware" -> ActivateFirmwareCommand.class;
+            case "reset" -> ResetCommand.class;
+            case "fw" -> FwCommand.class;
+            case "inject" -> InjectCommand.class;
+            case "cci" -> CciCommand.class;
+            case "demo" -> DemoCommand.class;
+            case "generate-completion" -> picocli.AutoComplete.GenerateCompletion.class;
+            default -> null;
+        };
+    }
 
     /** Runs only when no subcommand was given: that is a usage error (exit 2). */
     @Override

@@ -2,8 +2,9 @@ package io.cxlkit.cli;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cxlkit.server.state.DaemonInfo;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxlkit.server.state.StateDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,8 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -19,20 +22,31 @@ import java.util.Optional;
  * The control API client (wire.md §3) on {@link HttpURLConnection}: no HTTP library, so the CLI
  * starts fast. Every request carries the bearer token of daemon.json; a 4xx/5xx answer becomes an
  * {@link ApiError} with the daemon's {@code error} and {@code message}.
+ *
+ * <p>JSON goes through {@link JsonTree}, and daemon.json is read here rather than with the server's
+ * {@code DaemonInfo}: neither needs an {@code ObjectMapper}, whose construction would cost a
+ * command such as {@code list} a good part of its run time (docs/startup.md).
  */
 public final class DaemonClient {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static final int CONNECT_TIMEOUT_MS = 5_000;
     /** Activation waits up to 30 s for a background activation on the daemon's side. */
     static final int READ_TIMEOUT_MS = 60_000;
 
     private final Path stateDir;
-    private final DaemonInfo info;
+    private final String http;
+    private final String token;
 
-    DaemonClient(Path stateDir, DaemonInfo info) {
+    /** A client of the daemon whose control API is at {@code http} (e.g. {@code http://127.0.0.1:41021}). */
+    DaemonClient(Path stateDir, String http, String token) {
         this.stateDir = stateDir;
-        this.info = info;
+        this.http = http;
+        this.token = token;
+    }
+
+    /** A new empty JSON object, e.g. for a request body. */
+    static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
     }
 
     /**
@@ -42,13 +56,40 @@ public final class DaemonClient {
      *                 stale one whose lock nobody holds)
      */
     public static DaemonClient connect(Path stateDir) {
-        Optional<DaemonInfo> info;
+        Optional<DaemonClient> client;
         try {
-            info = DaemonInfo.find(stateDir);
+            client = find(stateDir);
         } catch (IOException e) {
-            throw new Failure("cannot read " + stateDir.resolve("daemon.json") + ": " + e.getMessage());
+            throw new Failure("cannot read " + stateDir.resolve(StateDirectory.DAEMON_FILE) + ": " + e.getMessage());
         }
-        return new DaemonClient(stateDir, info.orElseThrow(() -> noDaemon(stateDir)));
+        return client.orElseThrow(() -> noDaemon(stateDir));
+    }
+
+    /**
+     * The live daemon of {@code stateDir}, by the rules of the server's {@code DaemonInfo.find}
+     * (wire.md §2): its daemon.json if present, its lock held and its process alive; empty when
+     * no daemon runs there (no file, or a stale one).
+     */
+    static Optional<DaemonClient> find(Path stateDir) throws IOException {
+        String text;
+        try {
+            text = Files.readString(stateDir.resolve(StateDirectory.DAEMON_FILE));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        if (!StateDirectory.isLocked(stateDir)) {
+            return Optional.empty();
+        }
+        JsonNode n = JsonTree.read(text);
+        if (!n.hasNonNull("http") || !n.hasNonNull("token")) {
+            throw new IOException("daemon.json lacks http or token");
+        }
+        // A new daemon holds the lock a moment before it removes the file its killed predecessor
+        // left: a file whose process is gone is stale whoever holds the lock.
+        if (!ProcessHandle.of(n.path("pid").asLong()).map(ProcessHandle::isAlive).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of(new DaemonClient(stateDir, n.get("http").asText(), n.get("token").asText()));
     }
 
     private static Failure noDaemon(Path stateDir) {
@@ -59,8 +100,9 @@ public final class DaemonClient {
         return stateDir;
     }
 
-    public DaemonInfo info() {
-        return info;
+    /** The control API's base URL, from daemon.json. */
+    public String http() {
+        return http;
     }
 
     /** GET, the answer parsed as JSON. */
@@ -70,7 +112,7 @@ public final class DaemonClient {
 
     /** POST with a JSON body (or none), the answer's text. */
     public String post(String path, JsonNode body) throws IOException, ApiError {
-        return send("POST", path, body == null ? null : JSON.writeValueAsBytes(body));
+        return send("POST", path, body == null ? null : JsonTree.bytes(body));
     }
 
     /** PUT of a file's bytes, streamed (never read whole into memory), the answer's text. */
@@ -103,7 +145,7 @@ public final class DaemonClient {
     /** The text of a JSON answer, parsed. */
     public static JsonNode parse(String json) throws IOException {
         try {
-            return JSON.readTree(json);
+            return JsonTree.read(json);
         } catch (JacksonException e) {
             throw new IOException("the daemon sent malformed JSON: " + e.getOriginalMessage());
         }
@@ -150,14 +192,14 @@ public final class DaemonClient {
     }
 
     private HttpURLConnection open(String method, String path) throws IOException {
-        URL url = URI.create(info.http() + path).toURL();
+        URL url = URI.create(http + path).toURL();
         HttpURLConnection c = (HttpURLConnection) url.openConnection();
         c.setRequestMethod(method);
         c.setConnectTimeout(CONNECT_TIMEOUT_MS);
         c.setReadTimeout(READ_TIMEOUT_MS);
         c.setUseCaches(false);
         c.setInstanceFollowRedirects(false);
-        c.setRequestProperty("Authorization", "Bearer " + info.token());
+        c.setRequestProperty("Authorization", "Bearer " + token);
         c.setRequestProperty("Accept", "application/json");
         return c;
     }
@@ -178,13 +220,13 @@ public final class DaemonClient {
         }
         JsonNode body;
         try {
-            body = bytes.length == 0 ? null : JSON.readTree(bytes);
+            body = bytes.length == 0 ? null : JsonTree.read(bytes);
         } catch (JacksonException e) {
             body = null;
         }
         if (body == null || !body.isObject()) {
             return new ApiError(status, "http-" + status, "the daemon answered HTTP " + status,
-                    JSON.createObjectNode());
+                    object());
         }
         String error = body.path("error").asText("http-" + status);
         String message = body.hasNonNull("message") ? body.get("message").asText()

@@ -90,7 +90,7 @@ public final class InjectCommand extends DaemonCommand {
         if (failOpcode == null && (rc != null || count != null || cci != null)) {
             throw usage((rc != null ? "--rc" : count != null ? "--count" : "--cci") + " goes with --fail-opcode");
         }
-        ObjectNode body = DaemonClient.JSON.createObjectNode();
+        ObjectNode body = DaemonClient.object();
         if (mediaDisabled) {
             return body.put("fault", "media-disabled");
         }

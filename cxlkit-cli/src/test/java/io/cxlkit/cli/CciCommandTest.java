@@ -60,7 +60,7 @@ class CciCommandTest {
     }
 
     private static JsonNode json(Cli.Run r) throws Exception {
-        return DaemonClient.JSON.readTree(r.out());
+        return JsonTree.read(r.out());
     }
 
     @Test

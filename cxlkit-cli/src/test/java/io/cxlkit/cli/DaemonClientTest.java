@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.cxlkit.server.state.DaemonInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +65,7 @@ class DaemonClientTest {
 
     private DaemonClient client() {
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        return new DaemonClient(Path.of("/state"), new DaemonInfo(1, url, "", List.of(), "secret-token"));
+        return new DaemonClient(Path.of("/state"), url, "secret-token");
     }
 
     @Test
@@ -78,7 +76,7 @@ class DaemonClientTest {
 
     @Test
     void postsJsonBodies() throws Exception {
-        client().post("/ok", DaemonClient.JSON.createObjectNode().put("slot", 2));
+        client().post("/ok", DaemonClient.object().put("slot", 2));
         assertThat(requestBody.get()).isEqualTo("{\"slot\":2}");
         client().post("/ok", null);
         assertThat(requestBody.get()).isEmpty();

@@ -100,13 +100,13 @@ class ResetAndActivateCommandTest {
             Cli.Run r = d.run("activate-firmware", "all", "--slot", "2");
             assertThat(r.exit()).isZero();
             assertThat(r.errLines()).containsExactly("cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh");
-            var views = MemdevParsing.list(DaemonClient.JSON.readTree(r.out()));
+            var views = MemdevParsing.list(JsonTree.read(r.out()));
             assertThat(views).extracting(v -> v.name()).containsExactly("mem0", "mem1");
             assertThat(views.get(1).firmware().orElseThrow().stagedSlot()).isEqualTo(2);
 
             Cli.Run reset = d.run("reset", "mem0", "1");
             assertThat(reset.exit()).isZero();
-            assertThat(MemdevParsing.list(DaemonClient.JSON.readTree(reset.out())))
+            assertThat(MemdevParsing.list(JsonTree.read(reset.out())))
                     .extracting(v -> v.firmware().orElseThrow().activeSlot()).containsExactly(1, 2);
         }
     }
