@@ -13,7 +13,6 @@ import io.cxlkit.server.api.EventHub;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +70,7 @@ final class PlatformRoutes implements ControlApi.Routes {
         Path spool = m.spoolFile();
         long size;
         try {
-            size = spool(body, spool, max, uploader);
+            size = spool(body, spool, max, uploader, platform.pool());
         } catch (ApiException | IOException | RuntimeException e) {
             uploader.abandon(UploadError.READ_WRITE_ERROR);
             Files.deleteIfExists(spool);
@@ -89,15 +88,18 @@ final class PlatformRoutes implements ControlApi.Routes {
         return accepted;
     }
 
-    /** Copies the body to the spool file; -1 if cancelled meanwhile. Never holds the image whole. */
-    private static long spool(InputStream body, Path spool, long max, FirmwareUploader uploader)
-            throws ApiException, IOException {
+    /**
+     * Copies the body to the spool file, reading and writing at once ({@link SpoolWriter}); -1 if
+     * cancelled meanwhile. Never holds the image whole.
+     */
+    private static long spool(InputStream body, Path spool, long max, FirmwareUploader uploader,
+                              java.util.concurrent.Executor writer) throws ApiException, IOException {
         long total = 0;
-        byte[] buf = new byte[SPOOL_BUFFER];
         try (FileChannel out = FileChannel.open(spool, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+                StandardOpenOption.TRUNCATE_EXISTING);
+             SpoolWriter w = new SpoolWriter(out, writer, SPOOL_BUFFER)) {
             int n;
-            while ((n = body.readNBytes(buf, 0, buf.length)) > 0) {
+            while ((n = body.readNBytes(w.buffer(), 0, SPOOL_BUFFER)) > 0) {
                 total += n;
                 if (total > max) {
                     throw tooLarge(total, max);
@@ -105,11 +107,9 @@ final class PlatformRoutes implements ControlApi.Routes {
                 if (uploader.cancelRequested()) {
                     return -1;
                 }
-                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                while (b.hasRemaining()) {
-                    out.write(b);
-                }
+                w.write(n);
             }
+            w.awaitWritten();
         }
         if (total == 0) {
             throw ApiException.badRequest("the image is empty");
