@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxlkit.server.state.DaemonInfo;
 import io.cxlkit.server.state.StateDirectory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +14,6 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -66,30 +65,11 @@ public final class DaemonClient {
     }
 
     /**
-     * The live daemon of {@code stateDir}, by the rules of the server's {@code DaemonInfo.find}
-     * (wire.md §2): its daemon.json if present, its lock held and its process alive; empty when
-     * no daemon runs there (no file, or a stale one).
+     * The live daemon of {@code stateDir} ({@link DaemonInfo#find}, wire.md §2); empty when no
+     * daemon runs there (no file, or a stale one).
      */
     static Optional<DaemonClient> find(Path stateDir) throws IOException {
-        String text;
-        try {
-            text = Files.readString(stateDir.resolve(StateDirectory.DAEMON_FILE));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-        if (!StateDirectory.isLocked(stateDir)) {
-            return Optional.empty();
-        }
-        JsonNode n = JsonTree.read(text);
-        if (!n.hasNonNull("http") || !n.hasNonNull("token")) {
-            throw new IOException("daemon.json lacks http or token");
-        }
-        // A new daemon holds the lock a moment before it removes the file its killed predecessor
-        // left: a file whose process is gone is stale whoever holds the lock.
-        if (!ProcessHandle.of(n.path("pid").asLong()).map(ProcessHandle::isAlive).orElse(false)) {
-            return Optional.empty();
-        }
-        return Optional.of(new DaemonClient(stateDir, n.get("http").asText(), n.get("token").asText()));
+        return DaemonInfo.find(stateDir).map(info -> new DaemonClient(stateDir, info.http(), info.token()));
     }
 
     private static Failure noDaemon(Path stateDir) {

@@ -1,10 +1,11 @@
 package io.cxlkit.server.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,34 +22,66 @@ import java.util.Optional;
  */
 public record DaemonInfo(long pid, String http, String cci, List<String> cciListeners, String token) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * jackson-core's streaming parser and generator only: the CLI reads this file on every run, and
+     * building an ObjectMapper costs it 40-50 ms of start-up (docs/startup.md).
+     */
+    private static final JsonFactory JSON = new JsonFactory();
 
     public String toJson() {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("pid", pid);
-        o.put("http", http);
-        o.put("cci", cci);
-        cciListeners.forEach(o.putArray("cci_listeners")::add);
-        if (cciListeners.isEmpty()) {
-            o.putArray("cci_listeners");
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("pid", pid);
+            g.writeStringField("http", http);
+            g.writeStringField("cci", cci);
+            g.writeArrayFieldStart("cci_listeners");
+            for (String l : cciListeners) {
+                g.writeString(l);
+            }
+            g.writeEndArray();
+            g.writeStringField("token", token);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to a string cannot fail", e);
         }
-        o.put("token", token);
-        try {
-            return JSON.writeValueAsString(o) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return out + "\n";
     }
 
     public static DaemonInfo parse(String json) throws IOException {
-        JsonNode n = JSON.readTree(json);
+        long pid = 0;
+        String http = null;
+        String cci = "";
+        String token = null;
         List<String> listeners = new ArrayList<>();
-        n.path("cci_listeners").forEach(l -> listeners.add(l.asText()));
-        if (!n.hasNonNull("http") || !n.hasNonNull("token")) {
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("daemon.json is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.getCurrentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "pid" -> pid = value.isNumeric() ? p.getLongValue() : 0;
+                    case "http" -> http = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+                    case "cci" -> cci = p.getValueAsString("");
+                    case "token" -> token = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+                    case "cci_listeners" -> {
+                        if (value == JsonToken.START_ARRAY) {
+                            while (p.nextToken() != JsonToken.END_ARRAY) {
+                                listeners.add(p.getValueAsString(""));
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        }
+        if (http == null || token == null) {
             throw new IOException("daemon.json lacks http or token");
         }
-        return new DaemonInfo(n.path("pid").asLong(), n.get("http").asText(), n.path("cci").asText(""),
-                listeners, n.get("token").asText());
+        return new DaemonInfo(pid, http, cci, listeners, token);
     }
 
     /**
