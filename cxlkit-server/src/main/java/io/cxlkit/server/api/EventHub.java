@@ -76,14 +76,9 @@ public final class EventHub {
         }
     }
 
-    /** Upload progress, coalesced per device unless {@code last}. */
-    public void publishProgress(String memdev, String data, boolean last, long nowNanos) {
-        publishProgress(memdev, () -> data, last, nowNanos);
-    }
-
     /**
-     * {@link #publishProgress(String, String, boolean, long)} with the data built only if the event
-     * is sent: an upload reports every part, most of them dropped here.
+     * Upload progress, coalesced per device unless {@code last}; {@code data} is built only if the
+     * event is sent: an upload reports every part, most of them dropped here.
      */
     public void publishProgress(String memdev, java.util.function.Supplier<String> data, boolean last, long nowNanos) {
         if (subscribers.isEmpty()) {

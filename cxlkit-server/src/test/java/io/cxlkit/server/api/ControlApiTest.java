@@ -110,9 +110,9 @@ class ControlApiTest {
         int sent = 0;
         for (int i = 0; i < 100; i++) {
             t += 10_000_000L; // an update every 10 ms for one second
-            hub.publishProgress("mem0", "{}", false, t);
+            hub.publishProgress("mem0", () -> "{}", false, t);
         }
-        hub.publishProgress("mem0", "{\"last\":true}", true, t + 1);
+        hub.publishProgress("mem0", () -> "{\"last\":true}", true, t + 1);
         sent = sub.queued();
         assertThat(sent).isEqualTo(11); // 10 in the second, plus the last one
         sub.close();
