@@ -1,7 +1,7 @@
 package io.cxlkit.bench;
 
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import io.cxlkit.server.Daemon;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.cxlkit.bench;
 
-import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.server.Daemon;
 import io.cxlkit.server.PlatformConfig;
 import java.nio.file.Path;

@@ -1,15 +1,16 @@
 package io.cxlkit.bench;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.DeviceThreads;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.clock.SystemClock;
 import io.cxlkit.device.fw.PolicyChecker;
 import io.cxlkit.device.persist.CrashHook;
 import io.cxlkit.host.cci.MailboxTransport;
-import io.cxlkit.host.cci.Reply;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.CommandResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public class MailboxBenchmark {
     public void open() throws Exception {
         dir = Files.createTempDirectory("cxlkit-jmh");
         device = CxlDevice.open(DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).build(), dir,
-                SystemClock.get(), Runnable::run, Runnable::run, CrashHook.NONE, new PolicyChecker());
+                SystemClock.get(), DeviceThreads.inline(), CrashHook.NONE, new PolicyChecker());
         mailbox = new MailboxTransport(device.mailbox(), System::nanoTime, "mem0");
     }
 
@@ -56,12 +57,12 @@ public class MailboxBenchmark {
     }
 
     @Benchmark
-    public Reply getFwInfoThroughTheMailbox() throws Exception {
+    public CommandResponse getFwInfoThroughTheMailbox() throws Exception {
         return mailbox.execute(CommandId.GET_FW_INFO.opcode(), new byte[0]);
     }
 
     @Benchmark
-    public CxlDevice.Response getFwInfoDispatchedDirectly() {
+    public CommandResponse getFwInfoDispatchedDirectly() {
         return device.execute(Cci.MAILBOX, CommandId.GET_FW_INFO.opcode(), 0, ByteBuffer.allocate(0));
     }
 }

@@ -20,9 +20,7 @@ final class SocketUploadBench {
         try (CciClient client = new CciClient(SocketTransport.connect(CciAddress.parse(cci), eid));
              FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
             FirmwareUploader up = new FirmwareUploader(client, Clock.systemUTC(), s -> { });
-            up.begin(ch.size());
-            up.imageReceived(ch.size());
-            UploadStatus end = up.run(ch);
+            UploadStatus end = up.begin(ch.size()).run(ch);
             if (end.error().isPresent()) {
                 throw new IllegalStateException("upload failed: " + end.failureMessage().orElseThrow());
             }

@@ -2,9 +2,9 @@ package io.cxlkit.cli;
 
 import io.cxlkit.host.cci.CciAddress;
 import io.cxlkit.host.cci.CciCommandException;
-import io.cxlkit.host.cci.Reply;
 import io.cxlkit.host.cci.SocketTransport;
 import io.cxlkit.host.json.JsonC;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.MalformedPayloadException;
@@ -59,17 +59,17 @@ abstract class CciSubcommand extends CliCommand {
         }
         Opcode opcode = opcode();
         byte[] payload = request();
-        Reply reply;
+        CommandResponse reply;
         try (SocketTransport transport = SocketTransport.connect(address, eid)) {
             reply = transport.send(opcode, payload);
         } catch (ConnectException e) {
             throw new Failure("cannot connect to " + address + ": " + FailureHandler.describe(e));
         }
-        int rc = reply.returnCode();
+        ReturnCode rc = reply.returnCode();
         JsonC.Value decoded;
         String malformed = null;
         ByteBuffer output = ByteBuffer.wrap(reply.output());
-        if (rc == ReturnCode.SUCCESS.value()) {
+        if (reply.success()) {
             try {
                 decoded = decode(output);
             } catch (MalformedPayloadException e) {
@@ -82,13 +82,13 @@ abstract class CciSubcommand extends CliCommand {
         JsonC.Obj json = JsonC.object()
                 .put("eid", eid)
                 .put("opcode", opcode.toString())
-                .put("return_code", ReturnCode.hex(rc))
-                .put("return_code_name", ReturnCode.nameOf(rc))
-                .put("background", reply.background())
+                .put("return_code", rc.hex())
+                .put("return_code_name", rc.specName())
+                .put("background", reply.backgroundStarted())
                 .put("payload", decoded)
                 .build();
         print(JsonC.toPlainString(json) + System.lineSeparator());
-        if (rc != ReturnCode.SUCCESS.value() && rc != ReturnCode.BACKGROUND_COMMAND_STARTED.value()) {
+        if (!rc.isAccepted()) {
             throw new Failure(new CciCommandException(opcode, rc).getMessage());
         }
         if (malformed != null) {

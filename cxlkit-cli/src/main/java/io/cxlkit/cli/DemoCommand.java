@@ -1,6 +1,6 @@
 package io.cxlkit.cli;
 
-import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import io.cxlkit.server.Daemon;
 import io.cxlkit.server.Logs;

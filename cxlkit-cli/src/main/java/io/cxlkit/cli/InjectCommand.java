@@ -1,6 +1,7 @@
 package io.cxlkit.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import java.util.List;
@@ -19,8 +20,6 @@ import picocli.CommandLine.Parameters;
 public final class InjectCommand extends DaemonCommand {
 
     /** Lowest and highest return code a fail-opcode fault may inject (device-behaviour.md §8). */
-    static final int MIN_RC = 0x0002;
-    static final int MAX_RC = 0x0020;
 
     @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all")
     List<String> memdevs;
@@ -115,14 +114,15 @@ public final class InjectCommand extends DaemonCommand {
         if (rc == null) {
             throw usage("--fail-opcode needs --rc CODE");
         }
-        int code;
+        ReturnCode code;
         try {
-            code = Opcode.parse(rc).value();
+            code = ReturnCode.parse(rc);
         } catch (IllegalArgumentException e) {
-            code = -1;
+            code = null;
         }
-        if (code < MIN_RC || code > MAX_RC) {
-            throw usage("--rc must be " + ReturnCode.hex(MIN_RC) + ".." + ReturnCode.hex(MAX_RC) + ", not '" + rc + "'");
+        if (code == null || !FaultSet.injectable(code)) {
+            throw usage("--rc must be " + FaultSet.FIRST_INJECTABLE.hex() + ".." + FaultSet.LAST_INJECTABLE.hex()
+                    + ", not '" + rc + "'");
         }
         int n = count == null ? 1 : count;
         if (n < 1) {
@@ -132,7 +132,7 @@ public final class InjectCommand extends DaemonCommand {
         if (!on.equals("mailbox") && !on.equals("mctp") && !on.equals("any")) {
             throw usage("--cci takes mailbox, mctp or any, not '" + on + "'");
         }
-        return body.put("fault", "fail-opcode").put("opcode", opcode.toString()).put("rc", ReturnCode.hex(code))
+        return body.put("fault", "fail-opcode").put("opcode", opcode.toString()).put("rc", code.hex())
                 .put("count", n).put("cci", on);
     }
 }

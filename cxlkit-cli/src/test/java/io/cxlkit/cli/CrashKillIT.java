@@ -773,7 +773,7 @@ class CrashKillIT {
                 call.call();
                 throw new AssertionError(what + " was accepted; expected " + ReturnCode.hex(expected.value()));
             } catch (CciCommandException e) {
-                assertThat(ReturnCode.hex(e.returnCode())).as(what + ": " + e.getMessage())
+                assertThat(e.returnCode().hex()).as(what + ": " + e.getMessage())
                         .isEqualTo(ReturnCode.hex(expected.value()));
             } catch (IOException e) {
                 throw deadOrFail(e, what);

@@ -1,7 +1,7 @@
 package io.cxlkit.cli;
 
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.server.Daemon;
 import io.cxlkit.server.PlatformConfig;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package io.cxlkit.device;
 
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.exec.SerialExecutor;
+import io.cxlkit.device.cci.CciPort;
 import io.cxlkit.device.clock.DeviceClock;
 import io.cxlkit.device.command.CommandSpec;
 import io.cxlkit.device.command.CommandTable;
@@ -16,6 +19,7 @@ import io.cxlkit.device.mctp.MctpCci;
 import io.cxlkit.device.persist.AtomicFiles;
 import io.cxlkit.device.persist.CrashHook;
 import io.cxlkit.protocol.Cci;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.FwInfo;
@@ -32,20 +36,14 @@ import java.util.logging.Logger;
 
 /**
  * One emulated CXL Type-3 memory device (device-behaviour.md): its firmware slots on disk, one
- * command table, and two CCIs, the primary {@link #mailbox()} and the {@link #mctp()} CCI. Device
- * state changes happen under one lock; file work runs on the device's worker; time comes from the
- * device's clock.
+ * command table, and two CCIs, the primary {@link #mailbox()} and the {@link #mctp()} CCI, which
+ * reach it through its {@link CciPort}. Device state changes happen under one lock; file work
+ * runs on the device's worker (a {@link SerialExecutor}); time comes from the device's clock;
+ * state listeners run on the events executor, in order, and never after {@link #close()}.
  */
-public final class CxlDevice implements AutoCloseable {
+public final class CxlDevice implements CciPort, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CxlDevice.class.getName());
-
-    /** What the CCIs get back from {@link #execute}. */
-    public record Response(int returnCode, byte[] output) {
-        public boolean background() {
-            return returnCode == ReturnCode.BACKGROUND_COMMAND_STARTED.value();
-        }
-    }
 
     /** How long a CCI command waits for zero-duration work before it goes to the background. */
     static final long FOREGROUND_BUDGET_NANOS = 1_000_000_000L;
@@ -62,19 +60,23 @@ public final class CxlDevice implements AutoCloseable {
     private final MailboxDevice mailbox;
     private final MctpCci mctp;
     private final List<Consumer<CxlDevice>> stateListeners = new CopyOnWriteArrayList<>();
+    private final Executor events;
+    /** Powered off: commands are answered 0018h and listeners no longer called. Guarded by {@code lock}. */
+    private boolean closed;
 
-    private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, Executor worker,
-                      Executor mailboxEngine) {
+    private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, SerialExecutor worker,
+                      DeviceThreads threads) {
         this.config = config;
         this.clock = clock;
         this.store = store;
+        this.events = threads.events();
         this.runner = new OperationRunner(lock, clock, worker, this::backgroundEnded);
         this.firmware = new FirmwareCommands(config, clock, store, faults, worker, lock);
         this.commands = new DeviceCommands(config, store.serial(), clock, runner, firmware);
         CommandTable table = CommandTable.of(commands);
         commands.setTable(table);
         this.dispatcher = new Dispatcher(table, faults, runner);
-        this.mailbox = new MailboxDevice(this, config.payloadSizeExponent(), mailboxEngine);
+        this.mailbox = new MailboxDevice(this, config.payloadSizeExponent(), threads.mailboxEngine());
         this.mctp = new MctpCci(this, config.mctpMessageSize());
     }
 
@@ -82,17 +84,13 @@ public final class CxlDevice implements AutoCloseable {
      * Opens (or, on first start, creates) the device whose non-volatile state lives in {@code dir}.
      * Opening is a power-on: a staged slot is verified and activated (cold-reset semantics).
      *
-     * @param worker        runs the device's file work, one task at a time, in submission order
-     * @param mailboxEngine runs mailbox commands after the doorbell, one at a time
+     * @param threads where the device's worker, hashing, mailbox commands and events run
      */
-    public static CxlDevice open(DeviceConfig config, Path dir, DeviceClock clock, Executor worker,
-                                 Executor mailboxEngine, CrashHook crashHook, PackageChecker checker)
+    public static CxlDevice open(DeviceConfig config, Path dir, DeviceClock clock, DeviceThreads threads,
+                                 CrashHook crashHook, PackageChecker checker)
             throws IOException, DeviceStateException {
-        // the staged body is hashed beside the transfer on the worker's pool; with any other worker
-        // (tests drive theirs by hand) it is hashed in place, so nothing waits on an idle executor
-        Executor hashing = worker instanceof SerialExecutor serial ? serial.pool() : Runnable::run;
-        FirmwareStore store = FirmwareStore.open(dir, config, new AtomicFiles(crashHook), checker, hashing);
-        CxlDevice device = new CxlDevice(config, clock, store, worker, mailboxEngine);
+        FirmwareStore store = FirmwareStore.open(dir, config, new AtomicFiles(crashHook), checker, threads.hashing());
+        CxlDevice device = new CxlDevice(config, clock, store, new SerialExecutor(threads.workers()), threads);
         synchronized (device.lock) {
             device.firmware.coldReset();
         }
@@ -107,6 +105,7 @@ public final class CxlDevice implements AutoCloseable {
         return config.name();
     }
 
+    @Override
     public DeviceClock clock() {
         return clock;
     }
@@ -131,13 +130,18 @@ public final class CxlDevice implements AutoCloseable {
     /**
      * Runs one command from {@code cci}. Blocks while an operation with zero modelled time does its
      * file work (the CCI answers only once it is done); returns 0001h at once for background ones.
+     * A closed device (powered off) answers 0018h Interrupted and does nothing.
      *
      * @param declaredLength the input length the caller stated (may exceed the CCI's limit)
      */
-    public Response execute(Cci cci, Opcode opcode, int declaredLength, ByteBuffer input) {
+    @Override
+    public CommandResponse execute(Cci cci, Opcode opcode, int declaredLength, ByteBuffer input) {
         Outcome outcome;
         Runnable startWork = null;
         synchronized (lock) {
+            if (closed) {
+                return CommandResponse.of(ReturnCode.INTERRUPTED);
+            }
             int maxInput = cci == Cci.MAILBOX ? config.payloadSize() : config.mctpMessageSize();
             int maxOutput = cci == Cci.MAILBOX ? config.payloadSize() : commands.responseLimitBytes();
             try {
@@ -150,7 +154,7 @@ public final class CxlDevice implements AutoCloseable {
                 boolean abortable = dispatcher.table().lookup(opcode).map(CommandSpec::abortable).orElse(false);
                 startWork = runner.start(started.operation(), abortable);
                 if (started.operation().background()) {
-                    return new Response(ReturnCode.BACKGROUND_COMMAND_STARTED.value(), new byte[0]);
+                    return CommandResponse.of(ReturnCode.BACKGROUND_COMMAND_STARTED);
                 }
             }
         }
@@ -158,10 +162,14 @@ public final class CxlDevice implements AutoCloseable {
             startWork.run(); // quick work, on this thread when the worker is idle: outside the lock
         }
         if (changesState(opcode)) {
-            fireStateChanged();
+            stateChanged();
         }
         if (outcome instanceof Outcome.Done done) {
-            return new Response(done.returnCode(), done.output());
+            return done.response();
+        }
+        if (outcome instanceof Outcome.After after) {
+            after.ready().join(); // the worker finishes what the answer reports, outside the lock
+            return after.response();
         }
         return awaitForeground(((Outcome.Started) outcome).operation());
     }
@@ -172,23 +180,22 @@ public final class CxlDevice implements AutoCloseable {
      * that runs longer (a busy disk's fsync, a huge package) goes to the background and the
      * command answers 0001h.
      */
-    private Response awaitForeground(io.cxlkit.device.command.Operation op) {
+    private CommandResponse awaitForeground(io.cxlkit.device.command.Operation op) {
         try {
-            int rc = op.result().get(FOREGROUND_BUDGET_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
-            return new Response(rc, new byte[0]);
+            return CommandResponse.of(op.result().get(FOREGROUND_BUDGET_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS));
         } catch (java.util.concurrent.TimeoutException e) {
             synchronized (lock) {
                 if (op.state() == io.cxlkit.device.command.Operation.State.RUNNING) {
                     op.promoteToBackground();
-                    return new Response(ReturnCode.BACKGROUND_COMMAND_STARTED.value(), new byte[0]);
+                    return CommandResponse.of(ReturnCode.BACKGROUND_COMMAND_STARTED);
                 }
             }
-            return new Response(op.result().join(), new byte[0]);
+            return CommandResponse.of(op.result().join());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Response(op.result().join(), new byte[0]);
+            return CommandResponse.of(op.result().join());
         } catch (java.util.concurrent.ExecutionException e) {
-            return new Response(ReturnCode.INTERNAL_ERROR.value(), new byte[0]);
+            return CommandResponse.of(ReturnCode.INTERNAL_ERROR);
         }
     }
 
@@ -201,11 +208,11 @@ public final class CxlDevice implements AutoCloseable {
         if (owner == Cci.MAILBOX) {
             mailbox.backgroundCommandEnded();
         }
-        // listeners run outside the lock, on another thread's schedule
-        java.util.concurrent.CompletableFuture.runAsync(this::fireStateChanged);
+        stateChanged();
     }
 
     /** The mailbox's view of the running operation, for the Status and BG Command Status registers. */
+    @Override
     public io.cxlkit.protocol.payload.BackgroundOperationStatus backgroundStatus(Cci cci) {
         synchronized (lock) {
             return runner.statusFor(cci);
@@ -213,6 +220,7 @@ public final class CxlDevice implements AutoCloseable {
     }
 
     /** The Memory Device Status register's value. */
+    @Override
     public MemoryDeviceStatus memoryDeviceStatus() {
         synchronized (lock) {
             boolean disabled = faults.mediaDisabled();
@@ -236,7 +244,7 @@ public final class CxlDevice implements AutoCloseable {
             firmware.coldReset();
         }
         LOG.info(config.name() + ": cold reset");
-        fireStateChanged();
+        stateChanged();
     }
 
     /** Changes the injected faults under the device lock (device-behaviour.md §8). */
@@ -245,7 +253,7 @@ public final class CxlDevice implements AutoCloseable {
         synchronized (lock) {
             result = change.apply(faults);
         }
-        fireStateChanged();
+        stateChanged();
         return result;
     }
 
@@ -275,23 +283,45 @@ public final class CxlDevice implements AutoCloseable {
         }
     }
 
-    /** Called (off the lock) after a command, a background completion, a reset or a fault change. */
+    /**
+     * Called on the events executor, in order, after a command that changes state, a background
+     * completion, a reset or a fault change; never once the device is closed.
+     */
     public void addStateListener(Consumer<CxlDevice> listener) {
         stateListeners.add(listener);
     }
 
-    private void fireStateChanged() {
-        for (Consumer<CxlDevice> l : stateListeners) {
-            l.accept(this);
+    /** Hands the listeners to the events executor: never on the thread (or under the lock) of the change. */
+    private void stateChanged() {
+        if (stateListeners.isEmpty()) {
+            return;
         }
+        events.execute(() -> {
+            for (Consumer<CxlDevice> l : stateListeners) {
+                synchronized (lock) {
+                    if (closed) {
+                        return;
+                    }
+                }
+                l.accept(this);
+            }
+        });
     }
 
-    /** Drops the running operation and the open transfer (no effect takes place); the files stay as they are. */
+    /**
+     * Powers the device off: drops the running operation and the open transfer (no effect takes
+     * place; the staging discard is queued on the worker, which finishes it), answers every later
+     * command 0018h and calls no listener again. The files stay as they are.
+     */
     @Override
     public void close() {
         synchronized (lock) {
+            if (closed) {
+                return;
+            }
             runner.dropForReset();
             firmware.close();
+            closed = true;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.cxlkit.device;
 
+import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.clock.DeviceClock;
 import io.cxlkit.device.command.CommandTable;
 import io.cxlkit.device.command.OperationRunner;
@@ -95,7 +96,7 @@ final class DeviceCommands implements CommandTable.Handlers {
 
     @Override
     public Outcome requestAbort(Cci cci, ByteBuffer in, int maxOut) {
-        return Outcome.done(runner.requestAbort(cci));
+        return runner.requestAbort(cci);
     }
 
     @Override

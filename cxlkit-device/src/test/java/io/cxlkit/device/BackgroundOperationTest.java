@@ -1,5 +1,6 @@
 package io.cxlkit.device;
 
+import io.cxlkit.device.config.Timing;
 import static io.cxlkit.device.testing.TestDevice.pkg;
 import static io.cxlkit.device.testing.TestDevice.rc;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package io.cxlkit.device;
 
+import io.cxlkit.device.config.Timing;
+import io.cxlkit.device.exec.SerialExecutor;
 import static io.cxlkit.device.testing.TestDevice.pkg;
 import static io.cxlkit.device.testing.TestDevice.rc;
 import static org.assertj.core.api.Assertions.assertThat;

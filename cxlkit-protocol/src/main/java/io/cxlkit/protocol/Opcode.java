@@ -18,20 +18,7 @@ public record Opcode(int value) implements Comparable<Opcode> {
 
     /** Parses "0200h", "0x0200" or "0200" (hex in every form). */
     public static Opcode parse(String text) {
-        String t = text.trim();
-        if (t.endsWith("h") || t.endsWith("H")) {
-            t = t.substring(0, t.length() - 1);
-        } else if (t.startsWith("0x") || t.startsWith("0X")) {
-            t = t.substring(2);
-        }
-        if (t.isEmpty() || t.length() > 4) {
-            throw new IllegalArgumentException("not a 16-bit hex opcode: " + text);
-        }
-        try {
-            return new Opcode(Integer.parseInt(t, 16));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a 16-bit hex opcode: " + text);
-        }
+        return new Opcode(Hex16.parse(text, "opcode"));
     }
 
     public int commandSet() {

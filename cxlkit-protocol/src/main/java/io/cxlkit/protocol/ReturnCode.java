@@ -73,6 +73,17 @@ public enum ReturnCode {
         return value >= 0 && value < BY_VALUE.length ? Optional.of(BY_VALUE[value]) : Optional.empty();
     }
 
+    /**
+     * Parses a code written as the docs write it ("000Ah", "0x000a", "000a").
+     *
+     * @throws IllegalArgumentException if it is not hex or not a code CXL r3.1 defines
+     */
+    public static ReturnCode parse(String text) {
+        int value = Hex16.parse(text, "return code");
+        return fromValue(value).orElseThrow(() -> new IllegalArgumentException(
+                "return code " + hex(value) + " is not defined by CXL r3.1"));
+    }
+
     /** The spec name for a wire value, or "Unknown" when the spec defines none. */
     public static String nameOf(int value) {
         return fromValue(value).map(ReturnCode::specName).orElse("Unknown");

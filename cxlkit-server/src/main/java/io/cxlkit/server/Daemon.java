@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -30,6 +31,8 @@ import java.util.logging.Logger;
 public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger("io.cxlkit.server");
+    /** wire.md §2: a clean stop within 5 s; this leaves a second for the JVM's own exit. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(4);
 
     private final StateDirectory stateDir;
     private final Platform platform;
@@ -104,7 +107,7 @@ public final class Daemon implements AutoCloseable {
                 api.close();
             }
             endpoints.forEach(CciEndpoint::close);
-            eventTimer.shutdownNow();
+            eventTimer.shutdown();
             if (platform != null) {
                 platform.close();
             }
@@ -204,16 +207,24 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Clean shutdown: stop accepting, abort running uploads, drop background operations, remove
-     * daemon.json, release the lock.
+     * Clean shutdown (wire.md §2), within {@link #STOP_WAIT}: stop accepting on every door (CCI
+     * listeners and their connections, the control API and its event streams), then the platform's
+     * power-off (uploads cancelled and cleaned up, background operations dropped, queued file work
+     * finished), then the API's last handlers; daemon.json goes last of all, with the lock. No
+     * thread is interrupted: one inside file I/O would leave it half done.
      */
     @Override
     public void close() {
-        endpoints.forEach(CciEndpoint::close);
-        api.close();
-        events.close();
-        eventTimer.shutdownNow();
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        for (CciEndpoint e : endpoints) {
+            e.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()) / 4));
+        }
+        api.stopAccepting();
         platform.close();
+        if (!api.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+            LOG.warning("stopping with control API requests still running");
+        }
+        eventTimer.shutdown();
         try {
             stateDir.removeDaemonFile();
         } catch (IOException e) {

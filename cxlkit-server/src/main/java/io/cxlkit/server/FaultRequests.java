@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.Opcode;
+import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.server.api.ApiException;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -43,10 +44,10 @@ public final class FaultRequests {
             }
             case "fail-opcode": {
                 Opcode opcode;
-                int rc;
+                ReturnCode rc;
                 try {
                     opcode = Opcode.parse(text(body, "opcode"));
-                    rc = Opcode.parse(text(body, "rc")).value();
+                    rc = ReturnCode.parse(text(body, "rc"));
                 } catch (IllegalArgumentException e) {
                     throw ApiException.badRequest("fail-opcode: " + e.getMessage());
                 }

@@ -2,7 +2,6 @@ package io.cxlkit.server;
 
 import io.cxlkit.device.CxlDevice;
 import io.cxlkit.host.driver.MemdevDriver;
-import java.nio.file.Path;
 
 /**
  * One memdev of the platform: the emulated device, the host driver attached to its mailbox, and
@@ -15,10 +14,5 @@ public record Memdev(String name, CxlDevice device, MemdevDriver driver, int eid
 
     public io.cxlkit.host.upload.FirmwareUploader uploader() {
         return driver.uploader();
-    }
-
-    /** The spool file for uploads, under the device's own directory. */
-    public Path spoolFile() {
-        return device.slotFile(1).orElseThrow().resolveSibling("upload.img");
     }
 }

@@ -1,9 +1,11 @@
 package io.cxlkit.server;
 
-import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.host.json.MemdevJson;
 import io.cxlkit.host.json.MemdevView;
 import io.cxlkit.host.upload.UploadStatus;
+import io.cxlkit.protocol.Opcode;
+import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.FwInfo;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
 import java.util.ArrayList;
@@ -44,8 +46,9 @@ final class MemdevViews {
     }
 
     static MemdevView.UploadView uploadView(UploadStatus s) {
-        return new MemdevView.UploadView(s.stage().label(), s.error(), s.failedOpcode(), s.failedReturnCode(),
-                s.failedReturnName(), s.bytesSent(), s.partsSent(), s.started(), s.finished());
+        return new MemdevView.UploadView(s.stage().label(), s.error(), s.failedOpcode().map(Opcode::toString),
+                s.failedReturnCode().map(ReturnCode::hex), s.failedReturnCode().map(ReturnCode::specName),
+                s.bytesSent(), s.partsSent(), s.started(), s.finished());
     }
 
     /** One memdev as the API returns it: ndctl's keys with the firmware and cxlkit objects. */

@@ -1,8 +1,9 @@
 package io.cxlkit.server;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.SerialExecutor;
+import io.cxlkit.device.DeviceThreads;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.exec.SerialExecutor;
 import io.cxlkit.device.clock.SystemClock;
 import io.cxlkit.device.fw.DeviceStateException;
 import io.cxlkit.device.fw.PolicyChecker;
@@ -13,6 +14,7 @@ import io.cxlkit.host.upload.UploadStatus;
 import io.cxlkit.server.state.StateDirectory;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,15 +36,20 @@ public final class Platform implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger("io.cxlkit.server");
 
+    /** How long {@link #close()} waits for uploads to end and device work to drain, in all. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+
     private final StateDirectory stateDir;
     private final ExecutorService pool;
+    private final SpoolDirectory spool;
     private final Map<String, Memdev> memdevs;
-    private final ExecutorService uploads = java.util.concurrent.Executors.newFixedThreadPool(
+    private final ExecutorService uploads = Executors.newFixedThreadPool(
             Math.max(4, 4 * Runtime.getRuntime().availableProcessors()), Threads.daemon("cxlkit-upload"));
 
-    private Platform(StateDirectory stateDir, ExecutorService pool, Map<String, Memdev> memdevs) {
+    private Platform(StateDirectory stateDir, ExecutorService pool, SpoolDirectory spool, Map<String, Memdev> memdevs) {
         this.stateDir = stateDir;
         this.pool = pool;
+        this.spool = spool;
         this.memdevs = memdevs;
     }
 
@@ -57,31 +64,31 @@ public final class Platform implements AutoCloseable {
         ExecutorService pool = Executors.newCachedThreadPool(Threads.daemon("cxlkit-device"));
         Map<String, Memdev> memdevs = new LinkedHashMap<>();
         PolicyChecker checker = new PolicyChecker(); // stateless: one serves every device
+        // The mailbox engine is the thread that rings the doorbell: the host waits for the doorbell
+        // to clear anyway, and a hand-off there and back costs more than most commands. Device events
+        // of all devices go out in order on one serial executor.
+        DeviceThreads threads = new DeviceThreads(pool, pool, Runnable::run, new SerialExecutor(pool));
         try {
+            SpoolDirectory spool = SpoolDirectory.open(stateDir.path());
             int index = 0;
             for (DeviceConfig config : configs) {
-                // The mailbox engine is the thread that rings the doorbell: the host waits for the
-                // doorbell to clear anyway, and a hand-off there and back costs more than most commands.
                 CxlDevice device = CxlDevice.open(config, stateDir.deviceDirectory(config.name()), SystemClock.get(),
-                        new SerialExecutor(pool), Runnable::run, CrashHook.NONE, checker);
+                        threads, CrashHook.NONE, checker);
                 MailboxTransport mailbox = new MailboxTransport(device.mailbox(), System::nanoTime, config.name());
                 String name = config.name();
                 MemdevDriver driver = new MemdevDriver(name, config.pciAddress(), device.serial(), mailbox,
                         Clock.systemUTC(), status -> uploadListener.accept(name, status));
                 int eid = PlatformConfig.FIRST_EID + index % PlatformConfig.DEVICES_PER_LISTENER;
-                Memdev memdev = new Memdev(name, device, driver, eid);
-                // an image spooled for an upload that a crash cut short is of no use to anyone
-                java.nio.file.Files.deleteIfExists(memdev.spoolFile());
-                memdevs.put(name, memdev);
+                memdevs.put(name, new Memdev(name, device, driver, eid));
                 index++;
             }
+            LOG.info("opened " + memdevs.size() + " device(s) on " + stateDir.path());
+            return new Platform(stateDir, pool, spool, Collections.unmodifiableMap(memdevs));
         } catch (IOException | DeviceStateException | RuntimeException e) {
             memdevs.values().forEach(m -> m.device().close());
-            pool.shutdownNow();
+            pool.shutdown();
             throw e;
         }
-        LOG.info("opened " + memdevs.size() + " device(s) on " + stateDir.path());
-        return new Platform(stateDir, pool, Collections.unmodifiableMap(memdevs));
     }
 
     public List<Memdev> memdevs() {
@@ -97,6 +104,11 @@ public final class Platform implements AutoCloseable {
         return pool;
     }
 
+    /** Where uploads keep their images while they run. */
+    SpoolDirectory spool() {
+        return spool;
+    }
+
     /**
      * Runs firmware uploads, a few at a time: a fleet of uploads started at once then queues
      * (each shown in progress) instead of a thousand host threads starving the devices they drive
@@ -106,19 +118,38 @@ public final class Platform implements AutoCloseable {
         return uploads;
     }
 
-    /** Drops running background operations; files stay as they are (what a power-off does). */
+    /**
+     * A power-off, in the order that leaves nothing half-done and interrupts no thread: running
+     * uploads are cancelled; every device is closed (its background operation dropped, which
+     * wakes an upload waiting for it; later commands are answered 0018h); uploads then end and
+     * clean up on their own threads; the device workers finish the file work already queued (a
+     * staging discard). Waits at most {@link #CLOSE_WAIT} in all. Files stay as they are.
+     */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         for (Memdev m : memdevs.values()) {
             m.uploader().cancel();
+        }
+        for (Memdev m : memdevs.values()) {
             m.device().close();
         }
-        uploads.shutdownNow();
-        pool.shutdownNow();
+        uploads.shutdown();
+        if (!awaitUntil(uploads, deadline)) {
+            LOG.warning("stopping with uploads still ending");
+        }
+        pool.shutdown();
+        if (!awaitUntil(pool, deadline)) {
+            LOG.warning("stopping with device file work still running");
+        }
+    }
+
+    private static boolean awaitUntil(ExecutorService e, long deadlineNanos) {
         try {
-            pool.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
+            return e.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

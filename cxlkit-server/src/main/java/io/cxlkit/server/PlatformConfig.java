@@ -1,6 +1,6 @@
 package io.cxlkit.server;
 
-import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.config.DeviceConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

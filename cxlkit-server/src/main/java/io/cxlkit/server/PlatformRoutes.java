@@ -3,10 +3,9 @@ package io.cxlkit.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.cxlkit.host.cci.CciCommandException;
+import io.cxlkit.host.upload.FirmwareAction;
+import io.cxlkit.host.upload.FirmwareBusyException;
 import io.cxlkit.host.upload.FirmwareUploader;
-import io.cxlkit.host.upload.UploadError;
-import io.cxlkit.host.upload.UploadStatus;
-import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.server.api.ApiException;
 import io.cxlkit.server.api.ControlApi;
 import io.cxlkit.server.api.EventHub;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.logging.Logger;
@@ -23,7 +21,6 @@ import java.util.logging.Logger;
 final class PlatformRoutes implements ControlApi.Routes {
 
     private static final Logger LOG = Logger.getLogger("io.cxlkit.server");
-    private static final int SPOOL_BUFFER = 256 * 1024;
 
     private final Platform platform;
     private final EventHub events;
@@ -61,84 +58,19 @@ final class PlatformRoutes implements ControlApi.Routes {
             throw ApiException.badRequest("the image is empty");
         }
         if (length > max) {
-            throw tooLarge(length, max);
+            throw UploadSession.tooLarge(length, max);
         }
-        FirmwareUploader uploader = m.uploader();
-        if (!uploader.begin(Math.max(length, 0))) {
-            throw ApiException.conflict("upload-in-progress", name + ": a firmware upload is already running");
-        }
-        Path spool = m.spoolFile();
-        long size;
-        try {
-            size = spool(body, spool, max, uploader, platform.pool());
-        } catch (ApiException | IOException | RuntimeException e) {
-            uploader.abandon(UploadError.READ_WRITE_ERROR);
-            Files.deleteIfExists(spool);
-            throw e;
-        }
-        if (size < 0) {
-            Files.deleteIfExists(spool);
-            uploader.abandon(UploadError.USER_ABORT);
-            throw ApiException.conflict("cancelled", name + ": the upload was cancelled while receiving");
-        }
-        uploader.imageReceived(size);
+        UploadSession session = UploadSession.begin(m, length, platform.spool());
+        long size = session.receive(body, max, platform.pool());
         String accepted = MemdevViews.json(m);
         LOG.info(name + ": firmware upload started (" + size + " bytes)");
-        platform.uploads().execute(() -> runUpload(m, spool));
+        session.start(platform.uploads());
         return accepted;
     }
 
-    /**
-     * Copies the body to the spool file, reading and writing at once ({@link SpoolWriter}); -1 if
-     * cancelled meanwhile. Never holds the image whole.
-     */
-    private static long spool(InputStream body, Path spool, long max, FirmwareUploader uploader,
-                              java.util.concurrent.Executor writer) throws ApiException, IOException {
-        long total = 0;
-        try (FileChannel out = FileChannel.open(spool, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-             SpoolWriter w = new SpoolWriter(out, writer, SPOOL_BUFFER)) {
-            int n;
-            while ((n = body.readNBytes(w.buffer(), 0, SPOOL_BUFFER)) > 0) {
-                total += n;
-                if (total > max) {
-                    throw tooLarge(total, max);
-                }
-                if (uploader.cancelRequested()) {
-                    return -1;
-                }
-                w.write(n);
-            }
-            w.awaitWritten();
-        }
-        if (total == 0) {
-            throw ApiException.badRequest("the image is empty");
-        }
-        return total;
-    }
-
-    private static ApiException tooLarge(long size, long max) {
-        return new ApiException(413, "too-large", "image of " + size + " bytes is above fw_max_size " + max);
-    }
-
-    private void runUpload(Memdev m, Path spool) {
-        try (FileChannel image = FileChannel.open(spool, StandardOpenOption.READ)) {
-            UploadStatus end = m.uploader().run(image);
-            LOG.info(m.name() + ": firmware upload " + end.failureMessage().map(f -> "failed: " + f)
-                    .orElse("completed (" + end.bytesSent() + " bytes in " + end.partsSent() + " parts)"));
-        } catch (IOException e) {
-            m.uploader().abandon(UploadError.READ_WRITE_ERROR);
-            LOG.warning(m.name() + ": firmware upload could not read its image: " + e.getMessage());
-        } catch (InterruptedException e) {
-            m.uploader().abandon(UploadError.USER_ABORT);
-            Thread.currentThread().interrupt();
-        } finally {
-            try {
-                Files.deleteIfExists(spool);
-            } catch (IOException e) {
-                LOG.fine("could not remove " + spool + ": " + e.getMessage());
-            }
-        }
+    /** 409 for a firmware action refused because another one runs on the memdev. */
+    static ApiException busy(String memdev, FirmwareBusyException e) {
+        return ApiException.conflict(e.running().conflict(), memdev + ": " + e.getMessage());
     }
 
     @Override
@@ -171,15 +103,14 @@ final class PlatformRoutes implements ControlApi.Routes {
         if (!onlineNode.isMissingNode() && !onlineNode.isBoolean()) {
             throw ApiException.badRequest("'online' must be true or false");
         }
-        if (m.uploader().inProgress()) {
-            throw ApiException.conflict("upload-in-progress", name + ": a firmware upload is running");
-        }
         try {
             m.driver().activate(slotNode.asInt(), onlineNode.asBoolean(false));
+        } catch (FirmwareBusyException e) {
+            throw busy(name, e);
         } catch (CciCommandException e) {
             throw new ApiException(422, "device-error", name + ": " + e.getMessage(),
-                    "\"return_code\":\"" + ReturnCode.hex(e.returnCode()) + "\",\"return_code_name\":\""
-                            + e.returnCodeName().replace("\"", "") + "\"");
+                    "\"return_code\":\"" + e.returnCode().hex() + "\",\"return_code_name\":\""
+                            + e.returnCode().specName() + "\"");
         } catch (IOException e) {
             throw new ApiException(504, "device-timeout", name + ": " + e.getMessage());
         }
@@ -190,8 +121,11 @@ final class PlatformRoutes implements ControlApi.Routes {
     @Override
     public String reset(String name) throws ApiException, InterruptedException {
         Memdev m = memdev(name);
-        try {
+        // a reset in the middle of an upload would break it somewhere undefined: refused (409)
+        try (FirmwareUploader.Claim claim = m.uploader().claim(FirmwareAction.RESET)) {
             m.device().coldReset();
+        } catch (FirmwareBusyException e) {
+            throw busy(name, e);
         } catch (IOException e) {
             throw new ApiException(500, "reset-failed", name + ": cold reset could not persist its state: "
                     + e.getMessage());

@@ -2,7 +2,7 @@ package io.cxlkit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.config.DeviceConfig;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;

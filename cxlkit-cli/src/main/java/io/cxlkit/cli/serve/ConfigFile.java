@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.Timing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.cxlkit.cli.serve;
 
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
-import io.cxlkit.device.VerifyPolicy;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
+import io.cxlkit.device.config.VerifyPolicy;
 import io.cxlkit.protocol.fwpkg.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -8,6 +8,7 @@ import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.SocketTransport;
 import io.cxlkit.host.json.JsonC;
+import io.cxlkit.host.upload.FirmwareBusyException;
 import io.cxlkit.host.upload.FirmwareUploader;
 import io.cxlkit.host.upload.UploadPlan;
 import io.cxlkit.host.upload.UploadStatus;
@@ -73,8 +74,13 @@ final class SocketUpload {
                     bar.update(s.bytesSent(), s.imageSize());
                 }
             });
-            uploader.begin(size);
-            uploader.imageReceived(size);
+            FirmwareUploader.Upload upload;
+            try {
+                upload = uploader.begin(size);
+            } catch (FirmwareBusyException e) {
+                throw new IllegalStateException("a new uploader is never busy", e);
+            }
+            upload.imageReceived(size);
             sun.misc.Signal sigint = new sun.misc.Signal("INT");
             sun.misc.SignalHandler previous = sun.misc.Signal.handle(sigint, sig -> {
                 interrupted.set(true);
@@ -82,7 +88,7 @@ final class SocketUpload {
             });
             UploadStatus end;
             try {
-                end = uploader.run(image);
+                end = upload.run(image);
             } finally {
                 // Ctrl-C after the upload (or in a caller running this in-process) is not a cancel
                 sun.misc.Signal.handle(sigint, previous);

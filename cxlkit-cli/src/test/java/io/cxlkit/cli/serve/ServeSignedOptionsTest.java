@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxlkit.cli.Main;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.VerifyPolicy;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.VerifyPolicy;
 import io.cxlkit.protocol.fwpkg.Pem;
 import io.cxlkit.server.PlatformConfig;
 import java.io.PrintWriter;

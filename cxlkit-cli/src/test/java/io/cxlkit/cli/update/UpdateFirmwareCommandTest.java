@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.cxlkit.cli.Cli;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.VerifyPolicy;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.VerifyPolicy;
 import io.cxlkit.host.upload.UploadStatus;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import io.cxlkit.protocol.fwpkg.PackageVerifier;

@@ -43,9 +43,9 @@ public final class Dispatcher {
         if (!spec.offeredOn(cci)) {
             return Outcome.done(ReturnCode.UNSUPPORTED_MAILBOX_OR_CCI);
         }
-        Optional<Integer> injected = faults.takeFailure(opcode, cci);
+        Optional<ReturnCode> injected = faults.takeFailure(opcode, cci);
         if (injected.isPresent()) {
-            return new Outcome.Done(injected.get(), new byte[0]);
+            return Outcome.done(injected.get());
         }
         if (spec.background() && runner.busy()) {
             return Outcome.done(ReturnCode.BUSY);

@@ -25,7 +25,7 @@ public final class Operation {
     private final Supplier<Object> work;
     private final Function<Object, ReturnCode> onComplete;
     private final Runnable onCancel;
-    private final CompletableFuture<Integer> result = new CompletableFuture<>();
+    private final CompletableFuture<ReturnCode> result = new CompletableFuture<>();
 
     long startNanos;
     State state = State.RUNNING;
@@ -105,7 +105,7 @@ public final class Operation {
     }
 
     /** Completes with the final return code (also for aborted or dropped operations). */
-    public CompletableFuture<Integer> result() {
+    public CompletableFuture<ReturnCode> result() {
         return result;
     }
 
@@ -139,7 +139,7 @@ public final class Operation {
         onCancel.run();
     }
 
-    void finish(int returnCode) {
+    void finish(ReturnCode returnCode) {
         result.complete(returnCode);
     }
 }

@@ -1,14 +1,14 @@
 package io.cxlkit.device.command;
 
-import io.cxlkit.device.SerialExecutor;
+import io.cxlkit.device.exec.SerialExecutor;
 import io.cxlkit.device.clock.DeviceClock;
 import io.cxlkit.protocol.Cci;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,13 +30,13 @@ public final class OperationRunner {
 
     private final Object lock;
     private final DeviceClock clock;
-    private final Executor worker;
+    private final SerialExecutor worker;
     private final Listener listener;
     private final Map<Cci, BackgroundOperationStatus> lastStatus = new EnumMap<>(Cci.class);
     private Operation running;
     private DeviceClock.Scheduled deadlineTask;
 
-    public OperationRunner(Object lock, DeviceClock clock, Executor worker, Listener listener) {
+    public OperationRunner(Object lock, DeviceClock clock, SerialExecutor worker, Listener listener) {
         this.lock = lock;
         this.clock = clock;
         this.worker = worker;
@@ -49,10 +49,10 @@ public final class OperationRunner {
 
     /**
      * Starts {@code op}; the caller holds the lock and has checked {@link #busy()}. The real work
-     * goes to the worker, except quick work of a zero-duration operation on a {@link SerialExecutor}
-     * worker: then the returned task, which the caller runs once it has released the lock, runs
-     * the work on the caller's thread if the worker is idle (else queues it). Null when there is
-     * nothing left to do.
+     * goes to the worker, except quick work of a zero-duration operation: then the returned task,
+     * which the caller runs once it has released the lock, runs the work on the caller's thread if
+     * the worker is idle (else queues it), keeping the worker's one-at-a-time order. Null when
+     * there is nothing left to do.
      *
      * @param abortable whether 0005h may stop it: the command table's CEL bit 8, stated there once
      */
@@ -75,10 +75,10 @@ public final class OperationRunner {
             }));
         }
         Runnable work = () -> runWork(op);
-        if (op.quick() && op.durationNanos() <= 0 && !op.background() && worker instanceof SerialExecutor serial) {
+        if (op.quick() && op.durationNanos() <= 0 && !op.background()) {
             return () -> {
-                if (!serial.tryRunHere(work)) {
-                    serial.execute(work);
+                if (!worker.tryRunHere(work)) {
+                    worker.execute(work);
                 }
             };
         }
@@ -115,9 +115,9 @@ public final class OperationRunner {
         if (op.state != Operation.State.RUNNING || !op.workDone || !op.deadlineReached) {
             return;
         }
-        int rc;
+        ReturnCode rc;
         try {
-            rc = op.applyCompletion().value();
+            rc = op.applyCompletion();
         } catch (RuntimeException | Error e) {
             LOG.log(Level.WARNING, "operation " + op.opcode() + " failed: " + e, e);
             try {
@@ -125,7 +125,7 @@ public final class OperationRunner {
             } catch (RuntimeException | Error again) {
                 LOG.log(Level.FINE, "cleanup after the failure failed too", again);
             }
-            rc = ReturnCode.INTERNAL_ERROR.value();
+            rc = ReturnCode.INTERNAL_ERROR;
         }
         op.state = Operation.State.COMPLETED;
         end(op, 100, rc);
@@ -133,26 +133,32 @@ public final class OperationRunner {
 
     /**
      * 0005h from {@code cci}: abort the running operation if that CCI owns it and it is abortable.
-     * An operation whose completion instant has passed completes first (then 0000h).
+     * An operation whose completion instant has passed completes first (then 0000h): its effects
+     * (a slot commit: a rename and a directory fsync) are file work, so it completes on the worker
+     * and the answer waits for it outside the lock.
      */
-    public ReturnCode requestAbort(Cci cci) {
+    public Outcome requestAbort(Cci cci) {
         Operation op = running;
         if (op == null || op.owner() != cci || !op.background()) {
-            return ReturnCode.SUCCESS;
+            return Outcome.done(ReturnCode.SUCCESS);
         }
         if (op.workDone && clock.nanoTime() >= op.deadlineNanos()) {
-            op.deadlineReached = true;
-            maybeComplete(op);
-            return ReturnCode.SUCCESS;
+            worker.execute(() -> {
+                synchronized (lock) {
+                    op.deadlineReached = true;
+                    maybeComplete(op);
+                }
+            });
+            return new Outcome.After(op.result(), CommandResponse.of(ReturnCode.SUCCESS));
         }
         if (!op.abortable()) {
-            return ReturnCode.REQUEST_ABORT_NOT_SUPPORTED;
+            return Outcome.done(ReturnCode.REQUEST_ABORT_NOT_SUPPORTED);
         }
         int pct = Math.min(op.percentAt(clock.nanoTime()), 99);
         op.state = Operation.State.ABORTED;
         op.cancel();
-        end(op, pct, ReturnCode.ABORTED.value());
-        return ReturnCode.SUCCESS;
+        end(op, pct, ReturnCode.ABORTED);
+        return Outcome.done(ReturnCode.SUCCESS);
     }
 
     /** A reset drops the running operation without effect and zeroes every CCI's status. */
@@ -161,19 +167,19 @@ public final class OperationRunner {
         if (op != null) {
             op.state = Operation.State.DROPPED;
             op.cancel();
-            end(op, 0, ReturnCode.INTERRUPTED.value());
+            end(op, 0, ReturnCode.INTERRUPTED);
         }
         lastStatus.clear();
     }
 
-    private void end(Operation op, int percent, int returnCode) {
+    private void end(Operation op, int percent, ReturnCode returnCode) {
         if (deadlineTask != null) {
             deadlineTask.cancel();
             deadlineTask = null;
         }
         running = null;
         if (op.background()) {
-            lastStatus.put(op.owner(), new BackgroundOperationStatus(false, percent, op.opcode(), returnCode, 0));
+            lastStatus.put(op.owner(), new BackgroundOperationStatus(false, percent, op.opcode(), returnCode.value(), 0));
             listener.backgroundEnded(op.owner());
         }
         op.finish(returnCode);

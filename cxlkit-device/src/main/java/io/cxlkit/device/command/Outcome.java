@@ -1,23 +1,32 @@
 package io.cxlkit.device.command;
 
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.ReturnCode;
+import java.util.concurrent.CompletableFuture;
 
 /** What a command handler decided: a final answer now, or an operation that needs time or file work. */
 public sealed interface Outcome {
 
-    /** The command is finished: its return code and output payload. */
-    record Done(int returnCode, byte[] output) implements Outcome {
+    /** The command is finished: this is its answer. */
+    record Done(CommandResponse response) implements Outcome {
         public static Done of(ReturnCode rc) {
-            return new Done(rc.value(), new byte[0]);
+            return new Done(CommandResponse.of(rc));
         }
 
         public static Done success(byte[] output) {
-            return new Done(ReturnCode.SUCCESS.value(), output);
+            return new Done(CommandResponse.success(output));
         }
     }
 
     /** The command started an operation; the CCI answers 0001h if it runs in the background, else waits. */
     record Started(Operation operation) implements Outcome {
+    }
+
+    /**
+     * The answer is {@code response}, once {@code ready} completes: the command waits for work that
+     * runs on the worker, and waits outside the device lock, which that work needs.
+     */
+    record After(CompletableFuture<?> ready, CommandResponse response) implements Outcome {
     }
 
     static Done done(ReturnCode rc) {

@@ -2,6 +2,7 @@ package io.cxlkit.device.fault;
 
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.Opcode;
+import io.cxlkit.protocol.ReturnCode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -38,16 +39,27 @@ public final class FaultSet {
         }
     }
 
+    /** The lowest return code {@code fail-opcode} injects: the first failure code of the spec's table. */
+    public static final ReturnCode FIRST_INJECTABLE = ReturnCode.INVALID_INPUT;
+    /** The highest return code {@code fail-opcode} injects: the last code CXL r3.1 defines. */
+    public static final ReturnCode LAST_INJECTABLE = ReturnCode.REQUEST_ABORT_NOT_SUPPORTED;
+
+    /** True for the codes {@code fail-opcode} may inject: {@link #FIRST_INJECTABLE}..{@link #LAST_INJECTABLE}. */
+    public static boolean injectable(ReturnCode rc) {
+        return rc.compareTo(FIRST_INJECTABLE) >= 0 && rc.compareTo(LAST_INJECTABLE) <= 0;
+    }
+
     /** {@code fail-opcode}: the next {@code remaining} matching commands get {@code returnCode}. */
     public static final class FailOpcode {
         private final Opcode opcode;
-        private final int returnCode;
+        private final ReturnCode returnCode;
         private final Optional<Cci> cci;
         private int remaining;
 
-        public FailOpcode(Opcode opcode, int returnCode, int count, Optional<Cci> cci) {
-            if (returnCode < 0x0002 || returnCode > 0x0020) {
-                throw new IllegalArgumentException("fail-opcode return code must be 0002h..0020h");
+        public FailOpcode(Opcode opcode, ReturnCode returnCode, int count, Optional<Cci> cci) {
+            if (!injectable(returnCode)) {
+                throw new IllegalArgumentException("fail-opcode return code must be " + FIRST_INJECTABLE.hex() + ".."
+                        + LAST_INJECTABLE.hex());
             }
             if (count < 1) {
                 throw new IllegalArgumentException("fail-opcode count must be at least 1");
@@ -62,7 +74,7 @@ public final class FaultSet {
             return opcode;
         }
 
-        public int returnCode() {
+        public ReturnCode returnCode() {
             return returnCode;
         }
 
@@ -122,7 +134,7 @@ public final class FaultSet {
     }
 
     /** Dispatch check 4: the injected return code for this command, consuming one count. */
-    public Optional<Integer> takeFailure(Opcode op, Cci cci) {
+    public Optional<ReturnCode> takeFailure(Opcode op, Cci cci) {
         for (Iterator<FailOpcode> it = failOpcodes.iterator(); it.hasNext(); ) {
             FailOpcode f = it.next();
             if (f.matches(op, cci)) {
@@ -160,7 +172,7 @@ public final class FaultSet {
             out.add("media-disabled");
         }
         for (FailOpcode f : failOpcodes) {
-            out.add("fail-opcode " + f.opcode + " rc " + String.format("%04Xh", f.returnCode) + " count "
+            out.add("fail-opcode " + f.opcode + " rc " + f.returnCode.hex() + " count "
                     + f.remaining + " cci " + f.cci.map(Cci::label).orElse("any"));
         }
         if (activationFailure != null) {

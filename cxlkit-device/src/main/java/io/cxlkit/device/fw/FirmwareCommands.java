@@ -1,6 +1,6 @@
 package io.cxlkit.device.fw;
 
-import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.clock.DeviceClock;
 import io.cxlkit.device.command.Operation;
 import io.cxlkit.device.command.Outcome;

@@ -1,6 +1,6 @@
 package io.cxlkit.device.fw;
 
-import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.persist.AtomicFiles;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import java.io.IOException;
@@ -215,7 +215,7 @@ public final class FirmwareStore {
     }
 
     /** Verifies the package in {@code slot} as stored, anti-rollback included. */
-    public Verdict verifySlot(int slot, io.cxlkit.device.VerifyPolicy policy,
+    public Verdict verifySlot(int slot, io.cxlkit.device.config.VerifyPolicy policy,
                               Collection<? extends PublicKey> trustedKeys) {
         return antiRollback(checker.check(slotPath(slot), policy, trustedKeys), policy);
     }
@@ -224,9 +224,9 @@ public final class FirmwareStore {
      * Anti-rollback (§5): a package whose security version is below the floor fails verification.
      * Not applied under the {@code none} policy, which accepts any bytes.
      */
-    private Verdict antiRollback(Verdict v, io.cxlkit.device.VerifyPolicy policy) {
+    private Verdict antiRollback(Verdict v, io.cxlkit.device.config.VerifyPolicy policy) {
         long floor = securityFloor;
-        if (v.ok() && policy != io.cxlkit.device.VerifyPolicy.NONE && v.securityVersion() < floor) {
+        if (v.ok() && policy != io.cxlkit.device.config.VerifyPolicy.NONE && v.securityVersion() < floor) {
             return Verdict.fail("security version " + v.securityVersion() + " is below the device's floor " + floor);
         }
         return v;
@@ -326,7 +326,7 @@ public final class FirmwareStore {
     }
 
     /** Verifies the finished staging file as stored, anti-rollback included. */
-    public Verdict verifyStaging(io.cxlkit.device.VerifyPolicy policy, Collection<? extends PublicKey> trustedKeys) {
+    public Verdict verifyStaging(io.cxlkit.device.config.VerifyPolicy policy, Collection<? extends PublicKey> trustedKeys) {
         try {
             var knownBody = stagingDigest.result(Files.size(stagingPath()));
             return antiRollback(checker.check(stagingPath(), policy, trustedKeys, knownBody), policy);

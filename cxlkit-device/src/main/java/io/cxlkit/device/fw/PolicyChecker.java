@@ -1,6 +1,6 @@
 package io.cxlkit.device.fw;
 
-import io.cxlkit.device.VerifyPolicy;
+import io.cxlkit.device.config.VerifyPolicy;
 import io.cxlkit.protocol.fwpkg.BodyDigest;
 import io.cxlkit.protocol.fwpkg.PackageInspection;
 import io.cxlkit.protocol.fwpkg.PackageVerifier;

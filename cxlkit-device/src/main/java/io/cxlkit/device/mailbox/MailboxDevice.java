@@ -1,7 +1,9 @@
 package io.cxlkit.device.mailbox;
 
-import io.cxlkit.device.CxlDevice;
+import io.cxlkit.device.cci.CciPort;
+import io.cxlkit.device.clock.DeviceClock;
 import io.cxlkit.protocol.Cci;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.MailboxRegisters;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
@@ -31,7 +33,7 @@ public final class MailboxDevice implements MailboxRegisters {
 
     private static final int CAPABILITY_COUNT = 3;
 
-    private final CxlDevice device;
+    private final CciPort device;
     private final int payloadSize;
     private final Executor engine;
     private final long capabilities;
@@ -44,7 +46,7 @@ public final class MailboxDevice implements MailboxRegisters {
     private int returnCode;
     private long interrupts;
 
-    public MailboxDevice(CxlDevice device, int payloadSizeExponent, Executor engine) {
+    public MailboxDevice(CciPort device, int payloadSizeExponent, Executor engine) {
         this.device = device;
         this.payloadSize = 1 << payloadSizeExponent;
         this.engine = engine;
@@ -171,17 +173,17 @@ public final class MailboxDevice implements MailboxRegisters {
             // The payload cannot change while the doorbell is set, so a view is safe.
             input = ByteBuffer.wrap(payload, 0, Math.min(len, payloadSize)).slice();
         }
-        CxlDevice.Response r;
+        CommandResponse r;
         try {
             r = device.execute(Cci.MAILBOX, cmd.opcode(), len, input);
         } catch (RuntimeException e) {
-            r = new CxlDevice.Response(ReturnCode.INTERNAL_ERROR.value(), new byte[0]);
+            r = CommandResponse.of(ReturnCode.INTERNAL_ERROR);
         }
         synchronized (regs) {
             byte[] out = r.output();
             System.arraycopy(out, 0, payload, 0, out.length);
             command = new MailboxCommand(cmd.opcode(), out.length).toRaw();
-            returnCode = r.returnCode();
+            returnCode = r.returnCode().value();
             control &= ~MailboxControl.DOORBELL;
             if ((control & MailboxControl.DOORBELL_INTERRUPT_ENABLE) != 0) {
                 raiseInterrupt();
@@ -210,18 +212,35 @@ public final class MailboxDevice implements MailboxRegisters {
         }
     }
 
+    /**
+     * Waits until the interrupt counter moves past {@code lastSeen} or {@code timeout} of the
+     * device's time has passed: the timeout is a task of the device's clock that wakes the waiter,
+     * so a test's virtual clock times a host out exactly as the system clock does.
+     */
     @Override
     public long awaitInterrupt(long lastSeen, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (regs) {
-            while (interrupts == lastSeen) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(regs, left);
+            if (interrupts != lastSeen || timeout.isZero() || timeout.isNegative()) {
+                return interrupts;
             }
-            return interrupts;
+        }
+        DeviceClock clock = device.clock();
+        boolean[] timedOut = {false};
+        DeviceClock.Scheduled wake = clock.schedule(clock.nanoTime() + timeout.toNanos(), () -> {
+            synchronized (regs) {
+                timedOut[0] = true;
+                regs.notifyAll();
+            }
+        });
+        try {
+            synchronized (regs) {
+                while (interrupts == lastSeen && !timedOut[0]) {
+                    regs.wait();
+                }
+                return interrupts;
+            }
+        } finally {
+            wake.cancel();
         }
     }
 

@@ -1,8 +1,9 @@
 package io.cxlkit.device.mctp;
 
-import io.cxlkit.device.CxlDevice;
+import io.cxlkit.device.cci.CciPort;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.CciMessage;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.ReturnCode;
 
 /**
@@ -12,10 +13,10 @@ import io.cxlkit.protocol.ReturnCode;
  */
 public final class MctpCci {
 
-    private final CxlDevice device;
+    private final CciPort device;
     private final int maxMessageSize;
 
-    public MctpCci(CxlDevice device, int maxMessageSize) {
+    public MctpCci(CciPort device, int maxMessageSize) {
         this.device = device;
         this.maxMessageSize = maxMessageSize;
     }
@@ -30,9 +31,9 @@ public final class MctpCci {
      * exactly when the return code is 0001h.
      */
     public synchronized CciMessage handle(CciMessage request) {
-        CxlDevice.Response r = device.execute(Cci.MCTP, request.opcode(), request.payload().length,
+        CommandResponse r = device.execute(Cci.MCTP, request.opcode(), request.payload().length,
                 request.payloadBuffer());
-        return CciMessage.response(request.tag(), request.opcode(), r.returnCode(), r.output());
+        return CciMessage.response(request.tag(), request.opcode(), r.returnCode().value(), r.output());
     }
 
     /**
@@ -40,9 +41,8 @@ public final class MctpCci {
      * it unread): 0016h, unless the opcode is unknown (0003h comes first, whatever the length).
      */
     public synchronized CciMessage rejectOversized(int tag, io.cxlkit.protocol.Opcode opcode, int declaredLength) {
-        CxlDevice.Response r = device.execute(Cci.MCTP, opcode, declaredLength, java.nio.ByteBuffer.allocate(0));
-        int rc = r.returnCode() == ReturnCode.UNSUPPORTED.value() ? r.returnCode()
-                : ReturnCode.INVALID_PAYLOAD_LENGTH.value();
-        return CciMessage.response(tag, opcode, rc, new byte[0]);
+        CommandResponse r = device.execute(Cci.MCTP, opcode, declaredLength, java.nio.ByteBuffer.allocate(0));
+        ReturnCode rc = r.returnCode() == ReturnCode.UNSUPPORTED ? r.returnCode() : ReturnCode.INVALID_PAYLOAD_LENGTH;
+        return CciMessage.response(tag, opcode, rc.value(), new byte[0]);
     }
 }

@@ -1,5 +1,6 @@
 package io.cxlkit.device.fault;
 
+import io.cxlkit.protocol.ReturnCode;
 import static io.cxlkit.device.testing.TestDevice.pkg;
 import static io.cxlkit.device.testing.TestDevice.rc;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,14 +85,20 @@ class FaultInjectionTest {
     @Test
     void failOpcode_acceptsReturnCodes0002hTo0020hAndAPositiveCount() {
         Opcode op = Opcode.of(0x0200);
-        assertThatThrownBy(() -> new FaultSet.FailOpcode(op, 0x0001, 1, Optional.empty()))
+        assertThatThrownBy(() -> new FaultSet.FailOpcode(op, ReturnCode.SUCCESS, 1, Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new FaultSet.FailOpcode(op, 0x0021, 1, Optional.empty()))
+        assertThatThrownBy(() -> new FaultSet.FailOpcode(op, ReturnCode.BACKGROUND_COMMAND_STARTED, 1,
+                Optional.empty())).isInstanceOf(IllegalArgumentException.class).hasMessage(
+                        "fail-opcode return code must be 0002h..0020h");
+        assertThatThrownBy(() -> ReturnCode.parse("0021h")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FaultSet.FailOpcode(op, ReturnCode.INVALID_INPUT, 0, Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new FaultSet.FailOpcode(op, 0x0002, 0, Optional.empty()))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(new FaultSet.FailOpcode(op, 0x0002, 1, Optional.empty()).returnCode()).isEqualTo(2);
-        assertThat(new FaultSet.FailOpcode(op, 0x0020, 1, Optional.of(Cci.MAILBOX)).cci()).contains(Cci.MAILBOX);
+        assertThat(new FaultSet.FailOpcode(op, ReturnCode.INVALID_INPUT, 1, Optional.empty()).returnCode())
+                .isEqualTo(ReturnCode.INVALID_INPUT);
+        assertThat(new FaultSet.FailOpcode(op, ReturnCode.REQUEST_ABORT_NOT_SUPPORTED, 1, Optional.of(Cci.MAILBOX))
+                .cci()).contains(Cci.MAILBOX);
+        assertThat(FaultSet.FIRST_INJECTABLE.value()).isEqualTo(0x0002);
+        assertThat(FaultSet.LAST_INJECTABLE.value()).isEqualTo(0x0020);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.cxlkit.device.fuzz;
 
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
-import io.cxlkit.device.VerifyPolicy;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
+import io.cxlkit.device.config.VerifyPolicy;
 import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.device.model.FirmwareModel;

@@ -4,7 +4,7 @@ import static io.cxlkit.device.testing.TestDevice.pkg;
 import static io.cxlkit.device.testing.TestDevice.rc;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.device.testing.TestDevice;
 import io.cxlkit.protocol.Cci;

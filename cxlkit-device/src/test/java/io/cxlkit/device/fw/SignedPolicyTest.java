@@ -5,8 +5,8 @@ import static io.cxlkit.device.testing.TestDevice.rc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.VerifyPolicy;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.VerifyPolicy;
 import io.cxlkit.device.testing.TestDevice;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;

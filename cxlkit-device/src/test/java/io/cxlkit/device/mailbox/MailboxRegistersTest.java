@@ -5,7 +5,7 @@ import static io.cxlkit.device.testing.TestDevice.rc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.testing.ManualExecutor;
 import io.cxlkit.device.testing.TestDevice;
 import io.cxlkit.protocol.Cci;

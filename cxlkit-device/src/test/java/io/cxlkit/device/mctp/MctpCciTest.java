@@ -3,7 +3,7 @@ package io.cxlkit.device.mctp;
 import static io.cxlkit.device.testing.TestDevice.rc;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.testing.TestDevice;
 import io.cxlkit.protocol.CciHeader;
 import io.cxlkit.protocol.CciMessage;

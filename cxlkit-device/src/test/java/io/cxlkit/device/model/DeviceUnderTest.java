@@ -1,8 +1,10 @@
 package io.cxlkit.device.model;
 
+import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.device.DeviceThreads;
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.device.fw.PolicyChecker;
@@ -74,7 +76,7 @@ final class DeviceUnderTest implements AutoCloseable {
                     .mctpMessageSizeExponent(mctpExponent)
                     .build();
             VirtualClock clock = new VirtualClock();
-            CxlDevice device = CxlDevice.open(config, dir.resolve("mem0"), clock, Runnable::run, Runnable::run,
+            CxlDevice device = CxlDevice.open(config, dir.resolve("mem0"), clock, DeviceThreads.inline(),
                     CrashHook.NONE, new PolicyChecker());
             return new DeviceUnderTest(dir, device, clock);
         } catch (IOException e) {
@@ -234,7 +236,8 @@ final class DeviceUnderTest implements AutoCloseable {
 
     void injectFailOpcode(Opcode opcode, int rc, int count, Cci cci) {
         device.withFaults(s -> {
-            s.addFailOpcode(new FaultSet.FailOpcode(opcode, rc, count, Optional.ofNullable(cci)));
+            s.addFailOpcode(new FaultSet.FailOpcode(opcode, ReturnCode.fromValue(rc).orElseThrow(), count,
+                    Optional.ofNullable(cci)));
             return null;
         });
     }

@@ -1,10 +1,11 @@
 package io.cxlkit.device.persist;
 
+import io.cxlkit.device.DeviceThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.fw.DeviceStateException;
 import io.cxlkit.device.fw.PolicyChecker;
@@ -57,7 +58,7 @@ final class PersistHarness {
 
     /** Opens a device with a virtual clock, same-thread executors and the real package checker. */
     static CxlDevice open(DeviceConfig config, Path dir, CrashHook hook) throws IOException, DeviceStateException {
-        return CxlDevice.open(config, dir, new VirtualClock(), Runnable::run, Runnable::run, hook, new PolicyChecker());
+        return CxlDevice.open(config, dir, new VirtualClock(), DeviceThreads.inline(), hook, new PolicyChecker());
     }
 
     static CxlDevice open(DeviceConfig config, Path dir) throws IOException, DeviceStateException {

@@ -19,7 +19,7 @@ import static io.cxlkit.device.persist.PersistHarness.tmpFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.persist.PersistHarness.DiskState;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;

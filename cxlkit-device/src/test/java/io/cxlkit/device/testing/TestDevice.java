@@ -1,8 +1,9 @@
 package io.cxlkit.device.testing;
 
+import io.cxlkit.device.DeviceThreads;
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.device.fw.DeviceStateException;
@@ -104,7 +105,8 @@ public final class TestDevice implements AutoCloseable {
     }
 
     private CxlDevice openDevice() throws IOException, DeviceStateException {
-        return CxlDevice.open(config, dir, clock, worker, mailboxEngine, crashHook, checker);
+        return CxlDevice.open(config, dir, clock,
+                DeviceThreads.inline().withWorkers(worker).withMailboxEngine(mailboxEngine), crashHook, checker);
     }
 
     public CxlDevice device() {
@@ -266,7 +268,7 @@ public final class TestDevice implements AutoCloseable {
 
     /** {@code fail-opcode OPCODE rc CODE count N [cci ...]}; {@code cci} null means any. */
     public void failOpcode(int opcode, int returnCode, int count, Cci cci) {
-        inject(f -> f.addFailOpcode(new FaultSet.FailOpcode(Opcode.of(opcode), returnCode, count,
+        inject(f -> f.addFailOpcode(new FaultSet.FailOpcode(Opcode.of(opcode), ReturnCode.fromValue(returnCode).orElseThrow(), count,
                 Optional.ofNullable(cci))));
     }
 

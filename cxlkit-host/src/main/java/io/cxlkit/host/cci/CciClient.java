@@ -1,7 +1,7 @@
 package io.cxlkit.host.cci;
 
 import io.cxlkit.protocol.CommandId;
-import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
 import io.cxlkit.protocol.payload.FwInfo;
@@ -64,16 +64,16 @@ public final class CciClient implements AutoCloseable {
     }
 
     /** One Transfer FW part (or Full, or Abort), waited on if it runs in the background. */
-    public Reply transferFw(TransferFwRequest request) throws IOException, InterruptedException, CciCommandException {
+    public CommandResponse transferFw(TransferFwRequest request) throws IOException, InterruptedException, CciCommandException {
         return checked(CommandId.TRANSFER_FW, transport.execute(CommandId.TRANSFER_FW.opcode(), request.encode()));
     }
 
     /** Transfer FW with an input already encoded ({@link TransferFwRequest#encodeHeaderInPlace}). */
-    public Reply transferFw(byte[] encodedInput) throws IOException, InterruptedException, CciCommandException {
+    public CommandResponse transferFw(byte[] encodedInput) throws IOException, InterruptedException, CciCommandException {
         return checked(CommandId.TRANSFER_FW, transport.execute(CommandId.TRANSFER_FW.opcode(), encodedInput));
     }
 
-    public Reply activateFw(ActivateFwRequest request) throws IOException, InterruptedException, CciCommandException {
+    public CommandResponse activateFw(ActivateFwRequest request) throws IOException, InterruptedException, CciCommandException {
         return checked(CommandId.ACTIVATE_FW, transport.execute(CommandId.ACTIVATE_FW.opcode(), request.encode()));
     }
 
@@ -110,7 +110,7 @@ public final class CciClient implements AutoCloseable {
 
     private <T> T call(CommandId id, byte[] input, Function<ByteBuffer, T> decode)
             throws IOException, InterruptedException, CciCommandException {
-        Reply r = checked(id, transport.execute(id.opcode(), input));
+        CommandResponse r = checked(id, transport.execute(id.opcode(), input));
         try {
             return decode.apply(ByteBuffer.wrap(r.output()));
         } catch (MalformedPayloadException e) {
@@ -118,8 +118,8 @@ public final class CciClient implements AutoCloseable {
         }
     }
 
-    private static Reply checked(CommandId id, Reply r) throws CciCommandException {
-        if (r.returnCode() != ReturnCode.SUCCESS.value()) {
+    private static CommandResponse checked(CommandId id, CommandResponse r) throws CciCommandException {
+        if (!r.success()) {
             throw new CciCommandException(id.opcode(), r.returnCode());
         }
         return r;

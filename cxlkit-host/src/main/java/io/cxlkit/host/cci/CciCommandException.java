@@ -12,10 +12,10 @@ import io.cxlkit.protocol.ReturnCode;
 public final class CciCommandException extends Exception {
 
     private final Opcode opcode;
-    private final int returnCode;
+    private final ReturnCode returnCode;
 
-    public CciCommandException(Opcode opcode, int returnCode) {
-        super(CommandId.nameOf(opcode) + ": " + ReturnCode.nameOf(returnCode) + ", " + ReturnCode.hex(returnCode));
+    public CciCommandException(Opcode opcode, ReturnCode returnCode) {
+        super(CommandId.nameOf(opcode) + ": " + returnCode.specName() + ", " + returnCode.hex());
         this.opcode = opcode;
         this.returnCode = returnCode;
     }
@@ -24,11 +24,7 @@ public final class CciCommandException extends Exception {
         return opcode;
     }
 
-    public int returnCode() {
+    public ReturnCode returnCode() {
         return returnCode;
-    }
-
-    public String returnCodeName() {
-        return ReturnCode.nameOf(returnCode);
     }
 }

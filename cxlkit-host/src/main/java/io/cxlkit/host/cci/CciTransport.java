@@ -1,30 +1,41 @@
 package io.cxlkit.host.cci;
 
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.Opcode;
+import io.cxlkit.protocol.ReturnCode;
 import java.io.Closeable;
 import java.io.IOException;
 
 /**
  * One way to reach a device's CCI: the in-band mailbox or the MCTP socket endpoint.
- * Implementations run one command at a time.
+ * Implementations run one command at a time, and {@link #execute} is one critical section: no
+ * other command of this transport lands between a background command's start and the read of its
+ * final code (the kernel holds its mailbox mutex across both, {@code __cxl_pci_mbox_send_cmd}).
  */
 public interface CciTransport extends Closeable {
 
     /**
      * Sends one command and returns the device's immediate answer, which is 0001h for a command
-     * that went to the background.
+     * that went to the background. For a single raw command (the {@code cci} tool); whoever needs
+     * the final answer of a background command calls {@link #execute}.
      *
      * @throws CciTimeoutException if the device does not answer within the transport's limit
      */
-    Reply send(Opcode opcode, byte[] payload) throws IOException, InterruptedException;
+    CommandResponse send(Opcode opcode, byte[] payload) throws IOException, InterruptedException;
 
     /**
      * Waits until the background command {@code opcode} started by the last {@link #send} finishes
-     * and returns its final return code, as a {@link Reply} with {@code background} set.
+     * and returns its final return code.
      *
      * @throws CciTimeoutException if it does not finish within the transport's background limit
      */
-    Reply awaitBackground(Opcode opcode) throws IOException, InterruptedException;
+    CommandResponse awaitBackground(Opcode opcode) throws IOException, InterruptedException;
+
+    /**
+     * Sends, and waits for a background command to finish, holding the transport for both: the
+     * answer is the command's final one.
+     */
+    CommandResponse execute(Opcode opcode, byte[] payload) throws IOException, InterruptedException;
 
     /** The largest input payload this transport can carry to the device (mailbox Payload Size, or 2^n). */
     int maxPayload() throws IOException, InterruptedException;
@@ -32,11 +43,20 @@ public interface CciTransport extends Closeable {
     /** What the transport is, for messages ("mailbox of mem0", "tcp://127.0.0.1:2300 EID 8"). */
     String describe();
 
-    /** Sends, and waits for a background command to finish. */
-    default Reply execute(Opcode opcode, byte[] payload) throws IOException, InterruptedException {
-        Reply r = send(opcode, payload);
-        return r.returnCode() == io.cxlkit.protocol.ReturnCode.BACKGROUND_COMMAND_STARTED.value()
-                ? awaitBackground(opcode) : r;
+    /** {@link #send} then, for 0001h, {@link #awaitBackground}: the body of every {@link #execute}. */
+    static CommandResponse sendAndAwait(CciTransport t, Opcode opcode, byte[] payload)
+            throws IOException, InterruptedException {
+        CommandResponse r = t.send(opcode, payload);
+        return r.backgroundStarted() ? t.awaitBackground(opcode) : r;
+    }
+
+    /**
+     * The return code a device put on the wire, or an {@link IOException} for a value CXL r3.1
+     * does not define: a malformed answer, not a code anyone can act on.
+     */
+    static ReturnCode returnCode(CciTransport t, int wireValue) throws IOException {
+        return ReturnCode.fromValue(wireValue).orElseThrow(() -> new IOException(t.describe()
+                + ": malformed answer: return code " + ReturnCode.hex(wireValue) + " is not defined by CXL r3.1"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cxlkit.host.cci;
 
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.MailboxRegisters;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
@@ -19,7 +20,8 @@ import java.util.function.LongSupplier;
  * (reference.md §1): check the doorbell is clear, write Command and payload, set the doorbell,
  * wait for it to clear, read Status, the output length and the output. A background command is
  * waited on through the BG Command Status register. Both waits sleep on the interrupt counter,
- * never spin: each wake-up reads a register once.
+ * never spin: each wake-up reads a register once. One lock (this object's monitor) is held across
+ * a command's send, its background wait and its result, as the kernel's mailbox mutex is.
  */
 public final class MailboxTransport implements CciTransport {
 
@@ -53,7 +55,13 @@ public final class MailboxTransport implements CciTransport {
     }
 
     @Override
-    public synchronized Reply send(Opcode opcode, byte[] payload) throws IOException, InterruptedException {
+    public synchronized CommandResponse execute(Opcode opcode, byte[] payload)
+            throws IOException, InterruptedException {
+        return CciTransport.sendAndAwait(this, opcode, payload);
+    }
+
+    @Override
+    public synchronized CommandResponse send(Opcode opcode, byte[] payload) throws IOException, InterruptedException {
         if (payload.length > payloadSize) {
             throw new IllegalArgumentException(payload.length + " bytes do not fit the " + payloadSize
                     + "-byte mailbox payload area");
@@ -79,12 +87,11 @@ public final class MailboxTransport implements CciTransport {
         int outLength = MailboxCommand.fromRaw(regs.read64(RegisterMap.MB_COMMAND)).payloadLength();
         byte[] out = new byte[Math.min(outLength, payloadSize)];
         regs.readBytes(RegisterMap.MB_PAYLOAD, ByteBuffer.wrap(out));
-        return new Reply(status.returnCode(), out,
-                status.returnCode() == ReturnCode.BACKGROUND_COMMAND_STARTED.value());
+        return new CommandResponse(CciTransport.returnCode(this, status.returnCode()), out);
     }
 
     @Override
-    public synchronized Reply awaitBackground(Opcode opcode) throws IOException, InterruptedException {
+    public synchronized CommandResponse awaitBackground(Opcode opcode) throws IOException, InterruptedException {
         long deadline = nanoTime.getAsLong() + HostLimits.BACKGROUND_TIMEOUT.toNanos();
         long seen = regs.interruptCount();
         while (true) {
@@ -96,8 +103,8 @@ public final class MailboxTransport implements CciTransport {
                 BackgroundCommandStatus bg =
                         BackgroundCommandStatus.fromRaw(regs.read64(RegisterMap.MB_BG_COMMAND_STATUS));
                 // A reset zeroes the register: the command was dropped, not completed.
-                int rc = bg.opcode().equals(opcode) ? bg.returnCode() : ReturnCode.INTERRUPTED.value();
-                return new Reply(rc, new byte[0], true);
+                return CommandResponse.of(bg.opcode().equals(opcode) ? CciTransport.returnCode(this, bg.returnCode())
+                        : ReturnCode.INTERRUPTED);
             }
             long left = deadline - nanoTime.getAsLong();
             if (left <= 0) {

@@ -3,6 +3,7 @@ package io.cxlkit.host.cci;
 import io.cxlkit.protocol.CciHeader;
 import io.cxlkit.protocol.CciMessage;
 import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.frame.FrameDecoder;
@@ -78,7 +79,13 @@ public final class SocketTransport implements CciTransport {
     }
 
     @Override
-    public synchronized Reply send(Opcode opcode, byte[] payload) throws IOException {
+    public synchronized CommandResponse execute(Opcode opcode, byte[] payload)
+            throws IOException, InterruptedException {
+        return CciTransport.sendAndAwait(this, opcode, payload);
+    }
+
+    @Override
+    public synchronized CommandResponse send(Opcode opcode, byte[] payload) throws IOException {
         int tag = nextTag;
         nextTag = (nextTag + 1) & 0xFF;
         // head and payload in one gathering write: no copy of a payload of up to 2 MiB into a frame array
@@ -90,8 +97,7 @@ public final class SocketTransport implements CciTransport {
             throw new IOException(describe() + ": answer for tag " + response.tag() + " " + response.opcode()
                     + ", expected tag " + tag + " " + opcode);
         }
-        int rc = response.returnCode();
-        return new Reply(rc, response.payload(), rc == ReturnCode.BACKGROUND_COMMAND_STARTED.value());
+        return new CommandResponse(CciTransport.returnCode(this, response.returnCode()), response.payload());
     }
 
     /** Writes a frame given as head and payload. */
@@ -163,20 +169,20 @@ public final class SocketTransport implements CciTransport {
     }
 
     @Override
-    public synchronized Reply awaitBackground(Opcode opcode) throws IOException, InterruptedException {
+    public synchronized CommandResponse awaitBackground(Opcode opcode) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + backgroundTimeout.toNanos();
         long sleepMillis = 1;
         while (true) {
-            Reply r = send(CommandId.BACKGROUND_OPERATION_STATUS.opcode(), new byte[0]);
-            if (r.returnCode() != ReturnCode.SUCCESS.value()) {
+            CommandResponse r = send(CommandId.BACKGROUND_OPERATION_STATUS.opcode(), new byte[0]);
+            if (!r.success()) {
                 throw new IOException(describe() + ": Background Operation Status failed: "
-                        + ReturnCode.nameOf(r.returnCode()));
+                        + r.returnCode().specName());
             }
             BackgroundOperationStatus s = BackgroundOperationStatus.decode(ByteBuffer.wrap(r.output()));
             if (!s.inProgress()) {
                 // A reset clears the status (opcode 0): the command was dropped, not completed.
-                int rc = s.opcode().equals(opcode) ? s.returnCode() : ReturnCode.INTERRUPTED.value();
-                return new Reply(rc, new byte[0], true);
+                return CommandResponse.of(s.opcode().equals(opcode) ? CciTransport.returnCode(this, s.returnCode())
+                        : ReturnCode.INTERRUPTED);
             }
             if (System.nanoTime() > deadline) {
                 throw new CciTimeoutException(describe() + ": background " + opcode + " did not finish within "
@@ -191,9 +197,9 @@ public final class SocketTransport implements CciTransport {
     @Override
     public synchronized int maxPayload() throws IOException {
         if (maxPayload < 0) {
-            Reply r = send(CommandId.IDENTIFY.opcode(), new byte[0]);
-            if (r.returnCode() != ReturnCode.SUCCESS.value()) {
-                throw new IOException(describe() + ": Identify failed: " + ReturnCode.nameOf(r.returnCode()));
+            CommandResponse r = send(CommandId.IDENTIFY.opcode(), new byte[0]);
+            if (!r.success()) {
+                throw new IOException(describe() + ": Identify failed: " + r.returnCode().specName());
             }
             maxPayload = 1 << Identify.decode(ByteBuffer.wrap(r.output())).maxMessageSizeExponent();
         }

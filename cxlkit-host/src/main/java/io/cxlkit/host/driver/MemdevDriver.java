@@ -3,6 +3,8 @@ package io.cxlkit.host.driver;
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTransport;
+import io.cxlkit.host.upload.FirmwareAction;
+import io.cxlkit.host.upload.FirmwareBusyException;
 import io.cxlkit.host.upload.FirmwareUploader;
 import io.cxlkit.host.upload.UploadStatus;
 import io.cxlkit.protocol.payload.ActivateFwAction;
@@ -76,10 +78,18 @@ public final class MemdevDriver implements AutoCloseable {
         }
     }
 
-    /** Activate FW for {@code slot}: online (waiting for a background activation) or on the next reset. */
-    public void activate(int slot, boolean online) throws IOException, InterruptedException, CciCommandException {
-        client.activateFw(ActivateFwRequest.of(online ? ActivateFwAction.ONLINE : ActivateFwAction.ON_NEXT_RESET,
-                slot));
+    /**
+     * Activate FW for {@code slot}: online (waiting for a background activation) or on the next
+     * reset. Never in the middle of an upload: the firmware is claimed for the activation first.
+     *
+     * @throws FirmwareBusyException if an upload or a reset runs on this memdev
+     */
+    public void activate(int slot, boolean online)
+            throws IOException, InterruptedException, CciCommandException, FirmwareBusyException {
+        try (FirmwareUploader.Claim claim = uploader.claim(FirmwareAction.ACTIVATION)) {
+            client.activateFw(ActivateFwRequest.of(online ? ActivateFwAction.ONLINE : ActivateFwAction.ON_NEXT_RESET,
+                    slot));
+        }
     }
 
     @Override

@@ -12,12 +12,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * One device's firmware upload, the way the Linux kernel's CXL driver runs it through the
+ * One device's firmware uploads, the way the Linux kernel's CXL driver runs them through the
  * fw_upload framework (prepare, write..., poll_complete, cleanup), with the kernel's visible
  * states and error strings (reference.md §6) and its defects fixed:
  * <ul>
@@ -25,8 +23,17 @@ import java.util.function.Consumer;
  *   <li>a cancel while idle is refused instead of poisoning the next upload;</li>
  *   <li>every failure ends the upload in a final state that a waiter sees.</li>
  * </ul>
- * Thread-safe: {@link #run} runs on the uploader's thread; {@link #status()} and
- * {@link #cancel()} may be called from any thread.
+ *
+ * <p>An upload is an {@link Upload} from {@link #begin} to {@link Upload#end}; its owner transfers
+ * the image, cleans up what it holds (the image file), and only then calls {@code end}, which
+ * publishes the final state: as the kernel's {@code fw_upload_main} frees the image before it sets
+ * the progress to idle, whoever sees the end may start the next upload at once. The same lock
+ * decides the other firmware actions ({@link #claim}), so an activation or a reset never lands in
+ * the middle of an upload.
+ *
+ * <p>Thread-safe: {@link Upload#transfer} runs on the uploader's thread; {@link #status()},
+ * {@link #cancel()} and {@link #claim} may be called from any thread. The listener is told of
+ * every change under the lock, in order, and must not block.
  */
 public final class FirmwareUploader {
 
@@ -36,10 +43,12 @@ public final class FirmwareUploader {
     private final CciClient client;
     private final Clock wallClock;
     private final Consumer<UploadStatus> listener;
+    /** The running upload's status; {@link UploadStatus#IDLE} between uploads. */
     private UploadStatus status = UploadStatus.IDLE;
     private UploadStatus lastEnded = UploadStatus.IDLE;
-    private boolean cancelRequested;
-    private boolean finalPartSent;
+    /** What holds the firmware now, or null. */
+    private FirmwareAction busy;
+    private Upload current;
 
     /**
      * @param listener told of every status change (after each part, and at the end); it must not block
@@ -60,19 +69,36 @@ public final class FirmwareUploader {
     }
 
     /**
-     * Claims the uploader for an image of {@code imageSize} bytes that is still being received
-     * (stage {@code receiving}); false if an upload is already running.
+     * Claims the firmware for a new upload of an image of {@code imageSize} bytes that is still
+     * being received (stage {@code receiving}).
+     *
+     * @throws FirmwareBusyException if an upload, an activation or a reset runs
      */
-    public synchronized boolean begin(long imageSize) {
-        if (status.inProgress()) {
-            return false;
+    public synchronized Upload begin(long imageSize) throws FirmwareBusyException {
+        if (busy != null) {
+            throw new FirmwareBusyException(busy);
         }
-        cancelRequested = false;
-        finalPartSent = false;
-        status = new UploadStatus(UploadStage.RECEIVING, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), imageSize, imageSize, 0, 0, Optional.of(wallClock.instant()), Optional.empty());
-        publish();
-        return true;
+        busy = FirmwareAction.UPLOAD;
+        current = new Upload();
+        status = UploadStatus.receiving(imageSize, wallClock.instant());
+        publish(status);
+        return current;
+    }
+
+    /**
+     * Claims the firmware for an activation or a reset, until the returned claim is closed.
+     *
+     * @throws FirmwareBusyException if an upload or another such action runs
+     */
+    public synchronized Claim claim(FirmwareAction action) throws FirmwareBusyException {
+        if (action == FirmwareAction.UPLOAD) {
+            throw new IllegalArgumentException("an upload is claimed with begin()");
+        }
+        if (busy != null) {
+            throw new FirmwareBusyException(busy);
+        }
+        busy = action;
+        return new Claim(action);
     }
 
     /**
@@ -80,150 +106,274 @@ public final class FirmwareUploader {
      * is too late (the upload finishes normally); with nothing running there is nothing to cancel.
      */
     public synchronized CancelResult cancel() {
-        if (!status.inProgress()) {
+        if (current == null) {
             return CancelResult.IDLE;
         }
-        if (finalPartSent) {
+        if (current.finalPartSent || current.transferEnded) {
             return CancelResult.TOO_LATE;
         }
-        cancelRequested = true;
+        current.cancelRequested = true;
         return CancelResult.CANCELLING;
     }
 
-    /** The image of a claimed upload has arrived: its size is now known. */
-    public synchronized void imageReceived(long size) {
-        status = new UploadStatus(status.stage(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), size, size, 0, 0, status.started(), Optional.empty());
-        publish();
+    private void publish(UploadStatus s) {
+        listener.accept(s);
     }
 
-    /** True once {@link #cancel()} asked the running upload to stop (a spooler checks it while receiving). */
-    public synchronized boolean cancelRequested() {
-        return cancelRequested;
-    }
+    /** An activation's or a reset's hold on the firmware; closing it lets others in. */
+    public final class Claim implements AutoCloseable {
+        private final FirmwareAction action;
+        private boolean closed;
 
-    /** Ends a claimed upload whose image never arrived (spooling failed or was cancelled). */
-    public synchronized void abandon(UploadError error) {
-        if (status.inProgress()) {
-            fail(status.stage(), error, Optional.empty());
+        private Claim(FirmwareAction action) {
+            this.action = action;
+        }
+
+        @Override
+        public void close() {
+            synchronized (FirmwareUploader.this) {
+                if (!closed && busy == action) {
+                    busy = null;
+                }
+                closed = true;
+            }
         }
     }
 
     /**
-     * Runs the upload of {@code image} (claimed with {@link #begin}) to the end: Get FW Info, the
-     * Transfer FW parts to slot (active % slots) + 1, then Activate FW on next reset. Returns the
-     * final status.
+     * One upload, from {@link #begin} to {@link #end}. Its owner feeds it the image and ends it
+     * exactly once, after cleaning up.
      */
-    public UploadStatus run(FileChannel image) throws InterruptedException {
-        long size;
-        try {
-            size = image.size();
-        } catch (IOException e) {
-            return failNow(UploadStage.RECEIVING, UploadError.READ_WRITE_ERROR, Optional.empty());
+    public final class Upload {
+        private boolean cancelRequested;
+        private boolean finalPartSent;
+        private boolean transferEnded;
+        private boolean ended;
+
+        private Upload() {
         }
-        if (!enter(UploadStage.PREPARING)) {
-            return cancelled(UploadStage.RECEIVING);
+
+        /** The image has arrived: its size is now known. */
+        public void imageReceived(long size) {
+            synchronized (FirmwareUploader.this) {
+                checkOpen();
+                status = status.withImageSize(size);
+                publish(status);
+            }
         }
-        if (size <= 0) {
-            // The kernel's prepare step refuses an empty image the same way.
-            return failNow(UploadStage.PREPARING, UploadError.INVALID_FILE_SIZE, Optional.empty());
+
+        /** True once {@link #cancel()} asked this upload to stop (a receiver checks it between reads). */
+        public boolean cancelRequested() {
+            synchronized (FirmwareUploader.this) {
+                return cancelRequested;
+            }
         }
-        FwInfo info;
-        int payloadSize;
-        try {
-            info = client.getFwInfo();
-            payloadSize = client.transport().maxPayload();
-        } catch (CciCommandException e) {
-            return failNow(UploadStage.PREPARING, UploadError.HW_ERROR, Optional.of(e));
-        } catch (IOException e) {
-            return failNow(UploadStage.PREPARING, UploadError.HW_ERROR, Optional.empty());
+
+        /**
+         * The final status of this upload failing with {@code error} at its current stage, with no
+         * device answer behind it (the image could not be received, read or was cancelled), for
+         * {@link #end}.
+         */
+        public UploadStatus failure(UploadError error) {
+            synchronized (FirmwareUploader.this) {
+                return status.failed(UploadFailure.of(status.stage(), error), wallClock.instant());
+            }
         }
-        // A device whose answers make no plan possible (no slots, an active slot out of range, a
-        // payload area too small for a part) is a hardware error, not a crash of the uploader.
-        if (info.slotsSupported() < 1 || info.activeSlot() < 1 || info.activeSlot() > info.slotsSupported()
-                || payloadSize <= TransferFwRequest.HEADER_SIZE) {
-            return failNow(UploadStage.PREPARING, UploadError.HW_ERROR, Optional.empty());
-        }
-        int target = UploadPlan.targetSlot(info.activeSlot(), info.slotsSupported());
-        UploadPlan plan = new UploadPlan(size, payloadSize, target);
-        if (!enter(UploadStage.TRANSFERRING)) {
-            return cancelled(UploadStage.PREPARING);
-        }
-        // Each part is read straight behind the command's header; every part but the last has the
-        // first one's length, so one array serves them all.
-        byte[] fullPart = new byte[TransferFwRequest.HEADER_SIZE + plan.get(0).length()];
-        boolean opened = false;
-        for (UploadPart part : plan) {
-            byte[] input = part.length() == plan.get(0).length() ? fullPart
-                    : new byte[TransferFwRequest.HEADER_SIZE + part.length()];
+
+        /**
+         * Transfers {@code image} to the end: Get FW Info, the Transfer FW parts to slot
+         * (active % slots) + 1, then Activate FW on next reset. Returns the final status, which
+         * is published only by {@link #end}.
+         */
+        public UploadStatus transfer(FileChannel image) throws InterruptedException {
             try {
-                readFully(image, ByteBuffer.wrap(input, TransferFwRequest.HEADER_SIZE, part.length()), part.offset());
+                return transferSteps(image);
+            } finally {
+                synchronized (FirmwareUploader.this) {
+                    transferEnded = true;
+                }
+            }
+        }
+
+        /** {@link #transfer} then {@link #end}, for an owner with nothing to clean up in between. */
+        public UploadStatus run(FileChannel image) throws InterruptedException {
+            UploadStatus ending;
+            try {
+                ending = transfer(image);
+            } catch (InterruptedException e) {
+                end(failure(UploadError.USER_ABORT));
+                throw e;
+            }
+            end(ending);
+            return ending;
+        }
+
+        /**
+         * Publishes {@code ending} as this upload's outcome and frees the firmware for the next
+         * action. Call it last, after the owner has cleaned up: whoever sees the end may start the
+         * next upload at once.
+         */
+        public void end(UploadStatus ending) {
+            if (ending.inProgress()) {
+                throw new IllegalArgumentException("an upload ends idle, not " + ending.stage().label());
+            }
+            synchronized (FirmwareUploader.this) {
+                checkOpen();
+                ended = true;
+                current = null;
+                busy = null;
+                status = UploadStatus.IDLE;
+                lastEnded = ending;
+                publish(lastEnded);
+            }
+        }
+
+        private void checkOpen() {
+            if (ended) {
+                throw new IllegalStateException("this upload has ended");
+            }
+        }
+
+        private UploadStatus transferSteps(FileChannel image) throws InterruptedException {
+            long size;
+            try {
+                size = image.size();
             } catch (IOException e) {
-                if (opened) {
-                    sendAbort();
-                }
-                return failNow(UploadStage.TRANSFERRING, UploadError.READ_WRITE_ERROR, Optional.empty());
+                return failed(UploadStage.RECEIVING, UploadError.READ_WRITE_ERROR);
             }
-            boolean last = part.action() == TransferFwAction.END || part.action() == TransferFwAction.FULL;
-            // A cancel takes effect here, between parts. Checking for it and marking the final part
-            // must be one step: a cancel landing in between would be told CANCELLING and then see
-            // the upload complete.
-            boolean cancelNow;
-            synchronized (this) {
-                cancelNow = cancelRequested;
-                if (!cancelNow && last) {
-                    finalPartSent = true;
-                }
+            if (!enter(UploadStage.PREPARING)) {
+                return failed(UploadStage.RECEIVING, UploadError.USER_ABORT);
             }
-            if (cancelNow) {
-                if (opened) {
-                    sendAbort();
-                }
-                return cancelled(UploadStage.TRANSFERRING);
+            if (size <= 0) {
+                // The kernel's prepare step refuses an empty image the same way.
+                return failed(UploadStage.PREPARING, UploadError.INVALID_FILE_SIZE);
             }
+            FwInfo info;
+            int payloadSize;
             try {
-                client.transferFw(TransferFwRequest.encodeHeaderInPlace(part.action(), part.slot(), part.offsetUnits(),
-                        input));
+                info = client.getFwInfo();
+                payloadSize = client.transport().maxPayload();
             } catch (CciCommandException e) {
-                // Unlike the kernel, close a transfer the failure left open, so the device need not
-                // hold it for its inter-part timeout and the next upload is not refused with 0008h.
-                // (A failed verification has closed it already.)
-                if (opened && e.returnCode() != ReturnCode.FW_VERIFICATION_FAILED.value()) {
-                    sendAbort();
-                }
-                return failNow(UploadStage.TRANSFERRING, transferError(e.returnCode()), Optional.of(e));
-            } catch (CciTimeoutException e) {
-                // the mailbox is stuck: nothing more can be sent
-                return failNow(UploadStage.TRANSFERRING, UploadError.TIMEOUT, Optional.empty());
+                return failed(UploadFailure.byDevice(UploadStage.PREPARING, UploadError.HW_ERROR, e));
             } catch (IOException e) {
-                if (opened) {
-                    sendAbort();
-                }
-                return failNow(UploadStage.TRANSFERRING, UploadError.READ_WRITE_ERROR, Optional.empty());
+                return failed(UploadStage.PREPARING, UploadError.HW_ERROR);
             }
-            opened = true;
-            partAcknowledged(part.length());
+            // A device whose answers make no plan possible (no slots, an active slot out of range, a
+            // payload area too small for a part) is a hardware error, not a crash of the uploader.
+            if (info.slotsSupported() < 1 || info.activeSlot() < 1 || info.activeSlot() > info.slotsSupported()
+                    || payloadSize <= TransferFwRequest.HEADER_SIZE) {
+                return failed(UploadStage.PREPARING, UploadError.HW_ERROR);
+            }
+            int target = UploadPlan.targetSlot(info.activeSlot(), info.slotsSupported());
+            UploadPlan plan = new UploadPlan(size, payloadSize, target);
+            if (!enter(UploadStage.TRANSFERRING)) {
+                return failed(UploadStage.PREPARING, UploadError.USER_ABORT);
+            }
+            // Each part is read straight behind the command's header; every part but the last has the
+            // first one's length, so one array serves them all.
+            byte[] fullPart = new byte[TransferFwRequest.HEADER_SIZE + plan.get(0).length()];
+            boolean opened = false;
+            for (UploadPart part : plan) {
+                byte[] input = part.length() == plan.get(0).length() ? fullPart
+                        : new byte[TransferFwRequest.HEADER_SIZE + part.length()];
+                try {
+                    readFully(image, ByteBuffer.wrap(input, TransferFwRequest.HEADER_SIZE, part.length()),
+                            part.offset());
+                } catch (IOException e) {
+                    if (opened) {
+                        sendAbort();
+                    }
+                    return failed(UploadStage.TRANSFERRING, UploadError.READ_WRITE_ERROR);
+                }
+                boolean last = part.action() == TransferFwAction.END || part.action() == TransferFwAction.FULL;
+                // A cancel takes effect here, between parts. Checking for it and marking the final part
+                // must be one step: a cancel landing in between would be told CANCELLING and then see
+                // the upload complete.
+                boolean cancelNow;
+                synchronized (FirmwareUploader.this) {
+                    cancelNow = cancelRequested;
+                    if (!cancelNow && last) {
+                        finalPartSent = true;
+                    }
+                }
+                if (cancelNow) {
+                    if (opened) {
+                        sendAbort();
+                    }
+                    return failed(UploadStage.TRANSFERRING, UploadError.USER_ABORT);
+                }
+                try {
+                    client.transferFw(TransferFwRequest.encodeHeaderInPlace(part.action(), part.slot(),
+                            part.offsetUnits(), input));
+                } catch (CciCommandException e) {
+                    // Unlike the kernel, close a transfer the failure left open, so the device need not
+                    // hold it for its inter-part timeout and the next upload is not refused with 0008h.
+                    // (A failed verification has closed it already.)
+                    if (opened && e.returnCode() != ReturnCode.FW_VERIFICATION_FAILED) {
+                        sendAbort();
+                    }
+                    return failed(UploadFailure.byDevice(UploadStage.TRANSFERRING, transferError(e.returnCode()), e));
+                } catch (CciTimeoutException e) {
+                    // the mailbox is stuck: nothing more can be sent
+                    return failed(UploadStage.TRANSFERRING, UploadError.TIMEOUT);
+                } catch (IOException e) {
+                    if (opened) {
+                        sendAbort();
+                    }
+                    return failed(UploadStage.TRANSFERRING, UploadError.READ_WRITE_ERROR);
+                }
+                opened = true;
+                partAcknowledged(part.length());
+            }
+            try {
+                client.activateFw(ActivateFwRequest.onNextReset(target));
+            } catch (CciCommandException e) {
+                return failed(UploadFailure.byDevice(UploadStage.TRANSFERRING, UploadError.HW_ERROR, e));
+            } catch (IOException e) {
+                return failed(UploadStage.TRANSFERRING, UploadError.HW_ERROR);
+            }
+            enter(UploadStage.PROGRAMMING);
+            synchronized (FirmwareUploader.this) {
+                return status.succeeded(wallClock.instant());
+            }
         }
-        try {
-            client.activateFw(ActivateFwRequest.onNextReset(target));
-        } catch (CciCommandException e) {
-            return failNow(UploadStage.TRANSFERRING, UploadError.HW_ERROR, Optional.of(e));
-        } catch (IOException e) {
-            return failNow(UploadStage.TRANSFERRING, UploadError.HW_ERROR, Optional.empty());
+
+        private boolean enter(UploadStage stage) {
+            synchronized (FirmwareUploader.this) {
+                if (cancelRequested) {
+                    return false;
+                }
+                status = status.withStage(stage);
+                publish(status);
+                return true;
+            }
         }
-        enter(UploadStage.PROGRAMMING);
-        return succeed();
+
+        private void partAcknowledged(int length) {
+            synchronized (FirmwareUploader.this) {
+                status = status.withPartAcknowledged(length);
+                publish(status);
+            }
+        }
+
+        private UploadStatus failed(UploadStage stage, UploadError error) {
+            return failed(UploadFailure.of(stage, error));
+        }
+
+        private UploadStatus failed(UploadFailure why) {
+            synchronized (FirmwareUploader.this) {
+                return status.failed(why, wallClock.instant());
+            }
+        }
     }
 
     /** The error table of reference.md §6 for a refused Transfer FW. */
-    static UploadError transferError(int returnCode) {
-        if (returnCode == ReturnCode.BUSY.value() || returnCode == ReturnCode.FW_TRANSFER_IN_PROGRESS.value()) {
-            return UploadError.DEVICE_BUSY;
-        }
-        if (returnCode == ReturnCode.FW_VERIFICATION_FAILED.value()) {
-            return UploadError.FIRMWARE_INVALID;
-        }
-        return UploadError.READ_WRITE_ERROR;
+    static UploadError transferError(ReturnCode returnCode) {
+        return switch (returnCode) {
+            case BUSY, FW_TRANSFER_IN_PROGRESS -> UploadError.DEVICE_BUSY;
+            case FW_VERIFICATION_FAILED -> UploadError.FIRMWARE_INVALID;
+            default -> UploadError.READ_WRITE_ERROR;
+        };
     }
 
     private void sendAbort() throws InterruptedException {
@@ -243,59 +393,5 @@ public final class FirmwareUploader {
             }
             pos += n;
         }
-    }
-
-    private synchronized boolean enter(UploadStage stage) {
-        if (cancelRequested) {
-            return false;
-        }
-        status = new UploadStatus(stage, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                status.imageSize(), status.remainingSize(), status.bytesSent(), status.partsSent(), status.started(),
-                Optional.empty());
-        publish();
-        return true;
-    }
-
-    private synchronized void partAcknowledged(int length) {
-        status = new UploadStatus(status.stage(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), status.imageSize(), status.remainingSize() - length, status.bytesSent() + length,
-                status.partsSent() + 1, status.started(), Optional.empty());
-        publish();
-    }
-
-    private synchronized UploadStatus succeed() {
-        lastEnded = new UploadStatus(UploadStage.IDLE, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), status.imageSize(), 0, status.bytesSent(), status.partsSent(), status.started(),
-                Optional.of(wallClock.instant()));
-        status = UploadStatus.IDLE;
-        publishEnded();
-        return lastEnded;
-    }
-
-    private synchronized UploadStatus cancelled(UploadStage stage) {
-        return fail(stage, UploadError.USER_ABORT, Optional.empty());
-    }
-
-    private synchronized UploadStatus failNow(UploadStage stage, UploadError error, Optional<CciCommandException> cause) {
-        return fail(stage, error, cause);
-    }
-
-    private UploadStatus fail(UploadStage stage, UploadError error, Optional<CciCommandException> cause) {
-        Instant now = wallClock.instant();
-        lastEnded = new UploadStatus(UploadStage.IDLE, Optional.of(stage.label() + ":" + error.label()),
-                cause.map(c -> c.opcode().toString()), cause.map(c -> ReturnCode.hex(c.returnCode())),
-                cause.map(CciCommandException::returnCodeName), status.imageSize(), status.remainingSize(),
-                status.bytesSent(), status.partsSent(), status.started(), Optional.of(now));
-        status = UploadStatus.IDLE;
-        publishEnded();
-        return lastEnded;
-    }
-
-    private void publish() {
-        listener.accept(status);
-    }
-
-    private void publishEnded() {
-        listener.accept(lastEnded);
     }
 }

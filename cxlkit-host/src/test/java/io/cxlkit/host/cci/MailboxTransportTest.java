@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.DeviceThreads;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.fw.PolicyChecker;
 import io.cxlkit.device.persist.CrashHook;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
@@ -71,8 +73,8 @@ class MailboxTransportTest {
     }
 
     private void open(DeviceConfig config, Executor mailboxEngine) throws Exception {
-        device = CxlDevice.open(config, dir.resolve("mem0"), clock, Runnable::run, mailboxEngine, CrashHook.NONE,
-                new PolicyChecker());
+        device = CxlDevice.open(config, dir.resolve("mem0"), clock, DeviceThreads.inline().withMailboxEngine(mailboxEngine),
+                CrashHook.NONE, new PolicyChecker());
         regs = new VirtualTimeRegisters(device.mailbox(), clock, STEP);
         transport = new MailboxTransport(regs, clock::nanoTime, "mem0");
         client = new CciClient(transport);
@@ -150,12 +152,12 @@ class MailboxTransportTest {
     void aCommandTheMailboxDoesNotOfferIsAnsweredWithItsReturnCode() throws Exception {
         open(defaults());
 
-        Reply r = transport.send(CommandId.IDENTIFY.opcode(), new byte[0]);
+        CommandResponse r = transport.send(CommandId.IDENTIFY.opcode(), new byte[0]);
 
-        assertThat(r.returnCode()).isEqualTo(ReturnCode.UNSUPPORTED_MAILBOX_OR_CCI.value());
-        assertThat(r.background()).isFalse();
+        assertThat(r.returnCode()).isEqualTo(ReturnCode.UNSUPPORTED_MAILBOX_OR_CCI);
+        assertThat(r.backgroundStarted()).isFalse();
         assertThatThrownBy(client::identify).isInstanceOfSatisfying(CciCommandException.class, e -> {
-            assertThat(e.returnCode()).isEqualTo(0x0015);
+            assertThat(e.returnCode()).isEqualTo(ReturnCode.UNSUPPORTED_MAILBOX_OR_CCI);
             assertThat(e.getMessage()).isEqualTo("Identify: Unsupported Mailbox or CCI, 0015h");
         });
     }
@@ -195,10 +197,9 @@ class MailboxTransportTest {
         byte[] data = random(4096 - 128);
         long expected = Timing.realistic().partNanos(data.length);
 
-        Reply r = client.transferFw(TransferFwRequest.initiate(0, ByteBuffer.wrap(data)));
+        CommandResponse r = client.transferFw(TransferFwRequest.initiate(0, ByteBuffer.wrap(data)));
 
         assertThat(r.success()).isTrue();
-        assertThat(r.background()).isTrue();
         assertThat(clock.nanoTime()).isGreaterThanOrEqualTo(expected).isLessThan(expected + STEP.toNanos());
         assertThat(regs.reads(RegisterMap.MB_BG_COMMAND_STATUS)).isBetween(1, 2);
         assertThat(regs.waits()).isEqualTo(1);
@@ -211,7 +212,7 @@ class MailboxTransportTest {
 
         assertThatThrownBy(() -> client.transferFw(TransferFwRequest.full(2, ByteBuffer.wrap(notAPackage))))
                 .isInstanceOfSatisfying(CciCommandException.class, e -> {
-                    assertThat(e.returnCode()).isEqualTo(ReturnCode.FW_VERIFICATION_FAILED.value());
+                    assertThat(e.returnCode()).isEqualTo(ReturnCode.FW_VERIFICATION_FAILED);
                     assertThat(e.getMessage()).isEqualTo("Transfer FW: FW Verification Failed, 000Ah");
                 });
         assertThat(regs.reads(RegisterMap.MB_BG_COMMAND_STATUS)).isBetween(1, 2);
@@ -222,9 +223,9 @@ class MailboxTransportTest {
     void aCompletionBetweenTwoRegisterReadsIsNeverMistakenForSuccess() throws Exception {
         open(defaults());
         byte[] notAPackage = random(1000); // a Full that fails verification (000Ah) after 200 ms
-        Reply started = transport.send(CommandId.TRANSFER_FW.opcode(),
+        CommandResponse started = transport.send(CommandId.TRANSFER_FW.opcode(),
                 TransferFwRequest.full(2, ByteBuffer.wrap(notAPackage)).encode());
-        assertThat(started.returnCode()).isEqualTo(ReturnCode.BACKGROUND_COMMAND_STARTED.value());
+        assertThat(started.returnCode()).isEqualTo(ReturnCode.BACKGROUND_COMMAND_STARTED);
         // The device finishes right after the host's first read of either status register, i.e.
         // between the reads a host makes to decide whether the command is still running.
         boolean[] done = {false};
@@ -235,9 +236,9 @@ class MailboxTransportTest {
             }
         });
 
-        Reply r = transport.awaitBackground(CommandId.TRANSFER_FW.opcode());
+        CommandResponse r = transport.awaitBackground(CommandId.TRANSFER_FW.opcode());
 
-        assertThat(r.returnCode()).isEqualTo(ReturnCode.FW_VERIFICATION_FAILED.value());
+        assertThat(r.returnCode()).isEqualTo(ReturnCode.FW_VERIFICATION_FAILED);
         assertThat(regs.reads(RegisterMap.MB_BG_COMMAND_STATUS)).isBetween(1, 2);
     }
 
@@ -272,16 +273,15 @@ class MailboxTransportTest {
     @Test
     void aBackgroundPartDroppedByAColdResetBeforeTheWaitIsInterruptedNotSuccess() throws Exception {
         open(defaults().toBuilder().timing(Timing.realistic().withPartTime(Duration.ofSeconds(60))).build());
-        Reply started = transport.send(CommandId.TRANSFER_FW.opcode(),
+        CommandResponse started = transport.send(CommandId.TRANSFER_FW.opcode(),
                 TransferFwRequest.initiate(0, ByteBuffer.wrap(random(256))).encode());
-        assertThat(started.returnCode()).isEqualTo(ReturnCode.BACKGROUND_COMMAND_STARTED.value());
+        assertThat(started.returnCode()).isEqualTo(ReturnCode.BACKGROUND_COMMAND_STARTED);
 
         device.coldReset();
-        Reply r = transport.awaitBackground(CommandId.TRANSFER_FW.opcode());
+        CommandResponse r = transport.awaitBackground(CommandId.TRANSFER_FW.opcode());
 
         assertThat(r.success()).isFalse();
-        assertThat(r.returnCode()).isEqualTo(ReturnCode.INTERRUPTED.value());
-        assertThat(r.background()).isTrue();
+        assertThat(r.returnCode()).isEqualTo(ReturnCode.INTERRUPTED);
     }
 
     @Test
@@ -299,7 +299,7 @@ class MailboxTransportTest {
 
         assertThatThrownBy(() -> client.transferFw(TransferFwRequest.initiate(0, ByteBuffer.wrap(random(256)))))
                 .isInstanceOfSatisfying(CciCommandException.class,
-                        e -> assertThat(e.returnCode()).isEqualTo(ReturnCode.INTERRUPTED.value()));
+                        e -> assertThat(e.returnCode()).isEqualTo(ReturnCode.INTERRUPTED));
         assertThat(clock.nanoTime()).isEqualTo(5_000 * MS);
     }
 }

@@ -1,6 +1,7 @@
 package io.cxlkit.host.cci;
 
 import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
@@ -129,7 +130,12 @@ public final class RecordingTransport implements CciTransport {
     }
 
     @Override
-    public Reply send(Opcode opcode, byte[] payload) throws IOException {
+    public synchronized CommandResponse execute(Opcode opcode, byte[] payload) throws IOException, InterruptedException {
+        return CciTransport.sendAndAwait(this, opcode, payload);
+    }
+
+    @Override
+    public CommandResponse send(Opcode opcode, byte[] payload) throws IOException {
         Command c;
         synchronized (commands) {
             c = new Command(commands.size(), opcode, payload.clone());
@@ -149,19 +155,19 @@ public final class RecordingTransport implements CciTransport {
                 pendingBackground = rc;
                 pendingOpcode = opcode;
             }
-            return new Reply(ReturnCode.BACKGROUND_COMMAND_STARTED.value(), new byte[0], true);
+            return CommandResponse.of(ReturnCode.BACKGROUND_COMMAND_STARTED);
         }
-        return new Reply(rc, out, false);
+        return new CommandResponse(CciTransport.returnCode(this, rc), out);
     }
 
     @Override
-    public synchronized Reply awaitBackground(Opcode opcode) {
+    public synchronized CommandResponse awaitBackground(Opcode opcode) throws IOException {
         if (pendingBackground < 0 || !opcode.equals(pendingOpcode)) {
             throw new IllegalStateException("awaitBackground(" + opcode + ") with no such background command");
         }
         int rc = pendingBackground;
         pendingBackground = -1;
-        return new Reply(rc, new byte[0], true);
+        return CommandResponse.of(CciTransport.returnCode(this, rc));
     }
 
     @Override

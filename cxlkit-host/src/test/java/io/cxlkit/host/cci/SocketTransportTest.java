@@ -4,6 +4,7 @@ import static io.cxlkit.host.cci.FakeEndpoint.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.CciMessage;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.Opcode;
@@ -91,10 +92,10 @@ class SocketTransportTest {
         byte[] part = TransferFwRequest.initiate(0, ByteBuffer.wrap(new byte[896])).encode();
         new Random(1).nextBytes(part);
 
-        Reply r = t.send(TRANSFER_FW, part);
+        CommandResponse r = t.send(TRANSFER_FW, part);
 
         assertThat(r.success()).isTrue();
-        assertThat(r.background()).isFalse();
+        assertThat(r.backgroundStarted()).isFalse();
         assertThat(e.requests().get(0).message().payload()).isEqualTo(part);
     }
 
@@ -154,7 +155,7 @@ class SocketTransportTest {
         CciClient client = new CciClient(connect(e));
 
         assertThatThrownBy(client::getFwInfo).isInstanceOfSatisfying(CciCommandException.class, ex -> {
-            assertThat(ex.returnCode()).isEqualTo(0x0016);
+            assertThat(ex.returnCode()).isEqualTo(ReturnCode.INVALID_PAYLOAD_LENGTH);
             assertThat(ex.getMessage()).isEqualTo("Get FW Info: Invalid Payload Length, 0016h");
         });
     }
@@ -193,13 +194,12 @@ class SocketTransportTest {
         });
         SocketTransport t = connect(e);
 
-        Reply started = t.send(TRANSFER_FW, transferPart());
-        assertThat(started.returnCode()).isEqualTo(0x0001);
-        assertThat(started.background()).isTrue();
-        Reply done = t.awaitBackground(TRANSFER_FW);
+        CommandResponse started = t.send(TRANSFER_FW, transferPart());
+        assertThat(started.returnCode()).isEqualTo(ReturnCode.BACKGROUND_COMMAND_STARTED);
+        assertThat(started.backgroundStarted()).isTrue();
+        CommandResponse done = t.awaitBackground(TRANSFER_FW);
 
         assertThat(done.success()).isTrue();
-        assertThat(done.background()).isTrue();
         assertThat(e.requests()).extracting(r -> r.message().opcode())
                 .containsExactly(TRANSFER_FW, BG_STATUS, BG_STATUS, BG_STATUS);
     }
@@ -224,10 +224,10 @@ class SocketTransportTest {
                 : reply(r, 0, bg(false, 0, Opcode.of(0), 0).encode()));
         SocketTransport t = connect(e);
 
-        Reply r = t.execute(TRANSFER_FW, transferPart());
+        CommandResponse r = t.execute(TRANSFER_FW, transferPart());
 
         assertThat(r.success()).isFalse();
-        assertThat(r.returnCode()).isEqualTo(ReturnCode.INTERRUPTED.value());
+        assertThat(r.returnCode()).isEqualTo(ReturnCode.INTERRUPTED);
     }
 
     @Test
@@ -237,7 +237,7 @@ class SocketTransportTest {
                 : reply(r, 0, bg(false, 42, TRANSFER_FW, 0x0012).encode()));
         SocketTransport t = connect(e);
 
-        assertThat(t.execute(TRANSFER_FW, transferPart()).returnCode()).isEqualTo(ReturnCode.ABORTED.value());
+        assertThat(t.execute(TRANSFER_FW, transferPart()).returnCode()).isEqualTo(ReturnCode.ABORTED);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.cci.RecordingTransport;
 import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.ActivateFwAction;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class MemdevDriverTest {
         transport.background(true).script(c -> c.isActivate() ? 0x000C : null);
 
         assertThatThrownBy(() -> driver.activate(2, true)).isInstanceOfSatisfying(CciCommandException.class, e -> {
-            assertThat(e.returnCode()).isEqualTo(0x000C);
+            assertThat(e.returnCode()).isEqualTo(ReturnCode.ACTIVATION_FAILED_ROLLED_BACK);
             assertThat(e.getMessage()).isEqualTo("Activate FW: Activation Failed, FW Rolled Back, 000Ch");
             assertThat(e.opcode()).isEqualTo(CommandId.ACTIVATE_FW.opcode());
         });

@@ -3,7 +3,8 @@ package io.cxlkit.host.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceConfig;
+import io.cxlkit.device.DeviceThreads;
+import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.fw.PolicyChecker;
 import io.cxlkit.device.persist.CrashHook;
@@ -51,7 +52,7 @@ class MemdevDriverUploadTest {
 
     @BeforeEach
     void openDevice() throws Exception {
-        device = CxlDevice.open(DeviceConfig.defaults(0), dir.resolve("mem0"), clock, Runnable::run, Runnable::run,
+        device = CxlDevice.open(DeviceConfig.defaults(0), dir.resolve("mem0"), clock, DeviceThreads.inline(),
                 CrashHook.NONE, new PolicyChecker());
         regs = new VirtualTimeRegisters(device.mailbox(), clock, Duration.ofMillis(1));
         driver = new MemdevDriver("mem0", "0000:0d:00.0", 0, new MailboxTransport(regs, clock::nanoTime, "mem0"),
@@ -74,8 +75,7 @@ class MemdevDriverUploadTest {
         Path file = Files.createTempFile(dir, "fw", ".img");
         Files.write(file, image);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            assertThat(driver.uploader().begin(image.length)).isTrue();
-            return driver.uploader().run(ch);
+            return driver.uploader().begin(image.length).run(ch);
         }
     }
 

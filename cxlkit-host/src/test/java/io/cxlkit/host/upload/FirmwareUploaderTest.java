@@ -1,6 +1,7 @@
 package io.cxlkit.host.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciTimeoutException;
@@ -8,6 +9,7 @@ import io.cxlkit.host.cci.RecordingTransport;
 import io.cxlkit.host.cci.RecordingTransport.Command;
 import io.cxlkit.host.upload.FirmwareUploader.CancelResult;
 import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.ActivateFwAction;
 import io.cxlkit.protocol.payload.FwInfo;
@@ -84,8 +86,7 @@ class FirmwareUploaderTest {
     /** begin + run, as the daemon and update-firmware --cci do. */
     private UploadStatus upload(byte[] image) throws Exception {
         FileChannel ch = channel(image);
-        assertThat(uploader.begin(image.length)).isTrue();
-        return uploader.run(ch);
+        return uploader.begin(image.length).run(ch);
     }
 
     private static Integer onTransfer(Command c, int nth, int rc) {
@@ -95,7 +96,6 @@ class FirmwareUploaderTest {
     private static void assertNoErrorDetail(UploadStatus s) {
         assertThat(s.failedOpcode()).isEmpty();
         assertThat(s.failedReturnCode()).isEmpty();
-        assertThat(s.failedReturnName()).isEmpty();
     }
 
     // ---- the command sequence ----
@@ -268,19 +268,23 @@ class FirmwareUploaderTest {
 
     @Test
     void aSecondBeginWhileAnUploadRunsIsRefusedAndTheUploadIsNotDisturbed() throws Exception {
-        List<Boolean> begins = new ArrayList<>();
+        List<FirmwareAction> refusedFor = new ArrayList<>();
         transport.onCommand(c -> {
             if (c.isTransfer()) {
-                begins.add(uploader.begin(123));
+                try {
+                    uploader.begin(123);
+                } catch (FirmwareBusyException e) {
+                    refusedFor.add(e.running());
+                }
             }
         });
 
         UploadStatus end = upload(bytes(2 * CHUNK + 1));
 
-        assertThat(begins).containsExactly(false, false, false);
+        assertThat(refusedFor).containsExactly(FirmwareAction.UPLOAD, FirmwareAction.UPLOAD, FirmwareAction.UPLOAD);
         assertThat(end.error()).isEmpty();
         assertThat(end.imageSize()).isEqualTo(2 * CHUNK + 1);
-        assertThat(uploader.begin(10)).isTrue();
+        assertThat(uploader.begin(10)).isNotNull();
     }
 
     @Test
@@ -289,10 +293,10 @@ class FirmwareUploaderTest {
         assertThat(upload(bytes(100)).error()).contains("preparing:hw-error");
         assertThat(uploader.status().error()).contains("preparing:hw-error");
 
-        assertThat(uploader.begin(100)).isTrue();
+        FirmwareUploader.Upload upload = uploader.begin(100);
         assertThat(uploader.status().error()).isEmpty();
         assertThat(uploader.status().stage()).isEqualTo(UploadStage.RECEIVING);
-        UploadStatus second = uploader.run(channel(bytes(100)));
+        UploadStatus second = upload.run(channel(bytes(100)));
 
         assertThat(second.error()).isEmpty();
         assertNoErrorDetail(second);
@@ -300,12 +304,12 @@ class FirmwareUploaderTest {
 
     @Test
     void imageReceivedSetsTheSizeOfAClaimedUpload() throws Exception {
-        assertThat(uploader.begin(0)).isTrue();
-        uploader.imageReceived(5000);
+        FirmwareUploader.Upload upload = uploader.begin(0);
+        upload.imageReceived(5000);
 
         assertThat(uploader.status().imageSize()).isEqualTo(5000);
         assertThat(uploader.status().remainingSize()).isEqualTo(5000);
-        UploadStatus end = uploader.run(channel(bytes(5000)));
+        UploadStatus end = upload.run(channel(bytes(5000)));
         assertThat(end.error()).isEmpty();
         assertThat(end.remainingSize()).isZero();
     }
@@ -356,12 +360,12 @@ class FirmwareUploaderTest {
             }
         });
         FileChannel ch = channel(bytes(20 * CHUNK));
-        assertThat(uploader.begin(20 * CHUNK)).isTrue();
-        Future<UploadStatus> running = pool.submit(() -> uploader.run(ch));
+        FirmwareUploader.Upload upload = uploader.begin(20 * CHUNK);
+        Future<UploadStatus> running = pool.submit(() -> upload.run(ch));
 
         assertThat(reached.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(uploader.cancel()).isEqualTo(CancelResult.CANCELLING);
-        assertThat(uploader.cancelRequested()).isTrue();
+        assertThat(upload.cancelRequested()).isTrue();
         release.countDown();
         UploadStatus end = running.get(10, TimeUnit.SECONDS);
 
@@ -376,7 +380,6 @@ class FirmwareUploaderTest {
     @Test
     void cancelWhileIdleReturnsIdleAndDoesNotPoisonTheNextUpload() throws Exception {
         assertThat(uploader.cancel()).isEqualTo(CancelResult.IDLE);
-        assertThat(uploader.cancelRequested()).isFalse();
 
         UploadStatus end = upload(bytes(3 * CHUNK));
 
@@ -423,7 +426,6 @@ class FirmwareUploaderTest {
         assertThat(end.error()).isEmpty();
         assertThat(transport.aborts()).isEmpty();
         assertThat(transport.activations()).hasSize(1);
-        assertThat(uploader.cancelRequested()).isFalse();
     }
 
     @Test
@@ -466,9 +468,7 @@ class FirmwareUploaderTest {
             }
         });
         self[0] = u;
-        assertThat(u.begin(3 * CHUNK)).isTrue();
-
-        UploadStatus end = u.run(channel(bytes(3 * CHUNK)));
+        UploadStatus end = u.begin(3 * CHUNK).run(channel(bytes(3 * CHUNK)));
 
         assertThat(end.error()).contains("transferring:user-abort");
         assertThat(transport.transfers()).isEmpty();
@@ -476,27 +476,27 @@ class FirmwareUploaderTest {
 
     @Test
     void cancelWhileReceivingEndsTheUploadBeforeAnyCommand() throws Exception {
-        assertThat(uploader.begin(1000)).isTrue();
+        FirmwareUploader.Upload upload = uploader.begin(1000);
         assertThat(uploader.cancel()).isEqualTo(CancelResult.CANCELLING);
-        assertThat(uploader.cancelRequested()).isTrue();
+        assertThat(upload.cancelRequested()).isTrue();
 
-        UploadStatus end = uploader.run(channel(bytes(1000)));
+        UploadStatus end = upload.run(channel(bytes(1000)));
 
         assertThat(end.error()).contains("receiving:user-abort");
         assertThat(transport.commands()).isEmpty();
-        assertThat(uploader.begin(1000)).isTrue();
-        assertThat(uploader.cancelRequested()).isFalse();
+        assertThat(uploader.begin(1000).cancelRequested()).isFalse();
     }
 
     @Test
-    void abandonEndsAClaimedUploadWhoseImageNeverArrived() {
-        assertThat(uploader.begin(1000)).isTrue();
+    void anUploadWhoseImageNeverArrivedEndsWithTheFailureItsOwnerGives() throws Exception {
+        FirmwareUploader.Upload upload = uploader.begin(1000);
 
-        uploader.abandon(UploadError.USER_ABORT);
+        upload.end(upload.failure(UploadError.USER_ABORT));
 
         assertThat(uploader.inProgress()).isFalse();
         assertThat(uploader.status().error()).contains("receiving:user-abort");
-        uploader.abandon(UploadError.READ_WRITE_ERROR); // nothing running: no effect
+        assertThatThrownBy(() -> upload.end(upload.failure(UploadError.READ_WRITE_ERROR)))
+                .isInstanceOf(IllegalStateException.class); // an upload ends once
         assertThat(uploader.status().error()).contains("receiving:user-abort");
         assertThat(published.get(published.size() - 1)).isEqualTo(uploader.status());
     }
@@ -513,9 +513,7 @@ class FirmwareUploaderTest {
             }
         });
         open.add(ch);
-        assertThat(uploader.begin(image.length)).isTrue();
-
-        UploadStatus end = uploader.run(ch);
+        UploadStatus end = uploader.begin(image.length).run(ch);
 
         assertThat(result.get()).isEqualTo(CancelResult.CANCELLING);
         assertThat(end.error()).contains("transferring:user-abort");
@@ -530,9 +528,7 @@ class FirmwareUploaderTest {
         AtomicReference<CancelResult> result = new AtomicReference<>();
         FileChannel ch = new HookedChannel(channel(image), position -> result.compareAndSet(null, uploader.cancel()));
         open.add(ch);
-        assertThat(uploader.begin(image.length)).isTrue();
-
-        UploadStatus end = uploader.run(ch);
+        UploadStatus end = uploader.begin(image.length).run(ch);
 
         assertThat(result.get()).isEqualTo(CancelResult.CANCELLING);
         assertThat(end.error()).contains("transferring:user-abort");
@@ -547,7 +543,7 @@ class FirmwareUploaderTest {
             RecordingTransport t = new RecordingTransport().maxPayload(256);
             FirmwareUploader u = new FirmwareUploader(new CciClient(t), WALL, s -> { });
             byte[] image = bytes(128 * 3);
-            assertThat(u.begin(image.length)).isTrue();
+            FirmwareUploader.Upload upload = u.begin(image.length);
             FileChannel ch = channel(image);
             CountDownLatch go = new CountDownLatch(1);
             CompletableFuture<CancelResult> cancel = CompletableFuture.supplyAsync(() -> {
@@ -560,7 +556,7 @@ class FirmwareUploaderTest {
                 return u.cancel();
             }, pool);
             go.countDown();
-            UploadStatus end = u.run(ch);
+            UploadStatus end = upload.run(ch);
             CancelResult r = cancel.get(10, TimeUnit.SECONDS);
             switch (r) {
                 case CANCELLING -> {
@@ -586,9 +582,8 @@ class FirmwareUploaderTest {
         UploadStatus end = upload(bytes(3 * CHUNK));
 
         assertThat(end.error()).contains("preparing:hw-error");
-        assertThat(end.failedOpcode()).contains("0200h");
-        assertThat(end.failedReturnCode()).contains("0004h");
-        assertThat(end.failedReturnName()).contains("Internal Error");
+        assertThat(end.failedOpcode()).contains(Opcode.of(0x0200));
+        assertThat(end.failedReturnCode()).contains(ReturnCode.INTERNAL_ERROR);
         assertThat(end.failureMessage()).contains("preparing:hw-error (Get FW Info: Internal Error, 0004h)");
         assertThat(transport.transfers()).isEmpty();
         assertThat(transport.activations()).isEmpty();
@@ -623,9 +618,7 @@ class FirmwareUploaderTest {
 
     @Test
     void anEmptyImageIsPreparingInvalidFileSizeAndSendsNothing() throws Exception {
-        assertThat(uploader.begin(0)).isTrue();
-
-        UploadStatus end = uploader.run(channel(new byte[0]));
+        UploadStatus end = uploader.begin(0).run(channel(new byte[0]));
 
         assertThat(end.error()).contains("preparing:invalid-file-size");
         assertThat(transport.commands()).isEmpty();
@@ -640,9 +633,8 @@ class FirmwareUploaderTest {
         UploadStatus end = upload(bytes(5 * CHUNK));
 
         assertThat(end.error()).contains("transferring:device-busy");
-        assertThat(end.failedOpcode()).contains("0201h");
-        assertThat(end.failedReturnCode()).contains(ReturnCode.hex(rc));
-        assertThat(end.failedReturnName()).contains(ReturnCode.nameOf(rc));
+        assertThat(end.failedOpcode()).contains(Opcode.of(0x0201));
+        assertThat(end.failedReturnCode().map(ReturnCode::value)).contains(rc);
         List<Command> all = transport.commands();
         // no retry; once a part was accepted, one Abort closes the transfer the refusal left open
         boolean opened = failingIndex > 1;
@@ -661,9 +653,8 @@ class FirmwareUploaderTest {
         UploadStatus end = upload(bytes(3 * CHUNK));
 
         assertThat(end.error()).contains("transferring:firmware-invalid");
-        assertThat(end.failedOpcode()).contains("0201h");
-        assertThat(end.failedReturnCode()).contains("000Ah");
-        assertThat(end.failedReturnName()).contains("FW Verification Failed");
+        assertThat(end.failedOpcode()).contains(Opcode.of(0x0201));
+        assertThat(end.failedReturnCode()).contains(ReturnCode.FW_VERIFICATION_FAILED);
         assertThat(end.failureMessage())
                 .contains("transferring:firmware-invalid (Transfer FW: FW Verification Failed, 000Ah)");
         assertThat(transport.activations()).isEmpty();
@@ -689,7 +680,7 @@ class FirmwareUploaderTest {
         UploadStatus end = upload(bytes(3 * CHUNK));
 
         assertThat(end.error()).contains("transferring:firmware-invalid");
-        assertThat(end.failedReturnCode()).contains("000Ah");
+        assertThat(end.failedReturnCode()).contains(ReturnCode.FW_VERIFICATION_FAILED);
         assertThat(transport.activations()).isEmpty();
     }
 
@@ -711,17 +702,27 @@ class FirmwareUploaderTest {
         assertThat(transport.activations()).isEmpty();
     }
 
+    @Test
+    void aReturnCodeTheSpecDoesNotDefineIsAMalformedAnswerAndReadWriteError() throws Exception {
+        transport.script(c -> onTransfer(c, 2, 0x00FF));
+
+        UploadStatus end = upload(bytes(4 * CHUNK));
+
+        assertThat(end.error()).contains("transferring:read-write-error");
+        assertNoErrorDetail(end); // no code a user could look up: the answer itself was broken
+        assertThat(transport.commands().get(3).isTransfer(TransferFwAction.ABORT)).isTrue();
+    }
+
     @ParameterizedTest(name = "{0}h")
-    @ValueSource(ints = {0x0002, 0x0003, 0x0004, 0x0007, 0x0009, 0x000B, 0x0012, 0x0016, 0x0018, 0x00FF})
+    @ValueSource(ints = {0x0002, 0x0003, 0x0004, 0x0007, 0x0009, 0x000B, 0x0012, 0x0016, 0x0018})
     void anyOtherTransferFwCodeIsReadWriteError(int rc) throws Exception {
         transport.script(c -> onTransfer(c, 2, rc));
 
         UploadStatus end = upload(bytes(4 * CHUNK));
 
         assertThat(end.error()).contains("transferring:read-write-error");
-        assertThat(end.failedOpcode()).contains("0201h");
-        assertThat(end.failedReturnCode()).contains(ReturnCode.hex(rc));
-        assertThat(end.failedReturnName()).contains(ReturnCode.nameOf(rc));
+        assertThat(end.failedOpcode()).contains(Opcode.of(0x0201));
+        assertThat(end.failedReturnCode().map(ReturnCode::value)).contains(rc);
         assertThat(end.failureMessage()).contains("transferring:read-write-error (Transfer FW: "
                 + ReturnCode.nameOf(rc) + ", " + ReturnCode.hex(rc) + ")");
         // the refused part left the transfer open: one Abort closes it
@@ -752,9 +753,8 @@ class FirmwareUploaderTest {
         UploadStatus end = upload(bytes(3 * CHUNK));
 
         assertThat(end.error()).contains("transferring:hw-error");
-        assertThat(end.failedOpcode()).contains("0202h");
-        assertThat(end.failedReturnCode()).contains("000Bh");
-        assertThat(end.failedReturnName()).contains("Invalid Slot");
+        assertThat(end.failedOpcode()).contains(Opcode.of(0x0202));
+        assertThat(end.failedReturnCode()).contains(ReturnCode.INVALID_SLOT);
         assertThat(end.failureMessage()).contains("transferring:hw-error (Activate FW: Invalid Slot, 000Bh)");
         assertThat(transport.activations()).hasSize(1);
         assertThat(end.partsSent()).isEqualTo(3);
@@ -791,9 +791,7 @@ class FirmwareUploaderTest {
                 }
             }
         });
-        assertThat(uploader.begin(4 * CHUNK)).isTrue();
-
-        UploadStatus end = uploader.run(ch);
+        UploadStatus end = uploader.begin(4 * CHUNK).run(ch);
 
         assertThat(end.error()).contains("transferring:read-write-error");
         List<Command> all = transport.commands();

@@ -3,17 +3,18 @@ package io.cxlkit.host.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.DeviceThreads;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.fw.PolicyChecker;
 import io.cxlkit.device.persist.CrashHook;
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.FakeEndpoint;
-import io.cxlkit.host.cci.Reply;
 import io.cxlkit.host.cci.SocketTransport;
 import io.cxlkit.protocol.CciMessage;
 import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.frame.FrameEncoder;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
@@ -47,7 +48,7 @@ class SocketUploadTest {
     private SocketTransport transport;
 
     private void open(DeviceConfig config) throws Exception {
-        device = CxlDevice.open(config, dir.resolve("mem0"), clock, Runnable::run, Runnable::run, CrashHook.NONE,
+        device = CxlDevice.open(config, dir.resolve("mem0"), clock, DeviceThreads.inline(), CrashHook.NONE,
                 new PolicyChecker());
         endpoint = FakeEndpoint.tcp(r -> {
             if (r.message().opcode().equals(CommandId.BACKGROUND_OPERATION_STATUS.opcode())) {
@@ -85,8 +86,7 @@ class SocketUploadTest {
 
         UploadStatus end;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            assertThat(uploader.begin(image.length)).isTrue();
-            end = uploader.run(ch);
+            end = uploader.begin(image.length).run(ch);
         }
 
         assertThat(end.error()).isEmpty();
@@ -100,13 +100,13 @@ class SocketUploadTest {
     void aPartDroppedByAColdResetIsReportedInterruptedNotSuccess() throws Exception {
         open(DeviceConfig.defaults(0).toBuilder().timing(Timing.realistic().withPartTime(Duration.ofSeconds(60)))
                 .build());
-        Reply started = transport.send(CommandId.TRANSFER_FW.opcode(),
+        CommandResponse started = transport.send(CommandId.TRANSFER_FW.opcode(),
                 TransferFwRequest.initiate(0, ByteBuffer.allocate(256)).encode());
-        assertThat(started.returnCode()).isEqualTo(ReturnCode.BACKGROUND_COMMAND_STARTED.value());
+        assertThat(started.returnCode()).isEqualTo(ReturnCode.BACKGROUND_COMMAND_STARTED);
 
         device.coldReset();
-        Reply r = transport.awaitBackground(CommandId.TRANSFER_FW.opcode());
+        CommandResponse r = transport.awaitBackground(CommandId.TRANSFER_FW.opcode());
 
-        assertThat(r.returnCode()).isEqualTo(ReturnCode.INTERRUPTED.value());
+        assertThat(r.returnCode()).isEqualTo(ReturnCode.INTERRUPTED);
     }
 }

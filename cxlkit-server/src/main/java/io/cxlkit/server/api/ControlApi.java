@@ -287,10 +287,33 @@ public final class ControlApi implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /**
+     * Stops taking requests: event streams end, the listener and every connection close (a body
+     * still arriving fails, and its upload ends). Handlers that are still running (an activation
+     * waiting for its device) finish on their own; {@link #close()} waits for them.
+     */
+    public void stopAccepting() {
         routes.events().close();
         server.stop(0);
-        pool.shutdownNow();
+    }
+
+    /**
+     * {@link #stopAccepting()}, then waits up to {@code wait} for running handlers; threads are
+     * never interrupted (one may be writing a spool file).
+     */
+    public boolean close(java.time.Duration wait) {
+        stopAccepting();
+        pool.shutdown();
+        try {
+            return pool.awaitTermination(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        close(java.time.Duration.ofSeconds(1));
     }
 }

@@ -21,6 +21,8 @@ public final class EventHub {
     public static final int MAX_SUBSCRIBERS = 16;
     static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
     private static final int QUEUE_LIMIT = 1024;
+    /** Wakes a waiting pump when the hub closes; never written. */
+    private static final String CLOSING = "";
 
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final Map<String, Long> lastProgress = new ConcurrentHashMap<>();
@@ -36,6 +38,9 @@ public final class EventHub {
             out.flush();
             while (!closed) {
                 String event = queue.poll(15, TimeUnit.SECONDS);
+                if (closed) {
+                    return; // the hub's close woke us: the stream ends with the daemon
+                }
                 // a comment line every 15 s tells a dead client apart (the write fails)
                 out.write((event != null ? event : ": keep-alive\n\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
@@ -92,7 +97,11 @@ public final class EventHub {
         publish("upload", data.get());
     }
 
+    /** Ends every stream: each waiting pump wakes at once and returns, so no thread needs interrupting. */
     public void close() {
         closed = true;
+        for (Subscriber s : subscribers) {
+            s.queue.offer(CLOSING); // if the queue is full, the pump is not waiting anyway
+        }
     }
 }

@@ -2,8 +2,8 @@ package io.cxlkit.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.server.Daemon;
 import io.cxlkit.server.PlatformConfig;
 import java.io.InputStream;

@@ -8,8 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.DeviceThreads;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.clock.SystemClock;
 import io.cxlkit.device.fw.PolicyChecker;
 import io.cxlkit.device.persist.CrashHook;
@@ -86,8 +87,9 @@ class CciEndpointTest {
             executors.add(engine);
             DeviceConfig config = DeviceConfig.defaults(i).toBuilder().serial(SERIALS[i]).timing(Timing.instant())
                     .build();
-            devices.add(CxlDevice.open(config, deviceDirs.resolve("mem" + i), SystemClock.get(), worker, engine,
-                    CrashHook.NONE, new PolicyChecker()));
+            devices.add(CxlDevice.open(config, deviceDirs.resolve("mem" + i), SystemClock.get(),
+                    DeviceThreads.inline().withWorkers(worker).withMailboxEngine(engine), CrashHook.NONE,
+                    new PolicyChecker()));
         }
     }
 

@@ -2,8 +2,8 @@ package io.cxlkit.server.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cxlkit.device.DeviceConfig;
-import io.cxlkit.device.Timing;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import io.cxlkit.server.Daemon;
 import io.cxlkit.server.PlatformConfig;

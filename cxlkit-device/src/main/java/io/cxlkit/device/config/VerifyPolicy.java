@@ -1,4 +1,4 @@
-package io.cxlkit.device;
+package io.cxlkit.device.config;
 
 import java.util.Locale;
 

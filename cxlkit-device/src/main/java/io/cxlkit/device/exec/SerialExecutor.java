@@ -1,8 +1,10 @@
-package io.cxlkit.device;
+package io.cxlkit.device.exec;
 
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Logger;
 
 /**
  * Runs tasks one at a time, in submission order, on threads borrowed from a shared pool: a
@@ -11,6 +13,8 @@ import java.util.concurrent.Executor;
  * saving two thread hand-offs, without breaking the one-at-a-time order.
  */
 public final class SerialExecutor implements Executor {
+
+    private static final Logger LOG = Logger.getLogger(SerialExecutor.class.getName());
 
     private final Executor pool;
     private final Queue<Runnable> tasks = new ArrayDeque<>();
@@ -25,6 +29,11 @@ public final class SerialExecutor implements Executor {
         return pool;
     }
 
+    /**
+     * Queues {@code task} behind the ones submitted before.
+     *
+     * @throws RejectedExecutionException if the pool is shut down (the task is not queued)
+     */
     @Override
     public void execute(Runnable task) {
         synchronized (tasks) {
@@ -34,7 +43,19 @@ public final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        pool.execute(this::drain);
+        startDraining();
+    }
+
+    private void startDraining() {
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            synchronized (tasks) {
+                tasks.clear();
+                running = false;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -52,12 +73,13 @@ public final class SerialExecutor implements Executor {
         try {
             task.run();
         } finally {
+            boolean more;
             synchronized (tasks) {
-                if (tasks.isEmpty()) {
-                    running = false;
-                } else {
-                    pool.execute(this::drain);
-                }
+                more = !tasks.isEmpty();
+                running = more;
+            }
+            if (more) {
+                startDraining();
             }
         }
         return true;
@@ -75,10 +97,10 @@ public final class SerialExecutor implements Executor {
             }
             try {
                 next.run();
-            } catch (Throwable e) {
-                // keep draining: a task that dies must not stall every task queued behind it
-                Thread t = Thread.currentThread();
-                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            } catch (RuntimeException | Error e) {
+                // keep draining: a task that dies must not stall every task queued behind it. One
+                // line, with the cause: nothing the daemon does prints a stack trace.
+                LOG.severe("a device worker task failed: " + e);
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.cxlkit.device;
+package io.cxlkit.device.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
