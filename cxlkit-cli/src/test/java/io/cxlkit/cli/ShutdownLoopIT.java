@@ -4,7 +4,7 @@ import io.cxlkit.cli.ControlApiClient.Response;
 import io.cxlkit.host.cci.CciAddress;
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciCommandException;
-import io.cxlkit.host.cci.Reply;
+import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.host.cci.SocketTransport;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.ReturnCode;
@@ -351,10 +351,10 @@ class ShutdownLoopIT {
             phase = "connecting";
             try (SocketTransport t = SocketTransport.connect(cci, MEM0_EID)) {
                 phase = "Initiate sent";
-                Reply reply = t.send(CommandId.TRANSFER_FW.opcode(),
+                CommandResponse reply = t.send(CommandId.TRANSFER_FW.opcode(),
                         TransferFwRequest.initiate(0, ByteBuffer.wrap(p, 0, 32 * 1024)).encode());
-                if (reply.returnCode() != ReturnCode.BACKGROUND_COMMAND_STARTED.value()) {
-                    problems.add("Initiate with 5 s parts answered " + ReturnCode.hex(reply.returnCode())
+                if (reply.returnCode() != ReturnCode.BACKGROUND_COMMAND_STARTED) {
+                    problems.add("Initiate with 5 s parts answered " + reply.returnCode().hex()
                             + ", not 0001h (background started)");
                 }
                 phase = "the 5 s Initiate in the background";
@@ -369,7 +369,7 @@ class ShutdownLoopIT {
                 throws InterruptedException {
             phase = "connecting";
             try (SocketTransport t = SocketTransport.connect(cci, MEM0_EID); CciClient c = new CciClient(t)) {
-                Reply reply;
+                CommandResponse reply;
                 if (full) {
                     phase = "the Full's 1 s verification";
                     reply = t.send(CommandId.TRANSFER_FW.opcode(),
@@ -388,15 +388,15 @@ class ShutdownLoopIT {
                     reply = t.send(CommandId.TRANSFER_FW.opcode(), TransferFwRequest.end(slot,
                             off / TransferFwRequest.OFFSET_UNIT, ByteBuffer.wrap(p, off, p.length - off)).encode());
                 }
-                if (reply.returnCode() != ReturnCode.BACKGROUND_COMMAND_STARTED.value()) {
+                if (reply.returnCode() != ReturnCode.BACKGROUND_COMMAND_STARTED) {
                     problems.add((full ? "Full" : "End") + " with a 1 s verification answered "
-                            + ReturnCode.hex(reply.returnCode()) + ", not 0001h (background started)");
+                            + reply.returnCode().hex() + ", not 0001h (background started)");
                     return;
                 }
-                Reply done = t.awaitBackground(CommandId.TRANSFER_FW.opcode());
+                CommandResponse done = t.awaitBackground(CommandId.TRANSFER_FW.opcode());
                 phase = "after the " + (full ? "Full" : "End") + " completed";
-                if (done.returnCode() != ReturnCode.SUCCESS.value() && termSent.get() == 0) {
-                    problems.add((full ? "Full" : "End") + " ended with " + ReturnCode.hex(done.returnCode()));
+                if (done.returnCode() != ReturnCode.SUCCESS && termSent.get() == 0) {
+                    problems.add((full ? "Full" : "End") + " ended with " + done.returnCode().hex());
                 }
             } catch (CciCommandException e) {
                 if (termSent.get() == 0) {
@@ -416,17 +416,17 @@ class ShutdownLoopIT {
                     c.transferFw(TransferFwRequest.full(slot, ByteBuffer.wrap(first)));
                 }
                 phase = "the 2 s online activation";
-                Reply reply = t.send(CommandId.ACTIVATE_FW.opcode(), ActivateFwRequest.online(slot).encode());
-                if (reply.returnCode() != ReturnCode.BACKGROUND_COMMAND_STARTED.value()) {
-                    problems.add("online activation of slot " + slot + " answered " + ReturnCode.hex(reply.returnCode())
+                CommandResponse reply = t.send(CommandId.ACTIVATE_FW.opcode(), ActivateFwRequest.online(slot).encode());
+                if (reply.returnCode() != ReturnCode.BACKGROUND_COMMAND_STARTED) {
+                    problems.add("online activation of slot " + slot + " answered " + reply.returnCode().hex()
                             + ", not 0001h (background started)");
                     return;
                 }
-                Reply done = t.awaitBackground(CommandId.ACTIVATE_FW.opcode());
+                CommandResponse done = t.awaitBackground(CommandId.ACTIVATE_FW.opcode());
                 phase = "after the activation completed";
-                if (done.returnCode() != ReturnCode.SUCCESS.value() && termSent.get() == 0) {
+                if (done.returnCode() != ReturnCode.SUCCESS && termSent.get() == 0) {
                     problems.add("online activation of slot " + slot + " ended with "
-                            + ReturnCode.hex(done.returnCode()));
+                            + done.returnCode().hex());
                 }
             } catch (CciCommandException e) {
                 if (termSent.get() == 0) {
