@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * Markdown table on stdout and JSON in {@code bench-results.json}. Run it with
  * {@code bin/cxlkit-bench [figure...]}; figures: upload, socket-upload, roundtrips, mailbox, cli, rss,
  * fleet (the fleet runs only when named: it takes minutes)
- * (default: all).
+ * (default: all). {@code bin/cxlkit-bench soak [options]} is another command, {@link Soak}: it
+ * checks for failures and growth over many uploads rather than measuring a figure.
  */
 public final class Benchmarks {
 
@@ -41,6 +42,9 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("soak")) {
+            System.exit(Soak.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         Set<String> which = args.length == 0 ? Set.of("upload", "socket-upload", "roundtrips", "mailbox", "cli", "rss")
                 : Set.copyOf(Arrays.asList(args));
         Path work = Files.createTempDirectory("cxlkit-bench");
