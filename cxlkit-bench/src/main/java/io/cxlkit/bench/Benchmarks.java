@@ -3,6 +3,7 @@ package io.cxlkit.bench;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
+import io.cxlkit.protocol.fwpkg.PackageHeader;
 import io.cxlkit.server.Daemon;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ public final class Benchmarks {
     }
 
     private static byte[] packageOf(int totalBytes) {
-        byte[] body = new byte[totalBytes - 128];
+        byte[] body = new byte[totalBytes - PackageHeader.SIZE];
         new Random(42).nextBytes(body);
         return FirmwarePackage.builder().revision("BENCH").securityVersion(0).body(body).build().toByteArray();
     }

@@ -28,7 +28,7 @@ final class CciSubcommands {
     }
 
     /** The largest request payload one frame can carry (wire.md §1: 2^21 - 1). */
-    static final int MAX_PAYLOAD = (1 << 21) - 1;
+    static final int MAX_PAYLOAD = io.cxlkit.protocol.CciHeader.MAX_PAYLOAD_LENGTH;
 
     @Command(name = "identify", mixinStandardHelpOptions = true, description = "Identify (0001h).")
     static final class Identify extends CciSubcommand {

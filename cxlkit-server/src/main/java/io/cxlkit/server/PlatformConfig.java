@@ -19,7 +19,7 @@ public record PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<Str
 
     public static final String DEFAULT_CCI_LISTEN = "127.0.0.1:2300";
     public static final String DEFAULT_HTTP_LISTEN = "127.0.0.1:0";
-    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    public static final int DEFAULT_MAX_CONNECTIONS = io.cxlkit.server.endpoint.CciEndpoint.DEFAULT_MAX_CONNECTIONS;
     /** Devices per listener: EIDs 8..254 (wire.md §1). */
     public static final int DEVICES_PER_LISTENER = io.cxlkit.server.endpoint.CciEndpoint.MAX_DEVICES;
     public static final int FIRST_EID = io.cxlkit.server.endpoint.CciEndpoint.FIRST_EID;

@@ -52,7 +52,8 @@ public final class ServeCommand extends CliCommand {
             + PlatformConfig.DEFAULT_HTTP_LISTEN + ").")
     String httpListen = PlatformConfig.DEFAULT_HTTP_LISTEN;
 
-    @Option(names = "--max-connections", paramLabel = "N", description = "CCI connections at once (default 256).")
+    @Option(names = "--max-connections", paramLabel = "N", description = "CCI connections at once (default "
+            + PlatformConfig.DEFAULT_MAX_CONNECTIONS + ").")
     int maxConnections = PlatformConfig.DEFAULT_MAX_CONNECTIONS;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info or debug (default info).")

@@ -3,6 +3,7 @@ package io.cxlkit.device.fw;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.persist.AtomicFiles;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
+import io.cxlkit.protocol.fwpkg.PackageHeader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -306,12 +307,12 @@ public final class FirmwareStore {
         }
     }
 
-    /** The corrupt-staging fault: flips the first body byte (offset 128) of the staged bytes. */
+    /** The corrupt-staging fault: flips the first body byte (just past the header) of the staged bytes. */
     public void stagingCorruptFirstBodyByte() {
         stagingDigest.invalidate();
         try {
             long size = staging.size();
-            long at = size > 128 ? 128 : 0;
+            long at = size > PackageHeader.SIZE ? PackageHeader.SIZE : 0;
             if (size == 0) {
                 return;
             }

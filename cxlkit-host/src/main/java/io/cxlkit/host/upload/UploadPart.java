@@ -1,6 +1,7 @@
 package io.cxlkit.host.upload;
 
 import io.cxlkit.protocol.payload.TransferFwAction;
+import io.cxlkit.protocol.payload.TransferFwRequest;
 
 /**
  * One Transfer FW command of an upload: its action, the image bytes it carries
@@ -10,6 +11,6 @@ public record UploadPart(TransferFwAction action, long offset, int length, int s
 
     /** The Offset field: byte offset in 128-byte units. */
     public long offsetUnits() {
-        return offset / 128;
+        return offset / TransferFwRequest.OFFSET_UNIT;
     }
 }

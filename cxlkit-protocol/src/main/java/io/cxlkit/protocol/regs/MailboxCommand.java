@@ -1,11 +1,12 @@
 package io.cxlkit.protocol.regs;
 
+import io.cxlkit.protocol.CciHeader;
 import io.cxlkit.protocol.Opcode;
 
 /** Mailbox Command register (+08h, 64 bit): opcode 15:0, payload length 36:16 (21 bits). */
 public record MailboxCommand(Opcode opcode, int payloadLength) {
 
-    public static final int MAX_PAYLOAD_LENGTH = (1 << 21) - 1;
+    public static final int MAX_PAYLOAD_LENGTH = CciHeader.MAX_PAYLOAD_LENGTH;
 
     public MailboxCommand {
         if (payloadLength < 0 || payloadLength > MAX_PAYLOAD_LENGTH) {

@@ -123,7 +123,7 @@ public final class CciEndpoint implements AutoCloseable {
         this.acceptor.setDaemon(true);
     }
 
-    /** {@link #start(SocketAddress, List, int)} with the default connection limit of 256. */
+    /** {@link #start(SocketAddress, List, int)} with the default connection limit, {@value #DEFAULT_MAX_CONNECTIONS}. */
     public static CciEndpoint start(SocketAddress bindAddress, List<CxlDevice> devices) throws IOException {
         return start(bindAddress, devices, DEFAULT_MAX_CONNECTIONS);
     }
