@@ -41,6 +41,16 @@ public final class Logs {
         root.setLevel(level);
     }
 
+    /**
+     * The last line of defence: an exception that escapes a thread of the daemon is one error
+     * line with its cause (its stack trace only at debug level), never the JVM's default trace.
+     */
+    public static void reportUncaughtExceptions() {
+        Logger log = Logger.getLogger("io.cxlkit");
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> log.log(Level.SEVERE,
+                "unexpected failure in thread " + thread.getName(), e));
+    }
+
     static final class OneLine extends Formatter {
         private final boolean traces;
 

@@ -107,6 +107,7 @@ public final class ServeCommand extends CliCommand {
             throw usage(e.getMessage());
         }
         Logs.configure(level);
+        Logs.reportUncaughtExceptions();
         // handlers first: a signal that comes while starting still ends in a clean stop
         CountDownLatch stop = stopOnSignal();
         PrintWriter err = spec.commandLine().getErr();

@@ -24,11 +24,6 @@ public final class SerialExecutor implements Executor {
         this.pool = pool;
     }
 
-    /** The pool this executor borrows its threads from. */
-    public Executor pool() {
-        return pool;
-    }
-
     /**
      * Queues {@code task} behind the ones submitted before.
      *

@@ -71,6 +71,53 @@ class SerialExecutorTest {
         assertThat(order).containsExactly("first", "second", "third", "fourth");
     }
 
+    @Test
+    void aTaskThatFailsIsOneLogLineAndTheTasksBehindItStillRun() {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(SerialExecutor.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getLevel() + " " + r.getMessage() + (r.getThrown() == null ? "" : " +trace"));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try {
+            SerialExecutor serial = new SerialExecutor(Runnable::run);
+            List<String> ran = new CopyOnWriteArrayList<>();
+            serial.execute(() -> {
+                throw new java.io.UncheckedIOException(new java.io.IOException("disk gone"));
+            });
+            serial.execute(() -> ran.add("next"));
+
+            assertThat(ran).containsExactly("next");
+            assertThat(logged).containsExactly("SEVERE a device worker task failed: "
+                    + "java.io.UncheckedIOException: java.io.IOException: disk gone");
+        } finally {
+            log.removeHandler(capture);
+        }
+    }
+
+    @Test
+    void aShutDownPoolRefusesTheTaskAndLeavesTheExecutorUsableForNothingQueued() {
+        ExecutorService closed = Executors.newSingleThreadExecutor();
+        closed.shutdown();
+        SerialExecutor serial = new SerialExecutor(closed);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> serial.execute(() -> { }))
+                .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+        // nothing is left marked as running: an inline run is still possible
+        assertThat(serial.tryRunHere(() -> { })).isTrue();
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

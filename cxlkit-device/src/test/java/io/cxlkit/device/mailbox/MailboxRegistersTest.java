@@ -243,6 +243,29 @@ class MailboxRegistersTest {
     }
 
     @Test
+    @Timeout(10)
+    void anInterruptWaitTimesOutOnTheDevicesClockNotOnTheSystemClock() throws Exception {
+        try (TestDevice t = TestDevice.instant(dir)) {
+            MailboxDevice mb = t.mailbox();
+            long c = mb.interruptCount();
+            ExecutorService waiter = Executors.newSingleThreadExecutor();
+            try {
+                var wait = waiter.submit(() -> mb.awaitInterrupt(c, Duration.ofSeconds(2)));
+                while (t.clock().pendingTasks() == 0) { // the wait has set its timer on the device's clock
+                    Thread.onSpinWait();
+                }
+                t.advance(Duration.ofMillis(1999));
+                assertThat(wait.isDone()).as("2 s of device time have not passed").isFalse();
+                t.advance(Duration.ofMillis(1));
+                assertThat(wait.get(1, TimeUnit.SECONDS)).as("timed out at once, no interrupt").isEqualTo(c);
+                assertThat(t.clock().pendingTasks()).as("no timer left behind").isZero();
+            } finally {
+                waiter.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     @Timeout(20)
     void withZeroModelledTime_theDoorbellClearsOnlyAfterTheRealWork() throws Exception {
         ManualExecutor worker = new ManualExecutor();

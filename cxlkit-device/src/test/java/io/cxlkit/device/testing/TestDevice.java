@@ -73,6 +73,7 @@ public final class TestDevice implements AutoCloseable {
     private final VirtualClock clock;
     private final Executor worker;
     private final Executor mailboxEngine;
+    private final Executor events;
     private final PackageChecker checker;
     private final CrashHook crashHook;
     private DeviceConfig config;
@@ -84,6 +85,7 @@ public final class TestDevice implements AutoCloseable {
         this.clock = b.clock;
         this.worker = b.worker;
         this.mailboxEngine = b.mailboxEngine;
+        this.events = b.events;
         this.checker = b.checker;
         this.crashHook = b.crashHook;
         this.config = b.config.build();
@@ -106,7 +108,8 @@ public final class TestDevice implements AutoCloseable {
 
     private CxlDevice openDevice() throws IOException, DeviceStateException {
         return CxlDevice.open(config, dir, clock,
-                DeviceThreads.inline().withWorkers(worker).withMailboxEngine(mailboxEngine), crashHook, checker);
+                DeviceThreads.inline().withWorkers(worker).withMailboxEngine(mailboxEngine).withEvents(events),
+                crashHook, checker);
     }
 
     public CxlDevice device() {
@@ -405,6 +408,7 @@ public final class TestDevice implements AutoCloseable {
         private VirtualClock clock = new VirtualClock();
         private Executor worker = INLINE;
         private Executor mailboxEngine = INLINE;
+        private Executor events = INLINE;
         private PackageChecker checker = new PolicyChecker();
         private CrashHook crashHook = CrashHook.NONE;
 
@@ -444,6 +448,12 @@ public final class TestDevice implements AutoCloseable {
 
         public Builder mailboxEngine(Executor engine) {
             this.mailboxEngine = engine;
+            return this;
+        }
+
+        /** Where state listeners run (inline by default). */
+        public Builder events(Executor events) {
+            this.events = events;
             return this;
         }
 

@@ -243,6 +243,50 @@ class MailboxTransportTest {
     }
 
     @Test
+    void noOtherCommandLandsBetweenABackgroundCommandsStartAndItsFinalCode() throws Exception {
+        open(defaults()); // realistic timing: the Initiate below runs in the background for about 1 ms
+        Thread uploader = Thread.currentThread();
+        CommandResponse[] abortAnswer = new CommandResponse[1];
+        Thread other = new Thread(() -> {
+            try {
+                // Transfer FW is flagged Background: sent while the part runs it would get 0006h
+                abortAnswer[0] = transport.execute(CommandId.TRANSFER_FW.opcode(), TransferFwRequest.abort().encode());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "other-command");
+        // The other command is sent at the worst moment: while the Initiate's doorbell answer is being
+        // read, just before the uploader would let go of the mailbox between its send and its wait.
+        regs.afterRead(offset -> {
+            if (Thread.currentThread() == uploader && offset == RegisterMap.MB_STATUS && !other.isAlive()
+                    && other.getState() == Thread.State.NEW) {
+                other.start();
+                awaitBlocked(other);
+            }
+        });
+
+        CommandResponse part = client.transferFw(TransferFwRequest.initiate(0, ByteBuffer.wrap(random(256))));
+        other.join(10_000);
+
+        assertThat(part.returnCode()).isEqualTo(ReturnCode.SUCCESS);
+        assertThat(other.isAlive()).isFalse();
+        // it ran after the part had finished: it found the transfer open and aborted it
+        assertThat(abortAnswer[0].returnCode()).isEqualTo(ReturnCode.SUCCESS);
+        assertThat(device.fwInfo().revision(2)).isEmpty();
+    }
+
+    /** Waits (without sleeping) until {@code t} waits for a monitor another thread holds. */
+    private static void awaitBlocked(Thread t) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (t.getState() != Thread.State.BLOCKED) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(t.getName() + " never blocked; it is " + t.getState());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     void theDoorbellLimitIsTwoSecondsOfVirtualTime() throws Exception {
         open(defaults(), r -> { }); // a mailbox engine that never runs the command
         long realStart = System.nanoTime();

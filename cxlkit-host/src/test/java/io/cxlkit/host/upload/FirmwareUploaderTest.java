@@ -377,6 +377,65 @@ class FirmwareUploaderTest {
         assertThat(transport.activations()).isEmpty();
     }
 
+    // ---- one firmware action at a time ----
+
+    @Test
+    void anActivationOrAResetIsRefusedWhileAnUploadRunsAndTheUploadIsRefusedWhileTheyRun() throws Exception {
+        FirmwareUploader.Upload upload = uploader.begin(100);
+        assertThatThrownBy(() -> uploader.claim(FirmwareAction.ACTIVATION))
+                .isInstanceOfSatisfying(FirmwareBusyException.class,
+                        e -> assertThat(e.running()).isEqualTo(FirmwareAction.UPLOAD))
+                .hasMessage("a firmware upload is running");
+        assertThatThrownBy(() -> uploader.claim(FirmwareAction.RESET)).isInstanceOf(FirmwareBusyException.class);
+        upload.end(upload.failure(UploadError.USER_ABORT));
+
+        try (FirmwareUploader.Claim activation = uploader.claim(FirmwareAction.ACTIVATION)) {
+            assertThatThrownBy(() -> uploader.begin(100))
+                    .isInstanceOfSatisfying(FirmwareBusyException.class,
+                            e -> assertThat(e.running().conflict()).isEqualTo("activation-in-progress"));
+            assertThatThrownBy(() -> uploader.claim(FirmwareAction.RESET))
+                    .isInstanceOfSatisfying(FirmwareBusyException.class,
+                            e -> assertThat(e.running()).isEqualTo(FirmwareAction.ACTIVATION));
+            assertThat(uploader.status().error()).contains("receiving:user-abort"); // a claim is not an upload
+        }
+        try (FirmwareUploader.Claim reset = uploader.claim(FirmwareAction.RESET)) {
+            assertThatThrownBy(() -> uploader.begin(100)).isInstanceOfSatisfying(FirmwareBusyException.class,
+                    e -> assertThat(e.running().conflict()).isEqualTo("reset-in-progress"));
+        }
+        assertThat(uploader.begin(100).run(channel(bytes(100))).error()).isEmpty();
+    }
+
+    @Test
+    void theEndIsPublishedOnlyWhenItsOwnerEndsTheUploadAndThenTheNextOneMayBeginAtOnce() throws Exception {
+        List<UploadStatus> seenByListener = new ArrayList<>();
+        FirmwareUploader[] self = new FirmwareUploader[1];
+        List<Boolean> nextBegan = new ArrayList<>();
+        self[0] = new FirmwareUploader(new CciClient(transport), WALL, s -> {
+            seenByListener.add(s);
+            if (!s.inProgress() && s.finished().isPresent() && nextBegan.isEmpty()) {
+                try {
+                    nextBegan.add(self[0].begin(10) != null); // reacting to the end, on the announcing thread
+                } catch (FirmwareBusyException e) {
+                    nextBegan.add(false);
+                }
+            }
+        });
+        FirmwareUploader.Upload upload = self[0].begin(100);
+
+        UploadStatus ending = upload.transfer(channel(bytes(100)));
+
+        assertThat(ending.inProgress()).isFalse();
+        assertThat(self[0].inProgress()).as("transferred but not yet ended").isTrue();
+        assertThat(seenByListener).allSatisfy(s -> assertThat(s.inProgress()).isTrue());
+        assertThatThrownBy(() -> self[0].begin(10)).isInstanceOf(FirmwareBusyException.class);
+        assertThat(self[0].cancel()).isEqualTo(CancelResult.TOO_LATE);
+
+        upload.end(ending);
+
+        assertThat(seenByListener.get(seenByListener.size() - 2)).isEqualTo(ending);
+        assertThat(nextBegan).containsExactly(true);
+    }
+
     @Test
     void cancelWhileIdleReturnsIdleAndDoesNotPoisonTheNextUpload() throws Exception {
         assertThat(uploader.cancel()).isEqualTo(CancelResult.IDLE);

@@ -64,6 +64,79 @@ class ControlApiTest {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[10])).build()), 404, "not-found");
     }
 
+    private String uploadStatus() throws Exception {
+        String body = send(request("/v1/memdevs/mem0").GET().build()).body();
+        var upload = ControlApi.JSON.readTree(body).path("cxlkit").path("upload");
+        return upload.path("status").asText() + upload.path("error").asText("");
+    }
+
+    private static byte[] pkg() {
+        return io.cxlkit.protocol.fwpkg.FirmwarePackage.builder().revision("API 1").securityVersion(0)
+                .body(new byte[3000]).build().toByteArray();
+    }
+
+    private List<String> spooled() throws Exception {
+        try (var files = java.nio.file.Files.list(dir.resolve("state").resolve(".spool"))) {
+            return files.map(Path::toString).toList();
+        }
+    }
+
+    @Test
+    void whileAnUploadRunsAResetAnActivationAndASecondUploadAreRefusedAndItStillSucceeds() throws Exception {
+        byte[] image = pkg();
+        URI http = URI.create(daemon.info().http());
+        // a raw connection, so the test decides when the rest of the body arrives
+        try (java.net.Socket slow = new java.net.Socket(http.getHost(), http.getPort())) {
+            var out = slow.getOutputStream();
+            out.write(("PUT /v1/memdevs/mem0/firmware HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer "
+                    + daemon.info().token() + "\r\nContent-Length: " + image.length + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(image, 0, 1000);
+            out.flush();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!uploadStatus().equals("receiving")) { // the daemon has claimed mem0 for the upload
+                assertThat(System.nanoTime()).as("upload never started receiving").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+
+            assertError(send(request("/v1/memdevs/mem0/reset").POST(HttpRequest.BodyPublishers.noBody()).build()),
+                    409, "upload-in-progress");
+            assertError(send(request("/v1/memdevs/mem0/firmware/activate")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"slot\":2}")).build()), 409, "upload-in-progress");
+            assertError(send(request("/v1/memdevs/mem0/firmware")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(image)).build()), 409, "upload-in-progress");
+            out.write(image, 1000, image.length - 1000);
+            out.flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(slow.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).isEqualTo("HTTP/1.1 202 Accepted");
+            while (!uploadStatus().equals("idle")) {
+                assertThat(System.nanoTime()).as("upload never ended").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+        }
+        assertThat(daemon.platform().memdev("mem0").orElseThrow().device().fwInfo().revision(2)).isEqualTo("API 1");
+        assertThat(spooled()).isEmpty();
+        // and now the reset is applied
+        assertThat(send(request("/v1/memdevs/mem0/reset").POST(HttpRequest.BodyPublishers.noBody()).build())
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBodyThatTurnsOutTooLargeIsRefusedAndLeavesNoImageBehind() throws Exception {
+        // no Content-Length: the size is only found out while receiving, after the upload began
+        byte[] tooLarge = new byte[5000];
+        HttpResponse<String> r = send(request("/v1/memdevs/mem0/firmware")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooLarge)))
+                .build());
+
+        assertError(r, 413, "too-large");
+        assertThat(uploadStatus()).isEqualTo("idlereceiving:invalid-file-size");
+        assertThat(spooled()).isEmpty();
+        assertThat(send(request("/v1/memdevs/mem0/firmware").PUT(HttpRequest.BodyPublishers.ofByteArray(pkg()))
+                .build()).statusCode()).isEqualTo(202);
+    }
+
     @Test
     void cancellingWithNothingRunningIsIdle() throws Exception {
         assertError(send(request("/v1/memdevs/mem0/firmware/upload").DELETE().build()), 409, "idle");
