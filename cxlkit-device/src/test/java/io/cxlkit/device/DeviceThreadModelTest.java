@@ -141,6 +141,31 @@ class DeviceThreadModelTest {
         }
     }
 
+    @Test
+    void activateOnNextResetWritesItsStagedMarkInTheWorkersOrder() throws Exception {
+        Map<String, String> threadAt = new ConcurrentHashMap<>();
+        try (TestDevice t = TestDevice.builder(dir).instant().worker(workerThread)
+                .crashHook(point -> threadAt.put(point, Thread.currentThread().getName())).open()) {
+            assertThat(t.uploadFull(Cci.MCTP, 2, pkg("BWFW VERSION 1", 512))).isEqualTo(OK);
+            assertThat(t.transfer(Cci.MCTP, TransferFwRequest.initiate(0, ByteBuffer.allocate(256)))).isEqualTo(OK);
+            threadAt.clear();
+            CountDownLatch hold = new CountDownLatch(1);
+            workerThread.execute(() -> await(hold));
+            // the worker has earlier file work queued: the aborted transfer's discard
+            assertThat(t.transfer(Cci.MCTP, TransferFwRequest.abort())).isEqualTo(OK);
+
+            Future<Integer> activate = callers.submit(() -> t.activate(Cci.MAILBOX, ActivateFwRequest.onNextReset(2)));
+            assertThat(awaitDone(activate, 200)).as("waits for the worker").isFalse();
+            assertThat(threadAt).isEmpty();
+            hold.countDown();
+
+            assertThat(activate.get(10, TimeUnit.SECONDS)).isEqualTo(OK);
+            assertThat(threadAt.get("delete staging.bin")).isEqualTo("test-worker");
+            assertThat(threadAt.get("write device.properties.tmp")).isEqualTo("test-worker");
+            assertThat(t.fwInfo().stagedSlot()).isEqualTo(2);
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

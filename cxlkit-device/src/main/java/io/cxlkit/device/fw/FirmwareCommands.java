@@ -284,12 +284,17 @@ public final class FirmwareCommands {
             return Outcome.done(ReturnCode.INVALID_INPUT);
         }
         if (action.get() == ActivateFwAction.ON_NEXT_RESET) {
-            try {
-                store.setStaged(slot);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Outcome.done(ReturnCode.SUCCESS);
+            // Staging persists device.properties (write, fsync, rename): file work, so it runs in
+            // the worker's order, as an operation with no modelled time that the CCI waits for.
+            return new Outcome.Started(new Operation(cci, CommandId.ACTIVATE_FW.opcode(), false, 0, () -> null,
+                    result -> {
+                        try {
+                            store.setStaged(slot);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        return ReturnCode.SUCCESS;
+                    }, () -> { }).withQuickWork());
         }
         Optional<FaultSet.ActivationFailure> fault = faults.takeActivationFailure();
         long duration = config.timing().activateNanos();
