@@ -114,7 +114,7 @@ final class SoakDaemon implements AutoCloseable {
     record LogScan(long lines, List<String> stackTraceLines) {
     }
 
-    /** Scans the log; a failed upload is one warning line in it, never a stack trace. */
+    /** Scans the log (at --log-level warn: a healthy soak logs nothing); a stack trace is never expected. */
     LogScan scanLog() throws IOException {
         List<String> stack = new ArrayList<>();
         long lines = 0;

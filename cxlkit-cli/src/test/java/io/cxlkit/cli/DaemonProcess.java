@@ -20,12 +20,15 @@ final class DaemonProcess implements AutoCloseable {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
+    /** When the process was seen to exit (System.nanoTime), taken from its start so a late look is not mistaken for a slow exit. */
+    private final java.util.concurrent.CompletableFuture<Long> exitedAt;
     private final Path stateDir;
     private final Path log;
     private DaemonInfo info;
 
     private DaemonProcess(Process process, Path stateDir, Path log) {
         this.process = process;
+        this.exitedAt = process.onExit().thenApply(p -> System.nanoTime());
         this.stateDir = stateDir;
         this.log = log;
     }
@@ -74,6 +77,11 @@ final class DaemonProcess implements AutoCloseable {
 
     Process process() {
         return process;
+    }
+
+    /** System.nanoTime() when the process exited. */
+    java.util.concurrent.CompletableFuture<Long> exitedAt() {
+        return exitedAt;
     }
 
     String log() throws IOException {

@@ -168,7 +168,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             return done.response();
         }
         if (outcome instanceof Outcome.After after) {
-            after.ready().join(); // the worker finishes what the answer reports, outside the lock
+            awaitReady(after);
             return after.response();
         }
         return awaitForeground(((Outcome.Started) outcome).operation());
@@ -196,6 +196,20 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             return CommandResponse.of(op.result().join());
         } catch (java.util.concurrent.ExecutionException e) {
             return CommandResponse.of(ReturnCode.INTERNAL_ERROR);
+        }
+    }
+
+    /**
+     * Waits, outside the lock, for the worker to finish what the answer reports, within the
+     * foreground budget: work stuck behind a slow disk still lands, just after the answer.
+     */
+    private static void awaitReady(Outcome.After after) {
+        try {
+            after.ready().get(FOREGROUND_BUDGET_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // answered anyway: the operation completes (or failed) on the worker
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -238,6 +252,9 @@ public final class CxlDevice implements CciPort, AutoCloseable {
      */
     public void coldReset() throws IOException {
         synchronized (lock) {
+            if (closed) {
+                return; // powered off: there is nothing to reset, and no file may change any more
+            }
             runner.dropForReset();
             faults.clear();
             commands.coldReset();
@@ -251,7 +268,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     public <T> T withFaults(java.util.function.Function<FaultSet, T> change) {
         T result;
         synchronized (lock) {
-            result = change.apply(faults);
+            result = change.apply(faults); // also once closed: faults live in memory only
         }
         stateChanged();
         return result;
@@ -285,7 +302,8 @@ public final class CxlDevice implements CciPort, AutoCloseable {
 
     /**
      * Called on the events executor, in order, after a command that changes state, a background
-     * completion, a reset or a fault change; never once the device is closed.
+     * completion, a reset or a fault change. No call starts once the device is closed (one that
+     * started before may still be running).
      */
     public void addStateListener(Consumer<CxlDevice> listener) {
         stateListeners.add(listener);
@@ -293,25 +311,36 @@ public final class CxlDevice implements CciPort, AutoCloseable {
 
     /** Hands the listeners to the events executor: never on the thread (or under the lock) of the change. */
     private void stateChanged() {
-        if (stateListeners.isEmpty()) {
+        if (stateListeners.isEmpty() || isClosed()) {
             return;
         }
-        events.execute(() -> {
-            for (Consumer<CxlDevice> l : stateListeners) {
-                synchronized (lock) {
-                    if (closed) {
-                        return;
-                    }
-                }
-                l.accept(this);
+        try {
+            events.execute(this::notifyListeners);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the platform is stopping: nobody is left to tell
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    private void notifyListeners() {
+        for (Consumer<CxlDevice> l : stateListeners) {
+            if (isClosed()) {
+                return;
             }
-        });
+            l.accept(this);
+        }
     }
 
     /**
-     * Powers the device off: drops the running operation and the open transfer (no effect takes
-     * place; the staging discard is queued on the worker, which finishes it), answers every later
-     * command 0018h and calls no listener again. The files stay as they are.
+     * Powers the device off: drops the running operation (no effect takes place; its staging
+     * discard is queued on the worker, which finishes it) and forgets the open transfer (the next
+     * open deletes its staging file), answers every later command 0018h, ignores a reset and
+     * starts no listener again. The files stay as they are.
      */
     @Override
     public void close() {

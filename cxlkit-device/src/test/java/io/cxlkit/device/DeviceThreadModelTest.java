@@ -166,6 +166,26 @@ class DeviceThreadModelTest {
         }
     }
 
+    @Test
+    void theInterPartTimeoutIsCheckedOnTheWorkerNotOnTheClocksThread() {
+        ManualExecutor worker = new ManualExecutor();
+        try (TestDevice t = TestDevice.builder(dir).instant().worker(worker).open()) {
+            assertThat(t.transfer(Cci.MCTP, TransferFwRequest.initiate(0, ByteBuffer.allocate(256)))).isEqualTo(OK);
+            worker.runAll();
+
+            t.advance(Duration.ofSeconds(31)); // past the 30 s inter-part timeout
+            // the clock only handed the check to the worker: the transfer is still MCTP's
+            assertThat(worker.pending()).isEqualTo(1);
+            assertThat(t.transfer(Cci.MAILBOX, TransferFwRequest.initiate(0, ByteBuffer.allocate(256))))
+                    .isEqualTo(ReturnCode.FW_TRANSFER_IN_PROGRESS.value());
+
+            worker.runAll();
+            assertThat(t.transfer(Cci.MAILBOX, TransferFwRequest.abort())).isEqualTo(OK);
+            assertThat(t.transfer(Cci.MCTP, TransferFwRequest.continuePart(2, ByteBuffer.allocate(128))))
+                    .as("the MCTP transfer expired").isEqualTo(ReturnCode.INVALID_INPUT.value());
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

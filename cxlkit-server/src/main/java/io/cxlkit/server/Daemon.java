@@ -215,12 +215,16 @@ public final class Daemon implements AutoCloseable {
      */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + STOP_WAIT.toNanos();
+        // shares of the budget: the doors first (a CCI connection may be inside a command with up
+        // to 1 s of foreground work), then the platform's power-off, then the API's last handlers
+        long doorsDeadline = start + STOP_WAIT.toNanos() / 4;
         for (CciEndpoint e : endpoints) {
-            e.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()) / 4));
+            e.close(Duration.ofNanos(Math.max(0, doorsDeadline - System.nanoTime())));
         }
         api.stopAccepting();
-        platform.close();
+        platform.close(deadline - STOP_WAIT.toNanos() / 8);
         if (!api.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
             LOG.warning("stopping with control API requests still running");
         }

@@ -4,8 +4,8 @@ import io.cxlkit.device.CxlDevice;
 import io.cxlkit.host.driver.MemdevDriver;
 
 /**
- * One memdev of the platform: the emulated device, the host driver attached to its mailbox, and
- * where an incoming image is spooled. The control API reaches the device through the driver,
+ * One memdev of the platform: the emulated device and the host driver attached to its mailbox.
+ * The control API reaches the device through the driver,
  * except for emulator-only actions (reset, faults, slot read-out).
  *
  * @param eid the device's MCTP endpoint ID on its listener

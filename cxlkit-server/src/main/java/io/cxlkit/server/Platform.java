@@ -39,15 +39,13 @@ public final class Platform implements AutoCloseable {
     /** How long {@link #close()} waits for uploads to end and device work to drain, in all. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
-    private final StateDirectory stateDir;
     private final ExecutorService pool;
     private final SpoolDirectory spool;
     private final Map<String, Memdev> memdevs;
     private final ExecutorService uploads = Executors.newFixedThreadPool(
             Math.max(4, 4 * Runtime.getRuntime().availableProcessors()), Threads.daemon("cxlkit-upload"));
 
-    private Platform(StateDirectory stateDir, ExecutorService pool, SpoolDirectory spool, Map<String, Memdev> memdevs) {
-        this.stateDir = stateDir;
+    private Platform(ExecutorService pool, SpoolDirectory spool, Map<String, Memdev> memdevs) {
         this.pool = pool;
         this.spool = spool;
         this.memdevs = memdevs;
@@ -83,7 +81,7 @@ public final class Platform implements AutoCloseable {
                 index++;
             }
             LOG.info("opened " + memdevs.size() + " device(s) on " + stateDir.path());
-            return new Platform(stateDir, pool, spool, Collections.unmodifiableMap(memdevs));
+            return new Platform(pool, spool, Collections.unmodifiableMap(memdevs));
         } catch (IOException | DeviceStateException | RuntimeException e) {
             memdevs.values().forEach(m -> m.device().close());
             pool.shutdown();
@@ -127,7 +125,12 @@ public final class Platform implements AutoCloseable {
      */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        close(System.nanoTime() + CLOSE_WAIT.toNanos());
+    }
+
+    /** {@link #close()}, waiting until {@code deadlineNanos} ({@link System#nanoTime()}) at most. */
+    public void close(long deadlineNanos) {
+        long deadline = deadlineNanos;
         for (Memdev m : memdevs.values()) {
             m.uploader().cancel();
         }

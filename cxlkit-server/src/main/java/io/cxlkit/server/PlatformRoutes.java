@@ -3,9 +3,11 @@ package io.cxlkit.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.cxlkit.host.cci.CciCommandException;
+import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.upload.FirmwareAction;
 import io.cxlkit.host.upload.FirmwareBusyException;
 import io.cxlkit.host.upload.FirmwareUploader;
+import io.cxlkit.host.upload.UploadError;
 import io.cxlkit.server.api.ApiException;
 import io.cxlkit.server.api.ControlApi;
 import io.cxlkit.server.api.EventHub;
@@ -62,7 +64,13 @@ final class PlatformRoutes implements ControlApi.Routes {
         }
         UploadSession session = UploadSession.begin(m, length, platform.spool());
         long size = session.receive(body, max, platform.pool());
-        String accepted = MemdevViews.json(m);
+        String accepted;
+        try {
+            accepted = MemdevViews.json(m); // the memdev as it is at acceptance: still receiving
+        } catch (InterruptedException | RuntimeException | Error e) {
+            session.abandon(e instanceof InterruptedException ? UploadError.USER_ABORT : UploadError.HW_ERROR);
+            throw e;
+        }
         LOG.info(name + ": firmware upload started (" + size + " bytes)");
         session.start(platform.uploads());
         return accepted;
@@ -111,8 +119,11 @@ final class PlatformRoutes implements ControlApi.Routes {
             throw new ApiException(422, "device-error", name + ": " + e.getMessage(),
                     "\"return_code\":\"" + e.returnCode().hex() + "\",\"return_code_name\":\""
                             + e.returnCode().specName() + "\"");
-        } catch (IOException e) {
+        } catch (CciTimeoutException e) {
             throw new ApiException(504, "device-timeout", name + ": " + e.getMessage());
+        } catch (IOException e) {
+            // an answer the host could not make sense of (a return code CXL r3.1 does not define)
+            throw new ApiException(502, "bad-device-answer", name + ": " + e.getMessage());
         }
         LOG.info(name + ": Activate FW slot " + slotNode.asInt() + (onlineNode.asBoolean(false) ? " online" : " on next reset"));
         return MemdevViews.json(m);

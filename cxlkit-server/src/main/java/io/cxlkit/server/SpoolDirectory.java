@@ -38,8 +38,4 @@ final class SpoolDirectory {
     Path newFile(String memdev) throws IOException {
         return Files.createTempFile(dir, memdev + "-", SUFFIX);
     }
-
-    Path path() {
-        return dir;
-    }
 }

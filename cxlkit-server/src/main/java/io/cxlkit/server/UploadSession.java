@@ -102,6 +102,9 @@ final class UploadSession {
         } catch (IOException | RuntimeException e) {
             finish(upload.failure(UploadError.READ_WRITE_ERROR));
             throw spoolFailed(memdev.name(), e);
+        } catch (Error e) {
+            finish(upload.failure(UploadError.READ_WRITE_ERROR));
+            throw e;
         }
         if (total == 0) {
             finish(upload.failure(UploadError.INVALID_FILE_SIZE));
@@ -121,8 +124,13 @@ final class UploadSession {
         }
     }
 
+    /** Ends a received upload that will not be transferred after all (its accepting answer failed). */
+    void abandon(UploadError error) {
+        finish(upload.failure(error));
+    }
+
     private void run() {
-        UploadStatus ending;
+        UploadStatus ending = null;
         try (FileChannel image = FileChannel.open(spool, StandardOpenOption.READ)) {
             ending = upload.transfer(image);
         } catch (IOException e) {
@@ -134,8 +142,10 @@ final class UploadSession {
         } catch (RuntimeException e) {
             LOG.severe(memdev.name() + ": firmware upload failed unexpectedly: " + e);
             ending = upload.failure(UploadError.HW_ERROR);
+        } finally {
+            // also for an Error: the memdev is never left claimed by an upload that is gone
+            finish(ending != null ? ending : upload.failure(UploadError.HW_ERROR));
         }
-        finish(ending);
         LOG.info(memdev.name() + ": firmware upload " + ending.failureMessage().map(f -> "failed: " + f)
                 .orElse("completed (" + ending.bytesSent() + " bytes in " + ending.partsSent() + " parts)"));
     }

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the next upload (its image file, its claim and the device all released), both from inside the
  * completion listener itself and from the event stream of the control API.
  */
+@Timeout(120) // a missed end event would otherwise hang the build instead of failing it
 class NextUploadAtOnceTest {
 
     private static final int UPLOADS = 40;

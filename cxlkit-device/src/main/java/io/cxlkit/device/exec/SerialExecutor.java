@@ -25,9 +25,9 @@ public final class SerialExecutor implements Executor {
     }
 
     /**
-     * Queues {@code task} behind the ones submitted before.
-     *
-     * @throws RejectedExecutionException if the pool is shut down (the task is not queued)
+     * Queues {@code task} behind the ones submitted before. Once the pool is shut down (the
+     * daemon is stopping) the queued tasks run on the submitting thread instead, still one at a
+     * time and in order: a staging discard or a completion must not be lost on the way out.
      */
     @Override
     public void execute(Runnable task) {
@@ -45,11 +45,7 @@ public final class SerialExecutor implements Executor {
         try {
             pool.execute(this::drain);
         } catch (RejectedExecutionException e) {
-            synchronized (tasks) {
-                tasks.clear();
-                running = false;
-            }
-            throw e;
+            drain();
         }
     }
 

@@ -223,7 +223,9 @@ public final class FirmwareCommands {
      * newer parts, instead of one cancelled and scheduled again for each of thousands of parts.
      */
     private void armExpiry(TransferState part, long dueNanos) {
-        part.expiry = clock.schedule(dueNanos, () -> {
+        // The clock's one thread serves every device: it only hands the check to this device's
+        // worker, never waits for this device's lock (held across file work).
+        part.expiry = clock.schedule(dueNanos, () -> worker.execute(() -> {
             synchronized (lock) {
                 part.expiry = null;
                 // a part running now re-arms the timer when it ends; a stale transfer expires even
@@ -238,7 +240,7 @@ public final class FirmwareCommands {
                     armExpiry(part, due);
                 }
             }
-        });
+        }));
     }
 
     private ReturnCode commit(TransferState part, int slot, Verdict verdict) {

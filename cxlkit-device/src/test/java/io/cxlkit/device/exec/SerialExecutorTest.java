@@ -107,15 +107,28 @@ class SerialExecutorTest {
     }
 
     @Test
-    void aShutDownPoolRefusesTheTaskAndLeavesTheExecutorUsableForNothingQueued() {
-        ExecutorService closed = Executors.newSingleThreadExecutor();
-        closed.shutdown();
-        SerialExecutor serial = new SerialExecutor(closed);
+    void onceThePoolIsShutDownTasksRunOnTheSubmittingThreadInOrderNoneLost() throws Exception {
+        ExecutorService closing = Executors.newSingleThreadExecutor();
+        SerialExecutor serial = new SerialExecutor(closing);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // a task runs inline while another thread queues behind it; then the pool shuts down
+        Thread inline = new Thread(() -> serial.tryRunHere(() -> {
+            inside.countDown();
+            await(release);
+            ran.add("inline");
+        }));
+        inline.start();
+        inside.await(10, TimeUnit.SECONDS);
+        serial.execute(() -> ran.add("queued behind"));
+        closing.shutdown();
+        release.countDown();
+        inline.join(10_000);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> serial.execute(() -> { }))
-                .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
-        // nothing is left marked as running: an inline run is still possible
-        assertThat(serial.tryRunHere(() -> { })).isTrue();
+        assertThat(ran).containsExactly("inline", "queued behind");
+        serial.execute(() -> ran.add("after shutdown"));
+        assertThat(ran).containsExactly("inline", "queued behind", "after shutdown");
     }
 
     private static void await(CountDownLatch latch) {

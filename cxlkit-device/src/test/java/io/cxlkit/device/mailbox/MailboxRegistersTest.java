@@ -250,15 +250,16 @@ class MailboxRegistersTest {
             long c = mb.interruptCount();
             ExecutorService waiter = Executors.newSingleThreadExecutor();
             try {
+                int before = t.clock().pendingTasks();
                 var wait = waiter.submit(() -> mb.awaitInterrupt(c, Duration.ofSeconds(2)));
-                while (t.clock().pendingTasks() == 0) { // the wait has set its timer on the device's clock
+                while (t.clock().pendingTasks() == before) { // the wait has set its timer on the device's clock
                     Thread.onSpinWait();
                 }
                 t.advance(Duration.ofMillis(1999));
                 assertThat(wait.isDone()).as("2 s of device time have not passed").isFalse();
                 t.advance(Duration.ofMillis(1));
                 assertThat(wait.get(1, TimeUnit.SECONDS)).as("timed out at once, no interrupt").isEqualTo(c);
-                assertThat(t.clock().pendingTasks()).as("no timer left behind").isZero();
+                assertThat(t.clock().pendingTasks()).as("no timer left behind").isEqualTo(before);
             } finally {
                 waiter.shutdownNow();
             }

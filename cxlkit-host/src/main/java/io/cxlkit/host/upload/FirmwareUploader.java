@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * One device's firmware uploads, the way the Linux kernel's CXL driver runs them through the
@@ -33,12 +34,15 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe: {@link Upload#transfer} runs on the uploader's thread; {@link #status()},
  * {@link #cancel()} and {@link #claim} may be called from any thread. The listener is told of
- * every change under the lock, in order, and must not block.
+ * every change under the lock, in order, and must not block; it may begin the next upload
+ * itself the moment it is told of the end (the lock is reentrant, and the claim is free by then).
  */
 public final class FirmwareUploader {
 
     /** What {@link #cancel()} found. */
     public enum CancelResult { CANCELLING, IDLE, TOO_LATE }
+
+    private static final Logger LOG = Logger.getLogger(FirmwareUploader.class.getName());
 
     private final CciClient client;
     private final Clock wallClock;
@@ -102,8 +106,9 @@ public final class FirmwareUploader {
     }
 
     /**
-     * Asks the running upload to stop before its next command. Once End or Full has been sent it
-     * is too late (the upload finishes normally); with nothing running there is nothing to cancel.
+     * Asks the running upload to stop before its next command. Once End or Full has been sent, or
+     * the transfer is over and the upload is ending, it is too late (the upload ends as it will);
+     * with nothing running there is nothing to cancel.
      */
     public synchronized CancelResult cancel() {
         if (current == null) {
@@ -116,8 +121,16 @@ public final class FirmwareUploader {
         return CancelResult.CANCELLING;
     }
 
+    /**
+     * Tells the listener, under the lock, in order. A listener that throws is one log line: it
+     * must not leave the uploader half-way through a change (a claim taken and never given back).
+     */
     private void publish(UploadStatus s) {
-        listener.accept(s);
+        try {
+            listener.accept(s);
+        } catch (RuntimeException e) {
+            LOG.warning("an upload listener failed: " + e);
+        }
     }
 
     /** An activation's or a reset's hold on the firmware; closing it lets others in. */
@@ -197,15 +210,16 @@ public final class FirmwareUploader {
 
         /** {@link #transfer} then {@link #end}, for an owner with nothing to clean up in between. */
         public UploadStatus run(FileChannel image) throws InterruptedException {
-            UploadStatus ending;
+            UploadStatus ending = null;
             try {
                 ending = transfer(image);
+                return ending;
             } catch (InterruptedException e) {
-                end(failure(UploadError.USER_ABORT));
+                ending = failure(UploadError.USER_ABORT);
                 throw e;
+            } finally {
+                end(ending != null ? ending : failure(UploadError.HW_ERROR));
             }
-            end(ending);
-            return ending;
         }
 
         /**
