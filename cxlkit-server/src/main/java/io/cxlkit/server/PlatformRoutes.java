@@ -1,7 +1,6 @@
 package io.cxlkit.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.upload.FirmwareAction;
@@ -11,6 +10,7 @@ import io.cxlkit.host.upload.UploadError;
 import io.cxlkit.server.api.ApiException;
 import io.cxlkit.server.api.ControlApi;
 import io.cxlkit.server.api.EventHub;
+import io.cxlkit.server.http.Exchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -145,7 +145,7 @@ final class PlatformRoutes implements ControlApi.Routes {
     }
 
     @Override
-    public void readSlot(String name, int slot, HttpExchange ex) throws ApiException, IOException {
+    public void readSlot(String name, int slot, Exchange ex) throws ApiException, IOException {
         Memdev m = memdev(name);
         if (slot < 1 || slot > m.device().config().slots()) {
             throw ApiException.notFound(name + " has no slot " + slot);
@@ -153,9 +153,9 @@ final class PlatformRoutes implements ControlApi.Routes {
         Path file = m.device().slotFile(slot).orElseThrow(() -> ApiException.notFound("slot " + slot + " is empty"));
         // Slot files are only ever replaced by rename, so an open channel reads one whole package.
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            ex.responseHeaders().set("Content-Type", "application/octet-stream");
             ex.sendResponseHeaders(200, ch.size());
-            try (OutputStream out = ex.getResponseBody()) {
+            try (OutputStream out = ex.responseBody()) {
                 ch.transferTo(0, ch.size(), java.nio.channels.Channels.newChannel(out));
             }
         }

@@ -2,26 +2,25 @@ package io.cxlkit.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.cxlkit.server.http.Exchange;
+import io.cxlkit.server.http.HttpLimits;
+import io.cxlkit.server.http.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
+import java.time.Duration;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The control API (wire.md §3): HTTP + JSON on the JDK's server. Every request needs the bearer
- * token (compared in constant time); handlers run on a bounded pool; every refusal is a JSON
- * {@code {"error","message"}} with a 4xx/5xx status, never a stack trace.
+ * The control API: HTTP + JSON on cxlkit's own {@link HttpServer}, which keeps slow and careless
+ * clients from holding the threads other requests need ({@link HttpLimits}). Every request needs
+ * the bearer token (compared in constant time); every refusal is a JSON {@code {"error","message"}}
+ * with a 4xx/5xx status, never a stack trace.
  */
 public final class ControlApi implements AutoCloseable {
 
@@ -29,14 +28,11 @@ public final class ControlApi implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Largest JSON request body (faults, activation): small, so nobody can make us buffer much. */
     static final int MAX_JSON_BODY = 64 * 1024;
-    /** Largest refused body still read to its end before the error answer (uploads up to 256 MiB). */
-    static final long MAX_DRAIN = 256L << 20;
 
     private static final Pattern MEMDEV = Pattern.compile("^/v1/memdevs/([A-Za-z0-9_.-]+)(/.*)?$");
     private static final Pattern SLOT = Pattern.compile("^/firmware/slots/([0-9]{1,2})$");
 
     private final HttpServer server;
-    private final ThreadPoolExecutor pool;
     private final byte[] token;
     private final Routes routes;
 
@@ -56,7 +52,7 @@ public final class ControlApi implements AutoCloseable {
         String reset(String name) throws ApiException, InterruptedException;
 
         /** Streams a slot's package; 404 for an empty slot. */
-        void readSlot(String name, int slot, HttpExchange exchange) throws ApiException, IOException;
+        void readSlot(String name, int slot, Exchange exchange) throws ApiException, IOException;
 
         String injectFault(String name, JsonNode request) throws ApiException;
 
@@ -65,38 +61,27 @@ public final class ControlApi implements AutoCloseable {
         EventHub events();
     }
 
-    private ControlApi(HttpServer server, ThreadPoolExecutor pool, byte[] token, Routes routes) {
-        this.server = server;
-        this.pool = pool;
+    private ControlApi(byte[] token, Routes routes, HttpServer server) {
         this.token = token;
         this.routes = routes;
+        this.server = server;
     }
 
-    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
-
     public static ControlApi start(InetSocketAddress bind, String token, Routes routes) throws IOException {
-        // Event streams hold a thread each (at most 16), so the pool leaves room for other requests.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(EventHub.MAX_SUBSCRIBERS + 8,
-                EventHub.MAX_SUBSCRIBERS + 8, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
-                io.cxlkit.server.Threads.daemon("cxlkit-http"));
-        pool.allowCoreThreadTimeOut(true);
-        // TCP_NODELAY on accepted connections (read once, when the JDK server's configuration class
-        // loads): a short answer or event written after another one must not wait for the client's
-        // delayed ACK (up to 40 ms on Linux). Left alone if the user set it.
-        if (System.getProperty(NODELAY_PROPERTY) == null) {
-            System.setProperty(NODELAY_PROPERTY, "true");
-        }
-        HttpServer server = HttpServer.create(bind, 128);
-        ControlApi api = new ControlApi(server, pool, token.getBytes(StandardCharsets.US_ASCII), routes);
-        server.createContext("/", api::handle);
-        server.setExecutor(pool);
-        server.start();
-        return api;
+        return start(bind, token, routes, HttpLimits.defaults());
+    }
+
+    public static ControlApi start(InetSocketAddress bind, String token, Routes routes, HttpLimits limits)
+            throws IOException {
+        ControlApi[] api = new ControlApi[1];
+        HttpServer server = HttpServer.start(bind, limits, ex -> api[0].handle(ex), LOG);
+        api[0] = new ControlApi(token.getBytes(StandardCharsets.US_ASCII), routes, server);
+        return api[0];
     }
 
     /** {@code http://HOST:PORT} as clients should use it. */
     public String url() {
-        InetSocketAddress a = server.getAddress();
+        InetSocketAddress a = server.address();
         String host = a.getAddress().getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
@@ -104,46 +89,28 @@ public final class ControlApi implements AutoCloseable {
         return "http://" + host + ":" + a.getPort();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            try {
-                if (!authorised(ex)) {
-                    throw new ApiException(401, "unauthorized", "missing or wrong bearer token");
-                }
-                route(ex);
-            } catch (ApiException e) {
-                drainUnreadBody(ex);
-                sendError(ex, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                sendError(ex, new ApiException(503, "shutting-down", "the daemon is stopping"));
-            } catch (IOException e) {
-                LOG.fine(() -> ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + ": " + e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, ex.getRequestMethod() + " " + ex.getRequestURI() + " failed", e);
-                sendError(ex, new ApiException(500, "internal", "internal error: " + e.getClass().getSimpleName()));
-            }
-        }
-    }
-
-    /**
-     * Reads and drops a request body the handler refused without reading (an upload answered 409,
-     * say), up to {@link #MAX_DRAIN} bytes: a client still sending its body would otherwise see
-     * the connection reset instead of the error.
-     */
-    private static void drainUnreadBody(HttpExchange ex) {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
+    private void handle(Exchange ex) throws IOException {
         try {
-            if (length != null && Long.parseLong(length.trim()) <= MAX_DRAIN) {
-                ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            if (!authorised(ex)) {
+                throw new ApiException(401, "unauthorized", "missing or wrong bearer token");
             }
-        } catch (IOException | NumberFormatException e) {
-            // nothing more to do: the error answer goes out or the client is gone
+            route(ex);
+        } catch (ApiException e) {
+            sendError(ex, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sendError(ex, new ApiException(503, "shutting-down", "the daemon is stopping"));
+        } catch (IOException e) {
+            LOG.fine(() -> ex.method() + " " + ex.uri().getRawPath() + ": " + e.getMessage());
+            throw e; // the connection is broken (a client gone or stalled): nothing more to say on it
+        } catch (RuntimeException e) {
+            LOG.warning(ex.method() + " " + ex.uri().getRawPath() + " failed: " + e);
+            sendError(ex, new ApiException(500, "internal", "internal error: " + e.getClass().getSimpleName()));
         }
     }
 
-    private boolean authorised(HttpExchange ex) {
-        String h = ex.getRequestHeaders().getFirst("Authorization");
+    private boolean authorised(Exchange ex) {
+        String h = ex.requestHeaders().getFirst("Authorization");
         if (h == null || !h.startsWith("Bearer ")) {
             return false;
         }
@@ -151,9 +118,9 @@ public final class ControlApi implements AutoCloseable {
         return MessageDigest.isEqual(given, token);
     }
 
-    private void route(HttpExchange ex) throws ApiException, IOException, InterruptedException {
-        String method = ex.getRequestMethod();
-        String path = ex.getRequestURI().getPath();
+    private void route(Exchange ex) throws ApiException, IOException, InterruptedException {
+        String method = ex.method();
+        String path = ex.uri().getPath();
         if (path.equals("/v1/events")) {
             requireMethod(method, "GET");
             streamEvents(ex);
@@ -177,8 +144,8 @@ public final class ControlApi implements AutoCloseable {
             }
             case "/firmware" -> {
                 requireMethod(method, "PUT");
-                long length = parseLength(ex.getRequestHeaders().getFirst("Content-Length"));
-                sendJson(ex, 202, routes.upload(name, ex.getRequestBody(), length));
+                long length = parseLength(ex.requestHeaders().getFirst("Content-Length"));
+                sendJson(ex, 202, routes.upload(name, ex.requestBody(), length));
             }
             case "/firmware/upload" -> {
                 requireMethod(method, "DELETE");
@@ -232,8 +199,8 @@ public final class ControlApi implements AutoCloseable {
         }
     }
 
-    private static JsonNode readJson(HttpExchange ex) throws ApiException, IOException {
-        byte[] body = ex.getRequestBody().readNBytes(MAX_JSON_BODY + 1);
+    private static JsonNode readJson(Exchange ex) throws ApiException, IOException {
+        byte[] body = ex.requestBody().readNBytes(MAX_JSON_BODY + 1);
         if (body.length > MAX_JSON_BODY) {
             throw new ApiException(413, "too-large", "request body above " + MAX_JSON_BODY + " bytes");
         }
@@ -251,28 +218,28 @@ public final class ControlApi implements AutoCloseable {
         }
     }
 
-    private void streamEvents(HttpExchange ex) throws ApiException, IOException, InterruptedException {
+    private void streamEvents(Exchange ex) throws ApiException, IOException, InterruptedException {
         EventHub.Subscriber sub = routes.events().subscribe()
                 .orElseThrow(() -> new ApiException(429, "too-many-subscribers",
                         "at most " + EventHub.MAX_SUBSCRIBERS + " event stream subscribers"));
         try (sub) {
-            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.responseHeaders().set("Content-Type", "text/event-stream");
+            ex.responseHeaders().set("Cache-Control", "no-cache");
             ex.sendResponseHeaders(200, 0);
-            sub.pump(ex.getResponseBody());
+            sub.pump(ex.responseBody());
         }
     }
 
-    static void sendJson(HttpExchange ex, int status, String json) throws IOException {
+    static void sendJson(Exchange ex, int status, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.responseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
+        try (OutputStream out = ex.responseBody()) {
             out.write(body);
         }
     }
 
-    private static void sendError(HttpExchange ex, ApiException e) {
+    private static void sendError(Exchange ex, ApiException e) {
         try {
             var o = JSON.createObjectNode();
             o.put("error", e.error());
@@ -290,30 +257,24 @@ public final class ControlApi implements AutoCloseable {
     /**
      * Stops taking requests: event streams end, the listener and every connection close (a body
      * still arriving fails, and its upload ends). Handlers that are still running (an activation
-     * waiting for its device) finish on their own; {@link #close()} waits for them.
+     * waiting for its device) finish on their own; {@link #close(Duration)} waits for them.
      */
     public void stopAccepting() {
         routes.events().close();
-        server.stop(0);
+        server.stopAccepting();
     }
 
     /**
      * {@link #stopAccepting()}, then waits up to {@code wait} for running handlers; threads are
      * never interrupted (one may be writing a spool file).
      */
-    public boolean close(java.time.Duration wait) {
-        stopAccepting();
-        pool.shutdown();
-        try {
-            return pool.awaitTermination(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    public boolean close(Duration wait) {
+        routes.events().close();
+        return server.close(wait);
     }
 
     @Override
     public void close() {
-        close(java.time.Duration.ofSeconds(1));
+        close(Duration.ofSeconds(1));
     }
 }
