@@ -94,7 +94,7 @@ public final class Daemon implements AutoCloseable {
             InetSocketAddress http = parseHostPort(config.httpListen());
             warnIfReachable(http, "control API", warn);
             String token = newToken();
-            api = ControlApi.start(http, token, new PlatformRoutes(platform, events));
+            api = ControlApi.start(http, token, new PlatformRoutes(platform, events), config.httpLimits());
             List<String> urls = endpoints.stream().map(CciEndpoint::url).toList();
             String firstTcp = urls.stream().filter(u -> u.startsWith("tcp://")).findFirst().orElse("");
             DaemonInfo info = new DaemonInfo(ProcessHandle.current().pid(), api.url(), firstTcp, urls, token);

@@ -1,7 +1,9 @@
 package io.cxlkit.server;
 
 import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.server.http.HttpLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,12 +12,16 @@ import java.util.Optional;
  * What {@code cxlkit serve} runs: the devices and where it listens. Validated by the CLI before
  * anything starts.
  *
- * @param cciListen   TCP listeners of the CCI socket endpoint, {@code HOST:PORT}, in listener order
- * @param cciUnix     an optional Unix domain socket listener, after the TCP ones
- * @param httpListen  the control API's {@code HOST:PORT}
+ * @param cciListen       TCP listeners of the CCI socket endpoint, {@code HOST:PORT}, in listener order
+ * @param cciUnix         an optional Unix domain socket listener, after the TCP ones
+ * @param httpListen      the control API's {@code HOST:PORT}
+ * @param maxConnections  CCI connections at once, across every listener
+ * @param cciStallTimeout how long a CCI connection may pause in the middle of a frame
+ * @param httpLimits      the control API's bounds on slow clients
  */
 public record PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<String> cciListen,
-                             Optional<Path> cciUnix, String httpListen, int maxConnections) {
+                             Optional<Path> cciUnix, String httpListen, int maxConnections,
+                             Duration cciStallTimeout, HttpLimits httpLimits) {
 
     public static final String DEFAULT_CCI_LISTEN = "127.0.0.1:2300";
     public static final String DEFAULT_HTTP_LISTEN = "127.0.0.1:0";
@@ -23,6 +29,15 @@ public record PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<Str
     /** Devices per listener: EIDs 8..254 (wire.md §1). */
     public static final int DEVICES_PER_LISTENER = io.cxlkit.server.endpoint.CciEndpoint.MAX_DEVICES;
     public static final int FIRST_EID = io.cxlkit.server.endpoint.CciEndpoint.FIRST_EID;
+    /** A CCI frame that has begun may pause this long before its connection is closed. */
+    public static final Duration DEFAULT_CCI_STALL_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The default bounds on slow clients. */
+    public PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<String> cciListen, Optional<Path> cciUnix,
+                          String httpListen, int maxConnections) {
+        this(stateDir, devices, cciListen, cciUnix, httpListen, maxConnections, DEFAULT_CCI_STALL_TIMEOUT,
+                HttpLimits.defaults());
+    }
 
     public PlatformConfig {
         Objects.requireNonNull(stateDir);
@@ -37,6 +52,10 @@ public record PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<Str
         }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("max connections must be at least 1");
+        }
+        Objects.requireNonNull(httpLimits);
+        if (cciStallTimeout.isZero() || cciStallTimeout.isNegative()) {
+            throw new IllegalArgumentException("the CCI stall timeout must be positive");
         }
     }
 

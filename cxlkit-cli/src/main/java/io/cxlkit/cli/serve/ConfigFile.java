@@ -39,17 +39,30 @@ import java.util.function.Function;
  *     online_activate: true
  *     pmem_size: 1GiB
  *     ram_size: 0
+ * limits:                        # the bounds on clients, for the whole daemon (flags win)
+ *   max_connections: 256         # CCI connections at once, across the listeners
+ *   cci_stall_timeout: 5s        # a CCI frame may pause this long before its connection closes
+ *   http_header_timeout: 10s     # a request line and headers must arrive within this
+ *   http_body_timeout: 10s       # a request body may pause this long between bytes
+ *   http_max_connections: 512    # control API connections at once
  * </pre>
  */
 public final class ConfigFile {
     private ConfigFile() {
     }
 
+    /** What a config file holds: the devices, and the bounds on clients. */
+    public record Contents(List<DeviceSettings> devices, LimitSettings limits) {
+    }
+
+    private static final Set<String> TOP_KEYS = Set.of("devices", "limits");
+    private static final Set<String> LIMIT_KEYS = Set.of("max_connections", "cci_stall_timeout",
+            "http_header_timeout", "http_body_timeout", "http_max_connections");
     private static final Set<String> KEYS = Set.of("name", "serial", "pci_address", "slots", "payload_size",
             "mctp_message_size", "timing", "fw_part_time", "fw_full_time", "fw_activate_time", "fw_verify",
             "fw_max_size", "fw_part_timeout", "online_activate", "pmem_size", "ram_size", "trusted_keys");
 
-    public static List<DeviceSettings> read(Path file) throws IOException {
+    public static Contents read(Path file) throws IOException {
         String name = file.getFileName().toString();
         ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml")
                 ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
@@ -63,12 +76,55 @@ public final class ConfigFile {
         if (root == null || !root.path("devices").isArray() || root.path("devices").isEmpty()) {
             throw new IllegalArgumentException(file + ": needs a non-empty 'devices' list");
         }
+        requireKnownKeys(root, TOP_KEYS, file.toString());
         List<DeviceSettings> out = new ArrayList<>();
         int i = 0;
         for (JsonNode entry : root.get("devices")) {
             out.add(entry(file, i++, entry));
         }
-        return out;
+        return new Contents(out, limits(file, root.get("limits")));
+    }
+
+    private static LimitSettings limits(Path file, JsonNode l) {
+        String where = file + ": limits";
+        if (l == null) {
+            return LimitSettings.NONE;
+        }
+        if (!l.isObject()) {
+            throw new IllegalArgumentException(where + " is not a mapping");
+        }
+        requireKnownKeys(l, LIMIT_KEYS, where);
+        try {
+            return new LimitSettings(count(l, "max_connections"), duration(l, "cci_stall_timeout"),
+                    duration(l, "http_header_timeout"), duration(l, "http_body_timeout"),
+                    count(l, "http_max_connections"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static void requireKnownKeys(JsonNode object, Set<String> known, String where) {
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException(where + ": unknown key '" + k + "'");
+            }
+        }
+    }
+
+    private static Optional<Integer> count(JsonNode e, String key) {
+        return get(e, key, JsonNode::asInt, n -> n.isIntegralNumber() && n.canConvertToInt());
+    }
+
+    private static Optional<java.time.Duration> duration(JsonNode e, String key) {
+        JsonNode n = e.get(key);
+        if (n == null) {
+            return Optional.empty();
+        }
+        if (!n.isTextual()) {
+            throw new IllegalArgumentException("'" + key + "' must be a duration such as 10s, not " + n);
+        }
+        return Optional.of(Units.parseDuration(n.asText()));
     }
 
     private static DeviceSettings entry(Path file, int index, JsonNode e) {
@@ -76,12 +132,7 @@ public final class ConfigFile {
         if (!e.isObject()) {
             throw new IllegalArgumentException(where + " is not a mapping");
         }
-        for (Iterator<String> it = e.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException(where + ": unknown key '" + k + "'");
-            }
-        }
+        requireKnownKeys(e, KEYS, where);
         try {
             return new DeviceSettings(text(e, "name"), get(e, "serial", JsonNode::asLong, JsonNode::canConvertToLong),
                     text(e, "pci_address"), get(e, "slots", JsonNode::asInt, JsonNode::canConvertToInt),

@@ -54,7 +54,23 @@ public final class ServeCommand extends CliCommand {
 
     @Option(names = "--max-connections", paramLabel = "N", description = "CCI connections at once (default "
             + PlatformConfig.DEFAULT_MAX_CONNECTIONS + ").")
-    int maxConnections = PlatformConfig.DEFAULT_MAX_CONNECTIONS;
+    Integer maxConnections;
+
+    @Option(names = "--cci-stall-timeout", paramLabel = "DURATION",
+            description = "A CCI frame may pause this long before its connection closes (default 5s).")
+    String cciStallTimeout;
+
+    @Option(names = "--http-header-timeout", paramLabel = "DURATION",
+            description = "A control API request's line and headers must arrive within this (default 10s).")
+    String httpHeaderTimeout;
+
+    @Option(names = "--http-body-timeout", paramLabel = "DURATION",
+            description = "A control API request's body may pause this long between bytes (default 10s).")
+    String httpBodyTimeout;
+
+    @Option(names = "--http-max-connections", paramLabel = "N", description = "Control API connections at once "
+            + "(default " + io.cxlkit.server.http.HttpLimits.DEFAULT_MAX_CONNECTIONS + ").")
+    Integer httpMaxConnections;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info or debug (default info).")
     String logLevel = "info";
@@ -137,9 +153,12 @@ public final class ServeCommand extends CliCommand {
     PlatformConfig platformConfig() {
         DeviceSettings flags = flagSettings();
         List<DeviceSettings> perDevice = new ArrayList<>();
+        LimitSettings limits = LimitSettings.NONE;
         if (config != null) {
             try {
-                perDevice.addAll(ConfigFile.read(config));
+                ConfigFile.Contents contents = ConfigFile.read(config);
+                perDevice.addAll(contents.devices());
+                limits = contents.limits();
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read " + config + ": " + e.getMessage());
             }
@@ -164,15 +183,20 @@ public final class ServeCommand extends CliCommand {
         for (int i = 0; i < perDevice.size(); i++) {
             configs.add(flags.overriddenBy(perDevice.get(i)).toConfig(i));
         }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("--max-connections must be at least 1");
-        }
+        limits = limits.overriddenBy(flagLimits());
         for (String l : cciListen) {
             io.cxlkit.server.Daemon.parseHostPort(l);
         }
         io.cxlkit.server.Daemon.parseHostPort(httpListen);
         return new PlatformConfig(resolveStateDir(), configs, cciListen, Optional.ofNullable(cciUnix), httpListen,
-                maxConnections);
+                limits.resolvedMaxConnections(), limits.resolvedCciStallTimeout(), limits.resolvedHttpLimits());
+    }
+
+    private LimitSettings flagLimits() {
+        return new LimitSettings(Optional.ofNullable(maxConnections),
+                opt(cciStallTimeout).map(d -> Units.parseDuration(d)),
+                opt(httpHeaderTimeout).map(d -> Units.parseDuration(d)),
+                opt(httpBodyTimeout).map(d -> Units.parseDuration(d)), Optional.ofNullable(httpMaxConnections));
     }
 
     private DeviceSettings flagSettings() {

@@ -316,15 +316,16 @@ public final class HttpServer {
         return true;
     }
 
+    /** Says why, then closes: whoever sees the close finds the line in the log already. */
     private void drop(HttpConnection c, Level level, String why) {
+        if (log.isLoggable(level)) {
+            log.log(level, "control API: " + c + " " + why);
+        }
         connections.remove(c);
         if (c.key != null) {
             c.key.cancel();
         }
         c.close();
-        if (log.isLoggable(level)) {
-            log.log(level, "control API: " + c + " " + why);
-        }
     }
 
     /** A short JSON error, written without blocking (what does not fit the socket's buffer is lost), then close. */
