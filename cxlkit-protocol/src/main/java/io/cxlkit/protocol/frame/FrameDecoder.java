@@ -135,6 +135,29 @@ public final class FrameDecoder {
         return headFilled + (payload == null ? 0 : payload.length);
     }
 
+    /**
+     * How many bytes of the current partial frame have arrived, its length field included (0 at a frame
+     * boundary and after a close). With {@link #frameSize()} it says how far a frame that stopped arriving got.
+     */
+    public long frameBytesReceived() {
+        return switch (state) {
+            case HEAD -> headFilled;
+            case PAYLOAD -> FrameFormat.HEAD_SIZE + payloadFilled;
+            case SKIP -> FrameFormat.LENGTH_FIELD_SIZE + frameLength - skipRemaining;
+            case CLOSED -> 0;
+        };
+    }
+
+    /**
+     * The current partial frame's size on the wire (4 + its length field), or -1 while its length field is
+     * incomplete, at a frame boundary and after a close.
+     */
+    public long frameSize() {
+        boolean known = state == State.PAYLOAD || state == State.SKIP
+                || state == State.HEAD && headFilled >= FrameFormat.LENGTH_FIELD_SIZE;
+        return known ? FrameFormat.LENGTH_FIELD_SIZE + frameLength : -1;
+    }
+
     private void readHead(ByteBuffer bytes) {
         int milestone = headFilled < FrameFormat.LENGTH_FIELD_SIZE ? FrameFormat.LENGTH_FIELD_SIZE
                 : headFilled < FrameFormat.PREFIX_SIZE ? FrameFormat.PREFIX_SIZE

@@ -407,6 +407,29 @@ class FrameDecoderTest {
         }
 
         @Test
+        void progressOfAPartialFrameCountsEveryByteOfIt() {
+            // A valid frame, a dropped one (unknown EID) and an oversized one, one byte at a time: the decoder
+            // tells how much of the current frame arrived, and its size once the length field is in.
+            for (byte[] frame : List.of(request(9, 1, 1, payload(50)), request(99, 1, 1, payload(30)),
+                    request(8, 1, 1, payload(300)))) {
+                FrameDecoder d = server();
+                d.feed(VALID, 0, VALID.length);
+                for (int i = 0; i < frame.length; i++) {
+                    assertThat(d.frameBytesReceived()).as("received before byte %d", i).isEqualTo(i);
+                    assertThat(d.frameSize()).as("size before byte %d", i).isEqualTo(i < 4 ? -1 : frame.length);
+                    d.feed(frame, i, 1);
+                }
+                assertThat(d.isIdle()).isTrue();
+                assertThat(d.frameBytesReceived()).isZero();
+                assertThat(d.frameSize()).isEqualTo(-1);
+            }
+            FrameDecoder closed = server();
+            closed.feed(raw(5, 8, 8), 0, 6);
+            assertThat(closed.frameBytesReceived()).isZero();
+            assertThat(closed.frameSize()).isEqualTo(-1);
+        }
+
+        @Test
         void nextAndDrainTakeEventsInOrder() {
             FrameDecoder d = server();
             d.feed(ByteBuffer.wrap(concat(VALID, request(9, 2, 1, payload(2)), VALID)));

@@ -52,9 +52,13 @@ class FramePropertiesTest {
         byte[] stream = encodeAll(frames);
         FrameDecoder d = FrameDecoder.forRequests(LIMITS);
         List<FrameEvent> events = new ArrayList<>();
+        int sinceBoundary = 0;
         for (int i = 0; i < stream.length; i++) {
             assertThat(d.isIdle()).isEqualTo(isFrameBoundary(frames, i));
+            sinceBoundary = d.isIdle() ? 0 : sinceBoundary;
+            assertThat(d.frameBytesReceived()).isEqualTo(sinceBoundary);
             d.feed(stream, i, 1);
+            sinceBoundary++;
             assertThat(d.bufferedBytes()).isLessThanOrEqualTo(MEMORY_BOUND);
             events.addAll(d.drain());
         }
