@@ -26,6 +26,14 @@ import java.util.logging.Logger;
  * write (a pipelining client gets them in a few writes instead of one each; a request-response client gets
  * each answer as soon as it is ready, in a single write of head and payload). An answer too big for the
  * write buffer goes out as one gathering write of its 18-byte head and its payload array, without a copy.
+ *
+ * <p>What other threads may do to it: the connection publishes its {@link Phase} and the time it last
+ * finished with the client's bytes, and its thread moves between the phases under the connection's monitor.
+ * The listener's {@link StallWatchdog} closes it while it waits for the rest of a frame longer than the stall
+ * timeout ({@link #closeIfStalled}); the {@link ConnectionLimit} evicts it while it waits at a frame
+ * boundary ({@link #evict}). Each of them decides under the monitor, so a connection whose bytes have just
+ * arrived ({@link Phase#BUSY}) is never closed under its command, and the thread, finding its connection
+ * closed when its read returns, gives up without touching the bytes.
  */
 final class CciConnection implements Runnable {
 
@@ -41,13 +49,32 @@ final class CciConnection implements Runnable {
     private final Logger log;
     private Thread thread;
 
+    /** Where the connection's thread is, as far as other threads care. */
+    private enum Phase {
+        /** Waiting at a frame boundary: may be evicted. */
+        WAITING,
+        /** Waiting for the rest of a frame: closed once that takes longer than the stall timeout. */
+        PARTIAL,
+        /** Decoding, running commands, writing answers: left alone (but by the endpoint's close). */
+        BUSY,
+        /** Closed by another thread, or ending: nothing more may happen to it. */
+        CLOSED
+    }
+
+    /** Guarded by this; so are the fields down to {@link #endReason}. */
+    private Phase phase = Phase.WAITING;
+    /** System.nanoTime() when the connection began waiting (accepted, or done with the last bytes read). */
+    private long waitingSince = System.nanoTime();
+    /** How far the frame in progress got, while {@link Phase#PARTIAL}: for the stall's log line. */
+    private long partialReceived;
+    private long partialSize;
+    /** Why the connection ended and how loudly to say so; set once (by whoever closes it), logged once. */
+    private Level endLevel = Level.FINE;
+    private String endReason;
+
     private ByteBuffer in;
     private ByteBuffer out;
     private ByteBuffer head;
-
-    /** Why the connection ended and how loudly to say so; set once, logged once. */
-    private Level endLevel = Level.FINE;
-    private String endReason;
 
     CciConnection(CciEndpoint endpoint, int number, SocketChannel channel, String peer) {
         this.endpoint = endpoint;
@@ -69,7 +96,10 @@ final class CciConnection implements Runnable {
         return thread;
     }
 
-    /** Called by {@link CciEndpoint#close()}: a blocked read or write of the thread fails at once. */
+    /**
+     * Closes the channel, so a blocked read or write of the thread fails at once: by {@link CciEndpoint#close()},
+     * and after {@link #evict} or a stall. The thread then logs the reason and stops counting.
+     */
     void shutdown() {
         CciEndpoint.closeQuietly(channel);
     }
@@ -92,22 +122,107 @@ final class CciConnection implements Runnable {
             log.log(Level.SEVERE, endpoint.label() + ": " + name + " failed", e);
             end(Level.SEVERE, "closed after an internal error: " + e);
         } finally {
+            Level level;
+            String reason;
+            synchronized (this) {
+                phase = Phase.CLOSED; // neither evicted nor stalled out any more
+                level = endLevel;
+                reason = endReason == null ? "closed" : endReason;
+            }
             CciEndpoint.closeQuietly(channel);
             endpoint.ended(this);
-            if (endReason == null) {
-                endReason = "closed";
-            }
-            if (log.isLoggable(endLevel)) {
-                log.log(endLevel, endpoint.label() + ": " + name + " " + endReason);
+            if (log.isLoggable(level)) {
+                log.log(level, endpoint.label() + ": " + name + " " + reason);
             }
         }
     }
 
-    private void end(Level level, String reason) {
+    private synchronized void end(Level level, String reason) {
         if (endReason == null) {
             endLevel = level;
             endReason = reason;
         }
+    }
+
+    // ---- what other threads may do (under this connection's monitor) ---------------------------------
+
+    /** Bytes arrived: from here until {@link #waitFor} nobody but the endpoint's close ends the connection. */
+    private synchronized boolean startWork() {
+        if (phase == Phase.CLOSED) {
+            return false; // evicted or stalled out while the bytes were arriving: the closer's reason stands
+        }
+        phase = Phase.BUSY;
+        return true;
+    }
+
+    /** Done with the bytes read: wait at a frame boundary, or for the rest of a frame. */
+    private synchronized void waitFor(FrameDecoder decoder) {
+        waitingSince = System.nanoTime();
+        if (decoder.isIdle()) {
+            phase = Phase.WAITING;
+        } else {
+            phase = Phase.PARTIAL;
+            partialReceived = decoder.frameBytesReceived();
+            partialSize = decoder.frameSize();
+        }
+    }
+
+    /**
+     * The stall watchdog's look at {@code now}: closes the connection (one WARNING line) if it has waited for
+     * the rest of a frame for {@code stallNanos} or more. Returns how long until it would, or
+     * {@link Long#MAX_VALUE} when no frame is waiting (or the connection was closed now or before).
+     */
+    long closeIfStalled(long now, long stallNanos) {
+        synchronized (this) {
+            if (phase != Phase.PARTIAL) {
+                return Long.MAX_VALUE;
+            }
+            long waited = now - waitingSince;
+            if (waited < stallNanos) {
+                return stallNanos - waited;
+            }
+            phase = Phase.CLOSED;
+            end(Level.WARNING, "closed: a frame stalled for " + duration(stallNanos) + " ("
+                    + (partialSize < 0 ? partialReceived + " bytes, its length not yet complete"
+                    : partialReceived + " of " + partialSize + " bytes") + ")");
+        }
+        shutdown(); // outside the monitor: close waits for the thread to leave its read
+        return Long.MAX_VALUE;
+    }
+
+    /** How long the connection has waited at a frame boundary at {@code now}, or -1 when it is not. */
+    synchronized long idleNanos(long now) {
+        return phase == Phase.WAITING ? Math.max(0, now - waitingSince) : -1;
+    }
+
+    /**
+     * Marks the connection closed to make room for a newcomer, if it still waits at a frame boundary (one INFO
+     * line, by its thread); false if bytes have arrived since {@link #idleNanos}. The caller then calls
+     * {@link #shutdown()}, outside its own locks.
+     */
+    synchronized boolean evict(long now) {
+        if (phase != Phase.WAITING) {
+            return false;
+        }
+        phase = Phase.CLOSED;
+        end(Level.INFO, "closed: idle for " + duration(now - waitingSince)
+                + ", evicted to make room for a new connection");
+        return true;
+    }
+
+    /** For log lines: "300 ms", "5 s", "1.5 s", "42 s". */
+    static String duration(long nanos) {
+        long ms = nanos / 1_000_000;
+        if (ms < 1) {
+            return "<1 ms";
+        }
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        if (ms % 1000 == 0 || ms >= 10_000) {
+            return ms / 1000 + " s";
+        }
+        return ms / 1000 + "." + ms % 1000 / 100 + " s";
     }
 
     private void serve() throws IOException {
@@ -117,6 +232,9 @@ final class CciConnection implements Runnable {
             if (channel.read(in) < 0) {
                 end(Level.FINE, decoder.isIdle() ? "closed by the client"
                         : "closed by the client in the middle of a frame");
+                return;
+            }
+            if (!startWork()) {
                 return;
             }
             in.flip();
@@ -144,6 +262,7 @@ final class CciConnection implements Runnable {
                 }
             }
             flush();
+            waitFor(decoder);
         }
     }
 

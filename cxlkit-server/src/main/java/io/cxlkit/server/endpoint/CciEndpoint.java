@@ -35,21 +35,29 @@ import java.util.logging.Logger;
  * MCTP-addressed frames to the MCTP CCIs of up to {@value #MAX_DEVICES} devices, the device at list index j
  * answering at EID {@value #FIRST_EID} + j.
  *
- * <p>Threads: one acceptor ({@code cxlkit-cci-accept-<n>}) and one daemon thread per connection
- * ({@code cxlkit-cci-<n>}) that reads its socket in blocking mode, decodes frames with the protocol's
- * {@link io.cxlkit.protocol.frame.FrameDecoder} and answers each request before decoding the next, so the
- * answers of one connection leave in request order. Connections to the same device share its
- * {@link MctpCci}, whose commands run one at a time.
+ * <p>Threads: one acceptor ({@code cxlkit-cci-accept-<n>}), one stall watchdog ({@code cxlkit-cci-watch-<n>},
+ * {@link StallWatchdog}) and one daemon thread per connection ({@code cxlkit-cci-<n>}) that reads its socket
+ * in blocking mode, decodes frames with the protocol's {@link io.cxlkit.protocol.frame.FrameDecoder} and
+ * answers each request before decoding the next, so the answers of one connection leave in request order.
+ * Connections to the same device share its {@link MctpCci}, whose commands run one at a time.
  *
  * <p>Nothing a client sends affects another connection: a malformed frame (checks 1 and 3) closes its own
  * connection with one log line; a frame for an unknown EID or of another message type (check 2) is dropped
  * and logged; an oversized payload (check 4) is answered 0016h (or 0003h for an unknown opcode) while its
- * bytes are skipped unbuffered. Connections beyond the limit are accepted, closed at once and logged.
+ * bytes are skipped unbuffered.
+ *
+ * <p>Nor can clients that stop sending hold the endpoint: a frame that starts must finish, with no gap
+ * between its bytes longer than the stall timeout ({@link #DEFAULT_STALL_TIMEOUT} unless given), or its
+ * connection is closed; a connection at a frame boundary may stay idle as long as it likes, until a new
+ * connection finds the limit reached: then the one idle longest (across the listeners sharing the
+ * {@link ConnectionLimit}) is evicted to make room. Only when every connection is in the middle of a frame or
+ * a command is the newcomer accepted, closed at once and logged.
  *
  * <p>Log lines go to {@link Logger} {@value #LOGGER_NAME} (or the one given to
  * {@link #start(SocketAddress, List, int, Logger)}), one line per event, without stack traces for client
- * errors: WARNING for a connection closed over a malformed frame and for a refused connection, INFO for a
- * dropped frame, FINE for accepts, ordinary closes, disconnects mid-frame and I/O errors.
+ * errors: WARNING for a connection closed over a malformed frame or a stalled frame and for a refused
+ * connection, INFO for a dropped frame and an evicted connection, FINE for accepts, ordinary closes,
+ * disconnects mid-frame and I/O errors.
  */
 public final class CciEndpoint implements AutoCloseable {
 
@@ -61,6 +69,8 @@ public final class CciEndpoint implements AutoCloseable {
     public static final int MAX_DEVICES = 247;
     /** {@code --max-connections}' default. */
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    /** The longest gap between two bytes of one frame, unless given another ({@code --cci-stall-timeout}). */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(5);
     /** How long {@link #close()} waits for the endpoint's threads. */
     public static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -79,8 +89,10 @@ public final class CciEndpoint implements AutoCloseable {
     private final EndpointLimits limits;
     private final int deviceCount;
     private final ConnectionLimit limit;
+    private final Duration stallTimeout;
     private final Logger log;
     private final Thread acceptor;
+    private final StallWatchdog watchdog;
 
     private final Object lifecycle = new Object();
     /** Open connections; only the acceptor adds, each connection removes itself when it ends. */
@@ -90,12 +102,13 @@ public final class CciEndpoint implements AutoCloseable {
     private volatile boolean closing;
 
     private CciEndpoint(ServerSocketChannel server, Path unixPath, List<CxlDevice> devices, ConnectionLimit limit,
-                        Logger log) throws IOException {
+                        Duration stallTimeout, Logger log) throws IOException {
         this.server = server;
         this.unixPath = unixPath;
         this.tcp = unixPath == null;
         this.deviceCount = devices.size();
         this.limit = limit;
+        this.stallTimeout = stallTimeout;
         this.log = log;
         this.localAddress = server.getLocalAddress();
         if (tcp) {
@@ -119,8 +132,10 @@ public final class CciEndpoint implements AutoCloseable {
             maxPayload[FIRST_EID + j] = cci.maxMessageSize();
         }
         this.limits = eid -> eid >= 0 && eid < maxPayload.length ? maxPayload[eid] : EndpointLimits.NO_ENDPOINT;
-        this.acceptor = new Thread(this::acceptLoop, "cxlkit-cci-accept-" + THREAD_NUMBERS.incrementAndGet());
+        int n = THREAD_NUMBERS.incrementAndGet();
+        this.acceptor = new Thread(this::acceptLoop, "cxlkit-cci-accept-" + n);
         this.acceptor.setDaemon(true);
+        this.watchdog = new StallWatchdog(connections, nanos(stallTimeout), "cxlkit-cci-watch-" + n);
     }
 
     /** {@link #start(SocketAddress, List, int)} with the default connection limit, {@value #DEFAULT_MAX_CONNECTIONS}. */
@@ -132,6 +147,12 @@ public final class CciEndpoint implements AutoCloseable {
     public static CciEndpoint start(SocketAddress bindAddress, List<CxlDevice> devices, int maxConnections)
             throws IOException {
         return start(bindAddress, devices, maxConnections, Logger.getLogger(LOGGER_NAME));
+    }
+
+    /** {@link #start(SocketAddress, List, ConnectionLimit, Duration, Logger)} with the default stall timeout. */
+    public static CciEndpoint start(SocketAddress bindAddress, List<CxlDevice> devices, ConnectionLimit limit,
+                                    Logger log) throws IOException {
+        return start(bindAddress, devices, limit, DEFAULT_STALL_TIMEOUT, log);
     }
 
     /** {@link #start(SocketAddress, List, ConnectionLimit, Logger)} with a limit of this listener's own. */
@@ -149,15 +170,20 @@ public final class CciEndpoint implements AutoCloseable {
      * @param devices        this listener's devices, at most {@value #MAX_DEVICES}: index j answers at EID 8 + j
      *                       (wire.md: listener k gets devices 247k .. 247k + 246, see {@link #slice})
      * @param limit          the bound on connections served at once, this listener's own or one shared by
-     *                       several listeners; more are accepted and closed at once
+     *                       several listeners; at the bound a newcomer evicts the connection idle longest, or
+     *                       is accepted and closed at once if none is idle
+     * @param stallTimeout   the longest a frame may wait for its next byte before its connection is closed
+     *                       ({@link #DEFAULT_STALL_TIMEOUT}); positive
      * @param log            where the endpoint's log lines go
      * @throws IOException if the address cannot be bound (e.g. {@link BindException} when it is in use)
+     * @throws IllegalArgumentException if {@code stallTimeout} is not positive, or for too many devices
      */
     public static CciEndpoint start(SocketAddress bindAddress, List<CxlDevice> devices, ConnectionLimit limit,
-                                    Logger log) throws IOException {
+                                    Duration stallTimeout, Logger log) throws IOException {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(limit, "limit");
         Objects.requireNonNull(log, "log");
+        checkStallTimeout(stallTimeout);
         List<CxlDevice> list = List.copyOf(devices); // also rejects null devices
         if (list.size() > MAX_DEVICES) {
             throw new IllegalArgumentException("a listener serves at most " + MAX_DEVICES + " devices (EIDs "
@@ -182,7 +208,7 @@ public final class CciEndpoint implements AutoCloseable {
         }
         CciEndpoint endpoint;
         try {
-            endpoint = new CciEndpoint(server, unixPath, list, limit, log);
+            endpoint = new CciEndpoint(server, unixPath, list, limit, stallTimeout, log);
         } catch (IOException | RuntimeException e) {
             server.close();
             if (unixPath != null) {
@@ -190,12 +216,35 @@ public final class CciEndpoint implements AutoCloseable {
             }
             throw e;
         }
+        endpoint.watchdog.start();
         endpoint.acceptor.start();
         if (log.isLoggable(Level.FINE)) {
             log.fine(endpoint.label + ": listening for " + list.size() + " devices (EIDs " + FIRST_EID + ".."
-                    + (FIRST_EID + list.size() - 1) + "), at most " + limit.max() + " connections");
+                    + (FIRST_EID + list.size() - 1) + "), at most " + limit.max() + " connections, a frame's bytes"
+                    + " at most " + CciConnection.duration(nanos(stallTimeout)) + " apart");
         }
         return endpoint;
+    }
+
+    /**
+     * Rejects a stall timeout that is null, zero or negative; the check {@link #start} makes, for a caller
+     * that validates its settings before starting anything.
+     */
+    public static Duration checkStallTimeout(Duration stallTimeout) {
+        Objects.requireNonNull(stallTimeout, "stallTimeout");
+        if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new IllegalArgumentException("the CCI stall timeout must be positive, got " + stallTimeout);
+        }
+        return stallTimeout;
+    }
+
+    /** In nanoseconds, a timeout beyond ~292 years counting as forever. */
+    private static long nanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static ServerSocketChannel bindUnix(UnixDomainSocketAddress address) throws IOException {
@@ -277,6 +326,11 @@ public final class CciEndpoint implements AutoCloseable {
         return limit;
     }
 
+    /** The longest a frame may wait for its next byte on this listener. */
+    public Duration stallTimeout() {
+        return stallTimeout;
+    }
+
     /** This listener's connections being served now. A connection stops counting before its close is logged. */
     public int activeConnections() {
         return connections.size();
@@ -314,11 +368,12 @@ public final class CciEndpoint implements AutoCloseable {
             open = new ArrayList<>(connections);
         }
         closeQuietly(server);
+        watchdog.stop();
         for (CciConnection c : open) {
             c.shutdown();
         }
         long deadline = System.nanoTime() + wait.toNanos();
-        boolean ended = join(acceptor, deadline);
+        boolean ended = join(acceptor, deadline) & join(watchdog.thread(), deadline);
         for (CciConnection c : open) {
             ended &= join(c.thread(), deadline);
         }
@@ -384,23 +439,33 @@ public final class CciEndpoint implements AutoCloseable {
     private void admit(SocketChannel channel) {
         String peer = peerOf(channel);
         String from = peer == null ? "" : " from " + peer;
+        CciConnection evicted = null;
         synchronized (lifecycle) {
             if (closed) {
                 closeQuietly(channel);
                 return;
             }
-            if (!limit.tryAcquire()) {
-                closeQuietly(channel);
-                log.warning(label + ": refused a connection" + from + ": " + limit.max()
-                        + " connections open (the limit)");
+            try {
+                // before it counts: once counted it may be evicted, its channel closed, at any moment
+                if (tcp) {
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
+            } catch (IOException e) {
+                closeQuietly(channel); // the peer is already gone
+                log.fine(label + ": dropped a new connection" + from + ": " + e);
                 return;
             }
             int number = THREAD_NUMBERS.incrementAndGet();
             CciConnection connection = new CciConnection(this, number, channel, peer);
+            ConnectionLimit.Admission admission = limit.admit(connection);
+            if (!admission.admitted()) {
+                closeQuietly(channel);
+                log.warning(label + ": refused a connection" + from + ": " + limit.max()
+                        + " connections open (the limit), each in the middle of a frame or a command");
+                return;
+            }
+            evicted = admission.evicted();
             try {
-                if (tcp) {
-                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                }
                 Thread thread = new Thread(connection, "cxlkit-cci-" + number);
                 thread.setDaemon(true);
                 connection.attach(thread);
@@ -409,15 +474,16 @@ public final class CciEndpoint implements AutoCloseable {
                     log.fine(label + ": " + connection.name() + " accepted");
                 }
                 thread.start(); // from here on the connection's thread releases it
-            } catch (IOException | RuntimeException | OutOfMemoryError e) {
-                // e.g. the peer is already gone, or "unable to create native thread": this connection only
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // e.g. "unable to create native thread": this connection only
                 connections.remove(connection);
-                limit.release();
+                limit.release(connection);
                 closeQuietly(channel);
-                log.log(e instanceof IOException ? Level.FINE : Level.WARNING,
-                        label + ": dropped a new connection" + from + ": " + e);
-                return;
+                log.warning(label + ": dropped a new connection" + from + ": " + e);
             }
+        }
+        if (evicted != null) {
+            evicted.shutdown(); // outside the lock (the close waits for its thread); its thread logs why
         }
     }
 
@@ -463,7 +529,7 @@ public final class CciEndpoint implements AutoCloseable {
     /** A connection's thread is ending: it no longer counts against the limit. */
     void ended(CciConnection connection) {
         if (connections.remove(connection)) {
-            limit.release();
+            limit.release(connection);
         }
     }
 

@@ -8,12 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.DeviceThreads;
-import io.cxlkit.device.config.DeviceConfig;
-import io.cxlkit.device.config.Timing;
-import io.cxlkit.device.clock.SystemClock;
-import io.cxlkit.device.fw.PolicyChecker;
-import io.cxlkit.device.persist.CrashHook;
 import io.cxlkit.protocol.CciHeader;
 import io.cxlkit.protocol.CciMessage;
 import io.cxlkit.protocol.CommandId;
@@ -63,13 +57,13 @@ class CciEndpointTest {
     private static final Opcode IDENTIFY = CommandId.IDENTIFY.opcode();
     private static final Opcode GET_FW_INFO = CommandId.GET_FW_INFO.opcode();
     private static final Opcode TRANSFER_FW = CommandId.TRANSFER_FW.opcode();
-    private static final long[] SERIALS = {0x5E7_0000_0000_0008L, 0x5E7_0000_0000_0009L};
+    private static final long[] SERIALS = TestDevices.SERIALS;
 
     @TempDir
     static Path deviceDirs;
 
-    private static final List<ExecutorService> executors = new ArrayList<>();
-    private static final List<CxlDevice> devices = new ArrayList<>();
+    private static TestDevices testDevices;
+    private static List<CxlDevice> devices;
 
     @TempDir
     Path tmp;
@@ -80,26 +74,13 @@ class CciEndpointTest {
 
     @BeforeAll
     static void openDevices() throws Exception {
-        for (int i = 0; i < 2; i++) {
-            ExecutorService worker = Executors.newSingleThreadExecutor();
-            ExecutorService engine = Executors.newSingleThreadExecutor();
-            executors.add(worker);
-            executors.add(engine);
-            DeviceConfig config = DeviceConfig.defaults(i).toBuilder().serial(SERIALS[i]).timing(Timing.instant())
-                    .build();
-            devices.add(CxlDevice.open(config, deviceDirs.resolve("mem" + i), SystemClock.get(),
-                    DeviceThreads.inline().withWorkers(worker).withMailboxEngine(engine), CrashHook.NONE,
-                    new PolicyChecker()));
-        }
+        testDevices = TestDevices.open(deviceDirs);
+        devices = testDevices.list();
     }
 
     @AfterAll
     static void closeDevices() throws InterruptedException {
-        devices.forEach(CxlDevice::close);
-        for (ExecutorService e : executors) {
-            e.shutdown();
-            e.awaitTermination(10, TimeUnit.SECONDS);
-        }
+        testDevices.close();
     }
 
     @AfterEach
@@ -431,66 +412,7 @@ class CciEndpointTest {
         assertIdentifies(good, 9, 99);
     }
 
-    // ---- connection limit ------------------------------------------------------------------------------
-
-    @Test
-    void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
-        CciEndpoint e = start(4);
-        List<TestClient> open = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            TestClient c = connect(e);
-            assertIdentifies(c, 8, i); // accepted and served
-            open.add(c);
-        }
-        assertThat(e.activeConnections()).isEqualTo(4);
-
-        TestClient fifth = connect(e);
-        assertThat(fifth.closedByServer()).isTrue();
-        LogRecord refused = logs.await("refused a connection from 127.0.0.1:" + fifth.localPort());
-        assertThat(refused.getLevel()).isEqualTo(Level.WARNING);
-        assertThat(refused.getMessage()).contains("4 connections open");
-        for (TestClient c : open) {
-            assertIdentifies(c, 9, 50); // the four are unaffected
-        }
-
-        TestClient first = open.get(0);
-        first.close();
-        LogRecord closed = closeLine(first); // logged once the connection no longer counts
-        assertThat(closed.getMessage()).contains("closed by the client");
-        assertThat(closed.getLevel()).isEqualTo(Level.FINE);
-        assertThat(e.activeConnections()).isEqualTo(3);
-
-        TestClient again = connect(e);
-        assertIdentifies(again, 8, 60);
-    }
-
-    @Test
-    void aSharedLimitBoundsConnectionsAcrossListeners() throws Exception {
-        ConnectionLimit limit = ConnectionLimit.of(2);
-        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        CciEndpoint first = CciEndpoint.start(any, devices.subList(0, 1), limit, logs.logger());
-        endpoints.add(first);
-        CciEndpoint second = CciEndpoint.start(any, devices.subList(1, 2), limit, logs.logger());
-        endpoints.add(second);
-        assertThat(first.connectionLimit()).isSameAs(limit);
-
-        TestClient a = connect(first);
-        assertIdentifies(a, 8, 1);
-        TestClient b = connect(second);
-        Reply r = b.call(8, 2, IDENTIFY); // the second listener's first device is mem1, at EID 8
-        assertResponse(r, 8, 2, IDENTIFY, ReturnCode.SUCCESS);
-        assertThat(Identify.decode(ByteBuffer.wrap(r.message().payload())).serialNumber()).isEqualTo(SERIALS[1]);
-        assertThat(limit.open()).isEqualTo(2);
-
-        TestClient refused = connect(first);
-        assertThat(refused.closedByServer()).isTrue();
-        logs.await("refused a connection from 127.0.0.1:" + refused.localPort());
-
-        b.close();
-        closeLine(b);
-        assertThat(limit.open()).isEqualTo(1);
-        assertIdentifies(connect(first), 8, 3);
-    }
+    // the connection limit, stalled frames and eviction: CciEndpointSlowClientsTest
 
     // ---- disconnects and close -------------------------------------------------------------------------
 
