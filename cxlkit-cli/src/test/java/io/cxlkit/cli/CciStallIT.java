@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,13 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Slow and careless clients cannot wedge a real daemon's CCI endpoint: 300 connections that each send the
  * first 6 bytes of a frame and then nothing (more than {@code --max-connections}' 256) keep a well-behaved
  * client out for no longer than the stall timeout, and each of them is closed and logged once.
- *
- * <p>NOTE: this needs {@code serve --cci-stall-timeout} (passed to {@code CciEndpoint.start(..., stallTimeout,
- * ...)}), which is wired on the branch that reworks serve's options; until then serve refuses the option, so
- * the test is disabled. Remove {@link Disabled} once the option exists. The endpoint's behaviour itself is
- * covered by cxlkit-server's CciEndpointSlowClientsTest.
+ * The endpoint's behaviour in detail is covered by cxlkit-server's CciEndpointSlowClientsTest.
  */
-@Disabled("needs serve --cci-stall-timeout, wired on the serve-options branch: remove this then")
 class CciStallIT {
 
     private static final Duration STALL = Duration.ofMillis(300);

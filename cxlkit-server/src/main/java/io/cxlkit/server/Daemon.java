@@ -89,7 +89,7 @@ public final class Daemon implements AutoCloseable {
             for (int k = 0; k < addresses.size(); k++) {
                 // a listener beyond the device blocks (the Unix socket) serves the blocks again from the first
                 endpoints.add(CciEndpoint.start(addresses.get(k), CciEndpoint.slice(devices, k % slices), limit,
-                        endpointLog));
+                        config.cciStallTimeout(), endpointLog));
             }
             InetSocketAddress http = parseHostPort(config.httpListen());
             warnIfReachable(http, "control API", warn);

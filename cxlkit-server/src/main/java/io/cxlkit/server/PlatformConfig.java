@@ -30,7 +30,7 @@ public record PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<Str
     public static final int DEVICES_PER_LISTENER = io.cxlkit.server.endpoint.CciEndpoint.MAX_DEVICES;
     public static final int FIRST_EID = io.cxlkit.server.endpoint.CciEndpoint.FIRST_EID;
     /** A CCI frame that has begun may pause this long before its connection is closed. */
-    public static final Duration DEFAULT_CCI_STALL_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_CCI_STALL_TIMEOUT = io.cxlkit.server.endpoint.CciEndpoint.DEFAULT_STALL_TIMEOUT;
 
     /** The default bounds on slow clients. */
     public PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<String> cciListen, Optional<Path> cciUnix,
