@@ -117,7 +117,16 @@ public final class HttpServer {
 
     /** Connections waiting between two requests (for tests). */
     int idleConnections() {
-        return (int) connections.stream().filter(c -> c.phase == HttpConnection.Phase.IDLE).count();
+        return count(HttpConnection.Phase.IDLE);
+    }
+
+    /** Connections in an exchange, on a handler thread (for tests). */
+    int busyConnections() {
+        return count(HttpConnection.Phase.EXCHANGE);
+    }
+
+    private int count(HttpConnection.Phase phase) {
+        return (int) connections.stream().filter(c -> c.phase == phase).count();
     }
 
     // ---- the I/O thread ------------------------------------------------------------------------
