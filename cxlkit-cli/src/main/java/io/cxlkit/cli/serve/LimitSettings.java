@@ -49,6 +49,9 @@ record LimitSettings(Optional<Integer> maxConnections, Optional<Duration> cciSta
         if (d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(what + " must be more than 0, not " + d.toMillis() + "ms");
         }
+        if (d.compareTo(HttpLimits.MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(what + " must be at most 1440m (a day), not " + d.toMinutes() + "m");
+        }
         return d;
     }
 }

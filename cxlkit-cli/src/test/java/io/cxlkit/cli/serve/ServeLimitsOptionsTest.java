@@ -116,10 +116,16 @@ class ServeLimitsOptionsTest {
             assertThat(r.exit()).as(b[0]).isEqualTo(2);
             assertThat(r.err().lines()).as(b[0]).containsExactly(b[2] + " (try 'cxlkit serve --help')");
         }
-        Path file = yaml("devices:\n  - name: mem0\nlimits:\n  http_header_timeout: 10\n  oops: 1\n");
-        Run r = run("--config", file.toString());
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().lines()).singleElement().asString().startsWith("cxlkit: serve: " + file + ": limits: ");
+        for (String[] b : new String[][] {
+                {"  http_header_timeout: 10\n", "'http_header_timeout' must be a duration such as 10s, not 10"},
+                {"  oops: 1\n", "unknown key 'oops'"},
+                {"  http_max_connections: many\n", "'http_max_connections' has a bad value: \"many\""}}) {
+            Path file = yaml("devices:\n  - name: mem0\nlimits:\n" + b[0]);
+            Run r = run("--config", file.toString());
+            assertThat(r.exit()).as(b[0]).isEqualTo(2);
+            assertThat(r.err().lines()).as(b[0]).containsExactly("cxlkit: serve: " + file + ": limits: " + b[1]
+                    + " (try 'cxlkit serve --help')");
+        }
         assertThat(dir.resolve("state")).doesNotExist();
     }
 }

@@ -32,7 +32,8 @@ public final class ControlApi implements AutoCloseable {
     private static final Pattern MEMDEV = Pattern.compile("^/v1/memdevs/([A-Za-z0-9_.-]+)(/.*)?$");
     private static final Pattern SLOT = Pattern.compile("^/firmware/slots/([0-9]{1,2})$");
 
-    private final HttpServer server;
+    /** Set once, right after the server starts; requests only arrive once start() has returned it. */
+    private volatile HttpServer server;
     private final byte[] token;
     private final Routes routes;
 
@@ -61,10 +62,9 @@ public final class ControlApi implements AutoCloseable {
         EventHub events();
     }
 
-    private ControlApi(byte[] token, Routes routes, HttpServer server) {
+    private ControlApi(byte[] token, Routes routes) {
         this.token = token;
         this.routes = routes;
-        this.server = server;
     }
 
     public static ControlApi start(InetSocketAddress bind, String token, Routes routes) throws IOException {
@@ -73,10 +73,9 @@ public final class ControlApi implements AutoCloseable {
 
     public static ControlApi start(InetSocketAddress bind, String token, Routes routes, HttpLimits limits)
             throws IOException {
-        ControlApi[] api = new ControlApi[1];
-        HttpServer server = HttpServer.start(bind, limits, ex -> api[0].handle(ex), LOG);
-        api[0] = new ControlApi(token.getBytes(StandardCharsets.US_ASCII), routes, server);
-        return api[0];
+        ControlApi api = new ControlApi(token.getBytes(StandardCharsets.US_ASCII), routes);
+        api.server = HttpServer.start(bind, limits, api::handle, LOG);
+        return api;
     }
 
     /** {@code http://HOST:PORT} as clients should use it. */
@@ -92,6 +91,8 @@ public final class ControlApi implements AutoCloseable {
     private void handle(Exchange ex) throws IOException {
         try {
             if (!authorised(ex)) {
+                // nothing more from a client without the token: no keep-alive, no body read to its end
+                ex.responseHeaders().set("Connection", "close");
                 throw new ApiException(401, "unauthorized", "missing or wrong bearer token");
             }
             route(ex);
@@ -105,6 +106,10 @@ public final class ControlApi implements AutoCloseable {
             throw e; // the connection is broken (a client gone or stalled): nothing more to say on it
         } catch (RuntimeException e) {
             LOG.warning(ex.method() + " " + ex.uri().getRawPath() + " failed: " + e);
+            if (ex.responseStarted()) {
+                // half an answer is out: the connection must close, so the client does not take it for whole
+                throw new IOException("the response broke off: " + e, e);
+            }
             sendError(ex, new ApiException(500, "internal", "internal error: " + e.getClass().getSimpleName()));
         }
     }
@@ -240,6 +245,9 @@ public final class ControlApi implements AutoCloseable {
     }
 
     private static void sendError(Exchange ex, ApiException e) {
+        if (ex.responseStarted()) {
+            return; // the answer was on its way when this went wrong: the connection closes instead
+        }
         try {
             var o = JSON.createObjectNode();
             o.put("error", e.error());

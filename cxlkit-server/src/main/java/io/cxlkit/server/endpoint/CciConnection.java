@@ -55,8 +55,10 @@ final class CciConnection implements Runnable {
         WAITING,
         /** Waiting for the rest of a frame: closed once that takes longer than the stall timeout. */
         PARTIAL,
-        /** Decoding, running commands, writing answers: left alone (but by the endpoint's close). */
+        /** Decoding, running commands: left alone (but by the endpoint's close). */
         BUSY,
+        /** Blocked writing answers: closed once the client takes none of them for longer than the stall timeout. */
+        WRITING,
         /** Closed by another thread, or ending: nothing more may happen to it. */
         CLOSED
     }
@@ -167,24 +169,41 @@ final class CciConnection implements Runnable {
         }
     }
 
+    /** About to write answers, which blocks while the client takes none: the stall watchdog watches it. */
+    private synchronized void writing() {
+        if (phase == Phase.BUSY) {
+            phase = Phase.WRITING;
+            waitingSince = System.nanoTime();
+        }
+    }
+
+    /** The write went out. */
+    private synchronized void written() {
+        if (phase == Phase.WRITING) {
+            phase = Phase.BUSY;
+        }
+    }
+
     /**
      * The stall watchdog's look at {@code now}: closes the connection (one WARNING line) if it has waited for
-     * the rest of a frame for {@code stallNanos} or more. Returns how long until it would, or
+     * the rest of a frame, or for the client to take its answers, for {@code stallNanos} or more. Returns how long until it would, or
      * {@link Long#MAX_VALUE} when no frame is waiting (or the connection was closed now or before).
      */
     long closeIfStalled(long now, long stallNanos) {
         synchronized (this) {
-            if (phase != Phase.PARTIAL) {
+            if (phase != Phase.PARTIAL && phase != Phase.WRITING) {
                 return Long.MAX_VALUE;
             }
             long waited = now - waitingSince;
             if (waited < stallNanos) {
                 return stallNanos - waited;
             }
-            phase = Phase.CLOSED;
-            end(Level.WARNING, "closed: a frame stalled for " + duration(stallNanos) + " ("
+            end(Level.WARNING, phase == Phase.WRITING
+                    ? "closed: it took none of its answers for " + duration(stallNanos)
+                    : "closed: a frame stalled for " + duration(stallNanos) + " ("
                     + (partialSize < 0 ? partialReceived + " bytes, its length not yet complete"
                     : partialReceived + " of " + partialSize + " bytes") + ")");
+            phase = Phase.CLOSED;
         }
         shutdown(); // outside the monitor: close waits for the thread to leave its read
         return Long.MAX_VALUE;
@@ -312,15 +331,21 @@ final class CciConnection implements Runnable {
         FrameEncoder.encodeHeadTo(eid, response.header(), head);
         head.flip();
         ByteBuffer[] frame = {head, ByteBuffer.wrap(response.payload())};
+        writing();
         while (frame[1].hasRemaining()) {
             channel.write(frame);
         }
+        written();
     }
 
     private void flush() throws IOException {
         out.flip();
-        while (out.hasRemaining()) {
-            channel.write(out);
+        if (out.hasRemaining()) {
+            writing();
+            while (out.hasRemaining()) {
+                channel.write(out);
+            }
+            written();
         }
         out.clear();
     }

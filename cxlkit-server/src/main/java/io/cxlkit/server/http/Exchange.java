@@ -85,19 +85,24 @@ public final class Exchange {
         StringBuilder h = new StringBuilder(256).append("HTTP/1.1 ").append(status).append(' ')
                 .append(Status.reason(status)).append("\r\n");
         responseHeaders.set("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        boolean http10 = head.version().equals("HTTP/1.0");
+        long framing = length;
         if (length > 0) {
             responseHeaders.set("Content-Length", Long.toString(length));
-        } else if (length == 0) {
+        } else if (length == 0 && !http10) {
             responseHeaders.set("Transfer-Encoding", "chunked");
+        } else if (length == 0) {
+            framing = ResponseBody.UNTIL_CLOSE; // HTTP/1.0 knows no chunks: the close ends the body
         } else {
             responseHeaders.set("Content-Length", "0");
         }
-        if (!head.keepAlive()) {
+        if (!head.keepAlive() || (head.expectsContinue() && !continueSent)) {
+            // the client asked to close, or waits to send a body the server will not read: it closes
             responseHeaders.set("Connection", "close");
         }
         responseHeaders.appendTo(h);
         h.append("\r\n");
-        response = new ResponseBody(connection, h.toString().getBytes(StandardCharsets.ISO_8859_1), length,
+        response = new ResponseBody(connection, h.toString().getBytes(StandardCharsets.ISO_8859_1), framing,
                 head.method().equals("HEAD"));
         if (length < 0) {
             response.flush();
@@ -116,8 +121,15 @@ public final class Exchange {
         return status;
     }
 
-    boolean responseStarted() {
+    /** Whether the response head has gone out (an error can no longer be sent as a response of its own). */
+    public boolean responseStarted() {
         return response != null;
+    }
+
+    /** Whether the connection closes after this response, by the client's wish or the server's. */
+    boolean closesAfterResponse() {
+        String connection = String.join(",", responseHeaders.all("Connection")).toLowerCase(java.util.Locale.ROOT);
+        return connection.contains("close") || !head.keepAlive() || (head.expectsContinue() && !continueSent);
     }
 
     RequestHead head() {
@@ -132,6 +144,9 @@ public final class Exchange {
     boolean finish(long maxDrain) {
         try {
             response.close();
+            if (connection.broken) {
+                return false;
+            }
             if (!body.complete()) {
                 if (head.expectsContinue() && !continueSent) {
                     return false; // the client is waiting to send the body we do not want: close
@@ -146,7 +161,7 @@ public final class Exchange {
                     return false;
                 }
             }
-            return head.keepAlive() && !connection.broken;
+            return !closesAfterResponse() && !connection.broken;
         } catch (IOException e) {
             return false;
         }
@@ -162,12 +177,15 @@ public final class Exchange {
         }
         continueSent = true;
         try {
+            connection.writingSince = System.nanoTime();
             ByteBuffer b = ByteBuffer.wrap(CONTINUE);
             while (b.hasRemaining()) {
                 connection.channel.write(b);
             }
         } catch (IOException e) {
             connection.broken = true; // the read that follows fails too
+        } finally {
+            connection.writingSince = 0;
         }
     }
 }

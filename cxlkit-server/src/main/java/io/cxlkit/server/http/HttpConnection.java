@@ -34,6 +34,11 @@ final class HttpConnection {
     RequestHead pendingHead;
     /** Closed, or to be closed: a stalled body, a broken write, a refused head. */
     volatile boolean broken;
+    /** System.nanoTime() since a blocking write has waited without progress; 0 when not writing. */
+    volatile long writingSince;
+    /** How far the current head has been searched for its end without finding it (from the buffer's position). */
+    int scanned;
+    private final java.util.concurrent.atomic.AtomicBoolean closedByServer = new java.util.concurrent.atomic.AtomicBoolean();
 
     HttpConnection(SocketChannel channel, int number) {
         this.channel = channel;
@@ -52,14 +57,34 @@ final class HttpConnection {
         }
     }
 
-    /** Room for more head bytes: the unread ones are moved to the front, and the buffer grows up to the head limit. */
-    void makeRoom() {
-        if (buf.position() == 0 && buf.limit() == buf.capacity() && buf.capacity() < HttpLimits.MAX_HEAD_BYTES) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.min(buf.capacity() * 2, HttpLimits.MAX_HEAD_BYTES));
-            bigger.put(buf).flip();
-            buf = bigger;
+    /**
+     * Reads what has arrived behind the unread bytes, keeping the buffer in read mode. Unread bytes
+     * move to the front only when the tail is full, and the buffer grows up to the head limit.
+     *
+     * @return the bytes read, -1 at end of stream
+     */
+    int readMore() throws IOException {
+        if (buf.limit() == buf.capacity()) {
+            if (buf.position() == 0 && buf.capacity() < HttpLimits.MAX_HEAD_BYTES) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.min(buf.capacity() * 2, HttpLimits.MAX_HEAD_BYTES));
+                bigger.put(buf).flip();
+                buf = bigger;
+            } else {
+                buf.compact().flip();
+            }
         }
-        buf.compact();
+        int start = buf.position();
+        buf.position(buf.limit()).limit(buf.capacity());
+        try {
+            return channel.read(buf);
+        } finally {
+            buf.limit(buf.position()).position(start);
+        }
+    }
+
+    /** True for the first caller only: who closes a connection for a reason says it once. */
+    boolean claimClose() {
+        return closedByServer.compareAndSet(false, true);
     }
 
     void close() {

@@ -52,10 +52,13 @@ public record HttpLimits(Duration headerTimeout, Duration bodyIdleTimeout, Durat
         return new HttpLimits(headerTimeout, bodyIdleTimeout, keepAliveTimeout, n);
     }
 
+    /** The longest bound accepted: longer ones would only hide a stuck client (and overflow nanosecond sums). */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
     private static void requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException("the " + what + " must be positive, not " + d);
+        if (d.isZero() || d.isNegative() || d.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("the " + what + " must be more than 0 and at most a day, not " + d);
         }
     }
 }

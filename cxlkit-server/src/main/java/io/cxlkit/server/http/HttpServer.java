@@ -49,6 +49,10 @@ public final class HttpServer {
     /** A refused body still read to its end before the connection is reused (uploads up to 256 MiB). */
     static final long MAX_DRAIN = 256L << 20;
     private static final AtomicInteger SERVER_NUMBERS = new AtomicInteger();
+    /** How long accepting pauses after it failed. */
+    private static final long ACCEPT_PAUSE_NANOS = 100_000_000L;
+    /** A refused request's body read to its end when the connection closes anyway (enough to let the answer arrive). */
+    static final long SMALL_DRAIN = 64 * 1024;
 
     private final ServerSocketChannel server;
     private final Selector selector;
@@ -61,6 +65,9 @@ public final class HttpServer {
     private final ConcurrentLinkedQueue<HttpConnection> returning = new ConcurrentLinkedQueue<>();
     private final AtomicInteger connectionNumbers = new AtomicInteger();
     private volatile boolean stopping;
+    /** The I/O thread's: accepting failed and waits until {@link #acceptPausedUntil}. */
+    private boolean acceptPaused;
+    private long acceptPausedUntil;
 
     private HttpServer(ServerSocketChannel server, Selector selector, HttpLimits limits, Handler handler,
                        Logger log) {
@@ -70,8 +77,9 @@ public final class HttpServer {
         this.handler = handler;
         this.log = log;
         AtomicInteger threadNumbers = new AtomicInteger();
-        // an exchange is one per connection at most, so the bound on connections bounds the threads
-        this.handlers = new ThreadPoolExecutor(0, limits.maxConnections(), 30, TimeUnit.SECONDS,
+        // an exchange is one per connection at most, so the bound on connections bounds the threads; the
+        // pool itself has none, so a thread still leaving its last exchange never makes it refuse the next
+        this.handlers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "cxlkit-http-" + threadNumbers.incrementAndGet());
                     t.setDaemon(true);
@@ -134,24 +142,12 @@ public final class HttpServer {
     private void ioLoop() {
         try {
             while (!stopping) {
-                selector.select(waitMillis());
-                List<HttpConnection> headsComplete = new ArrayList<>();
-                for (SelectionKey key : selector.selectedKeys()) {
-                    if (!key.isValid()) {
-                        continue;
-                    }
-                    if (key.isAcceptable()) {
-                        acceptAll();
-                    } else if (key.isReadable()) {
-                        readHead((HttpConnection) key.attachment(), headsComplete);
-                    }
+                try {
+                    step();
+                } catch (RuntimeException e) {
+                    // a bug of ours: one line, and the API goes on serving
+                    log.severe("control API: the I/O thread met " + e);
                 }
-                selector.selectedKeys().clear();
-                for (HttpConnection c; (c = returning.poll()) != null; ) {
-                    takeBack(c, headsComplete);
-                }
-                startExchanges(headsComplete);
-                expire();
             }
         } catch (IOException | ClosedSelectorException e) {
             if (!stopping) {
@@ -171,6 +167,28 @@ public final class HttpServer {
         }
     }
 
+    private void step() throws IOException {
+        selector.select(waitMillis());
+        List<HttpConnection> headsComplete = new ArrayList<>();
+        for (SelectionKey key : selector.selectedKeys()) {
+            if (!key.isValid()) {
+                continue;
+            }
+            if (key.isAcceptable()) {
+                acceptAll(key);
+            } else if (key.isReadable()) {
+                readHead((HttpConnection) key.attachment(), headsComplete);
+            }
+        }
+        selector.selectedKeys().clear();
+        for (HttpConnection c; (c = returning.poll()) != null; ) {
+            takeBack(c, headsComplete);
+        }
+        startExchanges(headsComplete);
+        expire();
+        resumeAccepting();
+    }
+
     /** Until the next head or idle deadline, at most a second. */
     private long waitMillis() {
         long now = System.nanoTime();
@@ -183,9 +201,28 @@ public final class HttpServer {
         return Math.max(1, (next - now) / 1_000_000 + 1);
     }
 
-    private void acceptAll() throws IOException {
+    /**
+     * Takes every waiting connection. If accepting fails (out of file descriptors, say) it says so
+     * once and pauses for {@link #ACCEPT_PAUSE_NANOS}: readiness stays set, so retrying at once would spin.
+     */
+    private void acceptAll(SelectionKey key) {
         SocketChannel ch;
-        while ((ch = server.accept()) != null) {
+        while (true) {
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                if (!acceptPaused) {
+                    log.warning("control API: cannot accept connections: " + e.getMessage()
+                            + "; trying again in 100 ms");
+                }
+                acceptPaused = true;
+                acceptPausedUntil = System.nanoTime() + ACCEPT_PAUSE_NANOS;
+                key.interestOps(0);
+                return;
+            }
+            if (ch == null) {
+                break;
+            }
             HttpConnection c = new HttpConnection(ch, connectionNumbers.incrementAndGet());
             try {
                 ch.configureBlocking(false);
@@ -204,21 +241,34 @@ public final class HttpServer {
             connections.add(c);
             c.phase = HttpConnection.Phase.HEAD;
             c.deadline = System.nanoTime() + limits.headerTimeout().toNanos();
-            c.key = ch.register(selector, SelectionKey.OP_READ, c);
+            try {
+                c.key = ch.register(selector, SelectionKey.OP_READ, c);
+            } catch (IOException e) {
+                drop(c, Level.FINE, "closed: " + e.getMessage());
+            }
+        }
+        if (acceptPaused) {
+            acceptPaused = false;
+            log.info("control API: accepting connections again");
+        }
+    }
+
+    private void resumeAccepting() {
+        if (acceptPausedUntil != 0 && System.nanoTime() >= acceptPausedUntil) {
+            acceptPausedUntil = 0;
+            server.keyFor(selector).interestOps(SelectionKey.OP_ACCEPT);
         }
     }
 
     private void readHead(HttpConnection c, List<HttpConnection> headsComplete) {
         int n;
         IOException failure = null;
-        c.makeRoom();
         try {
-            n = c.channel.read(c.buf);
+            n = c.readMore();
         } catch (IOException e) {
             n = -1;
             failure = e;
         }
-        c.buf.flip(); // back to read mode: unread bytes between position and limit
         if (failure != null) {
             drop(c, Level.FINE, "closed: " + failure.getMessage());
             return;
@@ -241,11 +291,15 @@ public final class HttpServer {
     /** A complete head in the buffer goes to a handler thread; a malformed one is answered and closed. */
     private void parseHead(HttpConnection c, List<HttpConnection> headsComplete) {
         try {
-            RequestHead head = RequestHead.parse(c.buf);
+            RequestHead head = RequestHead.parse(c);
             if (head != null) {
                 c.key.cancel();
                 c.pendingHead = head;
+                c.phase = HttpConnection.Phase.EXCHANGE; // on its way to a handler: never evicted or expired now
                 headsComplete.add(c);
+            } else if (c.phase == HttpConnection.Phase.HEAD && !c.buf.hasRemaining()) {
+                c.phase = HttpConnection.Phase.IDLE; // only empty lines came: still between requests
+                c.deadline = System.nanoTime() + limits.keepAliveTimeout().toNanos();
             }
         } catch (BadRequestException e) {
             log.fine(() -> "control API: " + c + ": refused a request: " + e.getMessage());
@@ -265,9 +319,10 @@ public final class HttpServer {
             c.pendingHead = null;
             try {
                 c.channel.configureBlocking(true);
-                c.phase = HttpConnection.Phase.EXCHANGE;
                 handlers.execute(() -> serve(c, head));
-            } catch (IOException | RejectedExecutionException e) {
+            } catch (IOException e) {
+                drop(c, Level.FINE, "closed: " + e.getMessage());
+            } catch (RejectedExecutionException e) {
                 drop(c, Level.FINE, "closed: the daemon is stopping");
             }
         }
@@ -282,6 +337,7 @@ public final class HttpServer {
             return;
         }
         long now = System.nanoTime();
+        skipEmptyLines(c.buf);
         if (c.buf.hasRemaining()) {
             c.phase = HttpConnection.Phase.HEAD;
             c.deadline = now + limits.headerTimeout().toNanos();
@@ -292,10 +348,27 @@ public final class HttpServer {
         }
     }
 
+    /** A stray CRLF after a body is not the start of another request (RFC 9112 §2.2). */
+    private static void skipEmptyLines(ByteBuffer buf) {
+        while (buf.hasRemaining() && (buf.get(buf.position()) == '\r' || buf.get(buf.position()) == '\n')) {
+            buf.get();
+        }
+    }
+
     private void expire() {
         long now = System.nanoTime();
         for (HttpConnection c : connections) {
-            if (c.phase == HttpConnection.Phase.EXCHANGE || c.deadline > now) {
+            if (c.phase == HttpConnection.Phase.EXCHANGE) {
+                long since = c.writingSince;
+                if (since != 0 && now - since >= limits.bodyIdleTimeout().toNanos() && c.claimClose()) {
+                    // its handler is blocked writing to a client that takes nothing: free it
+                    log.warning("control API: " + c + " closed: it took none of its response for "
+                            + seconds(limits.bodyIdleTimeout()));
+                    c.close();
+                }
+                continue;
+            }
+            if (c.deadline > now) {
                 continue;
             }
             if (c.phase == HttpConnection.Phase.HEAD) {
@@ -375,13 +448,14 @@ public final class HttpServer {
                 log.severe("control API: " + head.method() + " " + head.uri().getRawPath() + " failed: " + e);
                 c.broken = true;
             }
+            if (c.broken) {
+                return; // no more bytes on it: a cut response must not look complete
+            }
             if (!ex.responseStarted()) {
-                if (!c.broken) {
-                    answerAndClose(c, 500, "internal", "the request got no answer");
-                }
+                answerAndClose(c, 500, "internal", "the request got no answer");
                 return;
             }
-            keep = ex.finish(MAX_DRAIN) && !stopping;
+            keep = ex.finish(ex.closesAfterResponse() ? SMALL_DRAIN : MAX_DRAIN) && !stopping;
         } finally {
             if (keep) {
                 giveBack(c);

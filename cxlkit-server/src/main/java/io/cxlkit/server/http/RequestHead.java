@@ -19,23 +19,58 @@ public record RequestHead(String method, URI uri, String version, Headers header
     enum Framing { NONE, LENGTH, CHUNKED }
 
     /**
-     * Parses a complete head from the unread bytes of {@code buf} (position to limit) and moves the
-     * position past it; null, with nothing consumed, when the blank line has not arrived yet.
+     * Parses a complete head from the unread bytes of {@code c}'s buffer (position to limit) and moves
+     * the position past it; null when the blank line has not arrived yet (empty lines before the
+     * request line are consumed). The search for the blank line goes on where the last one stopped,
+     * so a head that arrives a byte at a time costs linear work, not quadratic.
      *
      * @throws BadRequestException for a malformed head or an HTTP version other than 1.0/1.1 (400), one
      *                             above {@link HttpLimits#MAX_HEAD_BYTES} or {@link HttpLimits#MAX_HEADERS} (431)
      */
-    static RequestHead parse(ByteBuffer buf) throws BadRequestException {
-        int start = buf.position();
+    static RequestHead parse(HttpConnection c) throws BadRequestException {
+        ByteBuffer buf = c.buf;
         int limit = buf.limit();
-        int p = start;
-        // empty lines before a request line are ignored (RFC 9112 §2.2)
-        while (p < limit && (buf.get(p) == '\r' || buf.get(p) == '\n')) {
-            p++;
+        if (c.scanned == 0) {
+            // empty lines before a request line are ignored (RFC 9112 §2.2)
+            while (buf.position() < limit && (buf.get(buf.position()) == '\r' || buf.get(buf.position()) == '\n')) {
+                buf.position(buf.position() + 1);
+            }
         }
+        int start = buf.position();
+        int end = endOfHead(buf, start + Math.max(0, c.scanned - 3), limit);
+        if (end < 0) {
+            c.scanned = limit - start;
+            if (limit - start >= HttpLimits.MAX_HEAD_BYTES) {
+                throw new BadRequestException(431, "request line and headers above "
+                        + (HttpLimits.MAX_HEAD_BYTES >> 10) + " KiB");
+            }
+            return null;
+        }
+        c.scanned = 0;
+        return parse(buf, start, end);
+    }
+
+    /** Just past the blank line that ends the head (CRLF CRLF, or LF LF), or -1. */
+    private static int endOfHead(ByteBuffer buf, int from, int limit) {
+        for (int i = from; i < limit; i++) {
+            if (buf.get(i) != '\n') {
+                continue;
+            }
+            if (i + 1 < limit && buf.get(i + 1) == '\n') {
+                return i + 2;
+            }
+            if (i + 2 < limit && buf.get(i + 1) == '\r' && buf.get(i + 2) == '\n') {
+                return i + 3;
+            }
+        }
+        return -1;
+    }
+
+    /** The head in {@code buf[start, end)}, whose last line is the blank one; the position moves to end. */
+    private static RequestHead parse(ByteBuffer buf, int start, int headEnd) throws BadRequestException {
         List<String> lines = new ArrayList<>();
-        int lineStart = p;
-        for (int i = p; i < limit; i++) {
+        int lineStart = start;
+        for (int i = start; i < headEnd; i++) {
             if (buf.get(i) != '\n') {
                 continue;
             }
@@ -50,11 +85,7 @@ public record RequestHead(String method, URI uri, String version, Headers header
             lines.add(line(buf, lineStart, end));
             lineStart = i + 1;
         }
-        if (limit - start >= HttpLimits.MAX_HEAD_BYTES) {
-            throw new BadRequestException(431, "request line and headers above " + (HttpLimits.MAX_HEAD_BYTES >> 10)
-                    + " KiB");
-        }
-        return null;
+        throw new IllegalStateException("a head without its blank line");
     }
 
     private static String line(ByteBuffer buf, int from, int to) throws BadRequestException {

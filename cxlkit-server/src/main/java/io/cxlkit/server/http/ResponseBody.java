@@ -18,8 +18,11 @@ final class ResponseBody extends OutputStream {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
+    /** A body the closing of the connection ends (HTTP/1.0 has no chunks). */
+    static final long UNTIL_CLOSE = -2;
+
     private final HttpConnection connection;
-    /** -1 no body; 0 chunked; above 0 that many bytes. */
+    /** -1 no body; 0 chunked; {@link #UNTIL_CLOSE}; above 0 that many bytes. */
     private final long length;
     /** For a HEAD request the body is counted but not sent. */
     private final boolean discard;
@@ -49,7 +52,7 @@ final class ResponseBody extends OutputStream {
         if (len == 0) {
             return;
         }
-        if (length < 0) {
+        if (length == -1) {
             throw new IOException("this response has no body");
         }
         if (length > 0 && written + len > length) {
@@ -132,13 +135,21 @@ final class ResponseBody extends OutputStream {
             left += p.remaining();
         }
         try {
+            // the I/O thread closes a connection whose client takes none of this for the body's idle bound
+            connection.writingSince = System.nanoTime();
             while (left > 0) {
-                left -= connection.channel.write(array);
+                long n = connection.channel.write(array);
+                left -= n;
+                if (n > 0) {
+                    connection.writingSince = System.nanoTime();
+                }
             }
             connection.lastActivity = System.nanoTime();
         } catch (IOException e) {
             connection.broken = true;
             throw e;
+        } finally {
+            connection.writingSince = 0;
         }
     }
 }

@@ -138,6 +138,22 @@ class ControlApiTest {
     }
 
     @Test
+    void aRequestWithoutTheTokenIsAnswered401AndItsConnectionClosed() throws Exception {
+        URI http = URI.create(daemon.info().http());
+        try (java.net.Socket s = new java.net.Socket(http.getHost(), http.getPort())) {
+            s.setSoTimeout(10_000);
+            // two pipelined requests: the second is never read, and nothing more is taken from this client
+            s.getOutputStream().write(("GET /v1/memdevs HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /v1/memdevs HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+            assertThat(all).startsWith("HTTP/1.1 401 Unauthorized\r\n").contains("Connection: close\r\n")
+                    .contains("{\"error\":\"unauthorized\"");
+            assertThat(all.indexOf("HTTP/1.1", 1)).as("one answer, then the close").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void cancellingWithNothingRunningIsIdle() throws Exception {
         assertError(send(request("/v1/memdevs/mem0/firmware/upload").DELETE().build()), 409, "idle");
     }

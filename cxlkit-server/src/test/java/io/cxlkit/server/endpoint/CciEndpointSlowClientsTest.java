@@ -176,6 +176,39 @@ class CciEndpointSlowClientsTest {
     }
 
     @Test
+    void aClientThatTakesNoneOfItsAnswersIsClosedAfterTheStallTimeout() throws Exception {
+        CciEndpoint e = start(8, STALL);
+        byte[] one = frame(8, CciMessage.request(1, IDENTIFY, new byte[0]));
+        byte[] many = new byte[one.length * 1000];
+        for (int i = 0; i < 1000; i++) {
+            System.arraycopy(one, 0, many, i * one.length, one.length);
+        }
+        try (java.net.Socket greedy = new java.net.Socket()) {
+            greedy.setReceiveBufferSize(4096); // its answers fill up quickly: it never reads them
+            greedy.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), e.port()));
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try {
+                writer.submit(() -> {
+                    // requests until the endpoint's answers fill every buffer on the way and it stops
+                    // reading; then this write blocks too, until the endpoint closes the connection
+                    while (true) {
+                        greedy.getOutputStream().write(many);
+                    }
+                });
+                LogRecord closed = logs.await(r -> r.getMessage().contains("took none of its answers"),
+                        Duration.ofSeconds(10));
+                assertThat(closed.getLevel()).isEqualTo(Level.WARNING);
+                assertThat(closed.getMessage()).endsWith(" closed: it took none of its answers for 200 ms");
+                assertThat(logs.matching(r -> r.getMessage().contains("took none"))).hasSize(1);
+            } finally {
+                writer.shutdownNow();
+            }
+        }
+        TestClient good = connect(e);
+        assertServed(good, 2);
+    }
+
+    @Test
     void aConnectionWithNoFrameInProgressIsNotClosedByTheStallTimeout() throws Exception {
         CciEndpoint e = start(8, STALL);
         TestClient answered = connect(e);

@@ -293,9 +293,12 @@ class HttpServerTest {
         start(HttpLimits.defaults(), HttpServerTest::echo);
         Socket s = connect();
         send(s, "PUT /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-Trailer: y\r\n\r\n");
+                + "3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-Trailer: y\r\n\r\n"
+                + "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
 
         assertThat(response(s.getInputStream())).endsWith("PUT /c abc0123456789");
+        assertThat(response(s.getInputStream())).as("the trailer was read to its end, and no further")
+                .startsWith("HTTP/1.1 200 OK\r\n").endsWith("GET /next ");
     }
 
     @Test
@@ -336,7 +339,64 @@ class HttpServerTest {
         }
         assertThat(h.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200 OK\r\n")
                 .contains("Content-Length: 8\r\n");
-        assertThat(response(in)).endsWith("GET /g "); // no body bytes came between the two
+        assertThat(response(in)).startsWith("HTTP/1.1 200 OK\r\n") // no body bytes came between the two
+                .endsWith("GET /g ");
+    }
+
+    @Test
+    void aClientThatTakesNoneOfItsResponseIsClosedAfterTheBodyBound() throws Exception {
+        byte[] big = new byte[64 << 20];
+        start(HttpLimits.defaults().withBodyIdleTimeout(SHORT), ex -> {
+            ex.sendResponseHeaders(200, big.length);
+            try (OutputStream out = ex.responseBody()) {
+                out.write(big); // blocks once the client's buffers are full: it never reads
+            }
+        });
+        Socket greedy = new Socket();
+        sockets.add(greedy);
+        greedy.setReceiveBufferSize(4096);
+        greedy.connect(new InetSocketAddress("127.0.0.1", server.address().getPort()));
+        send(greedy, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (logged.isEmpty() || server.openConnections() > 0) {
+            assertThat(System.nanoTime()).as("the connection was never closed").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        assertThat(logged).singleElement().asString().startsWith("WARNING control API: connection ")
+                .endsWith(" closed: it took none of its response for 300 ms");
+    }
+
+    @Test
+    void whenOnlyOneConnectionIsAllowedItsPipelinedRequestsAreStillServed() throws Exception {
+        start(HttpLimits.defaults().withMaxConnections(1), HttpServerTest::echo);
+        Socket s = connect();
+        for (int round = 0; round < 20; round++) {
+            send(s, "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(response(s.getInputStream())).endsWith("GET /a ");
+            assertThat(response(s.getInputStream())).endsWith("GET /b ");
+        }
+    }
+
+    @Test
+    void bothContentLengthAndTransferEncodingIsRefused() throws Exception {
+        start(HttpLimits.defaults(), HttpServerTest::echo);
+        Socket s = connect();
+        send(s, "PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+
+        assertThat(response(s.getInputStream())).startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .contains("both Transfer-Encoding and Content-Length");
+        assertThat(closedWithin(s, Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
+    void aHeadAbove64KiBIsRefusedWith431() throws Exception {
+        start(HttpLimits.defaults(), HttpServerTest::echo);
+        Socket s = connect();
+        send(s, "GET /x HTTP/1.1\r\nX-Big: " + "y".repeat(70 * 1024) + "\r\n\r\n");
+
+        assertThat(response(s.getInputStream())).startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n")
+                .contains("\"error\":\"malformed-request\"");
     }
 
     @Test
