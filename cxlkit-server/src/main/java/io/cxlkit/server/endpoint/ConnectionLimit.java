@@ -85,6 +85,12 @@ public final class ConnectionLimit {
         }
     }
 
+    /** Connections waiting at a frame boundary now, the ones a newcomer may evict (for tests). */
+    synchronized int waiting() {
+        long now = System.nanoTime();
+        return (int) counted.stream().filter(c -> c.idleNanos(now) >= 0).count();
+    }
+
     /** {@code connection}'s thread is ending; nothing if it was evicted (it no longer counts). */
     synchronized void release(CciConnection connection) {
         counted.remove(connection);

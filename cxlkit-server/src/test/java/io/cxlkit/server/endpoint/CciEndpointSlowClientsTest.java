@@ -128,6 +128,14 @@ class CciEndpointSlowClientsTest {
         return endLines(c).get(0);
     }
 
+    private static void awaitWaiting(ConnectionLimit limit, int n) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (limit.waiting() < n) {
+            assertThat(System.nanoTime()).as("connections never waited at a frame boundary").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
     /** A request and the start of a stalled frame in one write: read back the answer, and the rest waits. */
     private static void answerThenStall(TestClient c, int tag) throws IOException {
         c.write(concat(frame(8, CciMessage.request(tag, IDENTIFY, new byte[0])), STALLED_START));
@@ -259,10 +267,11 @@ class CciEndpointSlowClientsTest {
     @Test
     void atTheLimitTheConnectionIdleLongestIsEvictedForANewcomer() throws Exception {
         CciEndpoint e = start(3, CciEndpoint.DEFAULT_STALL_TIMEOUT);
-        TestClient a = connect(e);
         TestClient b = connect(e);
-        TestClient c = connect(e);
         assertServed(b, 1);
+        awaitWaiting(e.connectionLimit(), 1); // b's thread is back at a frame boundary: its wait has begun
+        TestClient a = connect(e);
+        TestClient c = connect(e);
         assertServed(a, 2);
         assertServed(c, 3);
         assertServed(a, 4); // b has now waited longest since its last answer
@@ -316,8 +325,10 @@ class CciEndpointSlowClientsTest {
         CciEndpoint second = start(devices.subList(1, 2), limit, CciEndpoint.DEFAULT_STALL_TIMEOUT);
         TestClient onFirst = connect(first);
         assertServed(onFirst, 8, 1, TestDevices.SERIALS[0]);
+        awaitWaiting(limit, 1); // its thread is back at a frame boundary (it answers before it gets there)
         TestClient onSecond = connect(second);
         assertServed(onSecond, 8, 2, TestDevices.SERIALS[1]); // the second listener's EID 8 is mem1
+        awaitWaiting(limit, 2);
 
         // a newcomer on the second listener evicts the first listener's connection, idle longest
         TestClient newcomer = connect(second);
