@@ -70,9 +70,14 @@ class CciStallIT {
                 }
                 Map<Integer, List<String>> lines = awaitEndLines(d, stalled);
                 int stalls = 0;
+                int unlogged = 0;
                 for (Socket s : stalled) {
                     List<String> mine = lines.getOrDefault(s.getLocalPort(), List.of());
-                    assertThat(mine).as("lines about stalled connection %d", s.getLocalPort()).hasSize(1);
+                    assertThat(mine).as("lines about stalled connection %d", s.getLocalPort()).hasSizeLessThan(2);
+                    if (mine.isEmpty()) {
+                        unlogged++; // refused within a second of another refusal: counted in a later line
+                        continue;
+                    }
                     String line = mine.get(0);
                     if (line.contains("a frame stalled")) {
                         assertThat(line).contains(" warn ")
@@ -85,6 +90,9 @@ class CciStallIT {
                     }
                 }
                 assertThat(stalls).as("connections closed for their stalled frame").isPositive();
+                if (unlogged > 0) {
+                    assertThat(d.log()).as("refusals are logged, a line a second at most").contains("refused a connection");
+                }
                 assertThat(ControlApiClient.stackTraceLines(d.log())).isEmpty();
             } finally {
                 for (Socket s : stalled) {
@@ -138,6 +146,8 @@ class CciStallIT {
     private static Map<Integer, List<String>> awaitEndLines(DaemonProcess d, List<Socket> stalled)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int lastSeen = -1;
+        int quiet = 0;
         while (true) {
             Map<Integer, List<String>> byPort = new HashMap<>();
             for (String line : d.log().split("\n")) {
@@ -146,7 +156,12 @@ class CciStallIT {
                     byPort.computeIfAbsent(Integer.parseInt(m.group(1)), p -> new ArrayList<>()).add(line);
                 }
             }
-            if (stalled.stream().allMatch(s -> byPort.containsKey(s.getLocalPort()))
+            // every connection is closed already; its line follows its close: done when every one has a
+            // line, or when no new line came for a while (a refusal throttled away never gets one)
+            int seen = byPort.size();
+            quiet = seen == lastSeen ? quiet + 1 : 0;
+            lastSeen = seen;
+            if (stalled.stream().allMatch(s -> byPort.containsKey(s.getLocalPort())) || quiet >= 10
                     || System.nanoTime() > deadline) {
                 return byPort;
             }

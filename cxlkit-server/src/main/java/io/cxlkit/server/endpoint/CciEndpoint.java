@@ -91,6 +91,8 @@ public final class CciEndpoint implements AutoCloseable {
     private final ConnectionLimit limit;
     private final Duration stallTimeout;
     private final Logger log;
+    /** A client retrying a refused connection in a loop must not fill the log: a line a second at most. */
+    private final io.cxlkit.server.logging.ThrottledWarning refusals;
     private final Thread acceptor;
     private final StallWatchdog watchdog;
 
@@ -110,6 +112,7 @@ public final class CciEndpoint implements AutoCloseable {
         this.limit = limit;
         this.stallTimeout = stallTimeout;
         this.log = log;
+        this.refusals = new io.cxlkit.server.logging.ThrottledWarning(log);
         this.localAddress = server.getLocalAddress();
         if (tcp) {
             InetSocketAddress local = (InetSocketAddress) localAddress;
@@ -460,7 +463,7 @@ public final class CciEndpoint implements AutoCloseable {
             ConnectionLimit.Admission admission = limit.admit(connection);
             if (!admission.admitted()) {
                 closeQuietly(channel);
-                log.warning(label + ": refused a connection" + from + ": " + limit.max()
+                refusals.warning(label + ": refused a connection" + from + ": " + limit.max()
                         + " connections open (the limit), each in the middle of a frame or a command");
                 return;
             }

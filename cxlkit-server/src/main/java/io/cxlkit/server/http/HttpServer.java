@@ -1,5 +1,6 @@
 package io.cxlkit.server.http;
 
+import io.cxlkit.server.logging.ThrottledWarning;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -59,6 +60,8 @@ public final class HttpServer {
     private final HttpLimits limits;
     private final Handler handler;
     private final Logger log;
+    /** A client retrying a refused connection in a loop must not fill the log: a line a second at most. */
+    private final ThrottledWarning refusals;
     private final ThreadPoolExecutor handlers;
     private final Thread io;
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
@@ -76,6 +79,7 @@ public final class HttpServer {
         this.limits = limits;
         this.handler = handler;
         this.log = log;
+        this.refusals = new ThrottledWarning(log);
         AtomicInteger threadNumbers = new AtomicInteger();
         // an exchange is one per connection at most, so the bound on connections bounds the threads; the
         // pool itself has none, so a thread still leaving its last exchange never makes it refuse the next
@@ -232,7 +236,7 @@ public final class HttpServer {
                 continue;
             }
             if (connections.size() >= limits.maxConnections() && !evictIdlest()) {
-                log.warning("control API: refused " + c + ": " + connections.size()
+                refusals.warning("control API: refused " + c + ": " + connections.size()
                         + " connections open, every one in a request");
                 answerAndClose(c, 503, "too-many-connections", "the control API serves at most "
                         + limits.maxConnections() + " connections at once, all busy; try again shortly");
