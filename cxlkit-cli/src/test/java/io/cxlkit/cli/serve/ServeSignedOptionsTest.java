@@ -66,12 +66,7 @@ class ServeSignedOptionsTest {
 
     /** The platform configuration {@code cxlkit serve ARGS} would start (nothing is started). */
     private PlatformConfig config(String... args) {
-        List<String> all = new ArrayList<>(List.of("serve", "--state-dir", dir.resolve("state").toString()));
-        all.addAll(List.of(args));
-        CommandLine root = Main.commandLine();
-        root.parseArgs(all.toArray(String[]::new));
-        ServeCommand serve = root.getSubcommands().get("serve").getCommand();
-        return serve.platformConfig();
+        return ServeConfigs.of(dir, args);
     }
 
     private Path write(String name, String text) throws Exception {

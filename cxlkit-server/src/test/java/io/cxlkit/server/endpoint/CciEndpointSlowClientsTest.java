@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,13 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Slow and careless clients cannot wedge the CCI endpoint: a frame that starts must finish within the stall
@@ -45,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * newcomer. Real sockets and the system clock, with bounds of a fraction of a second.
  */
 @Timeout(60)
-class CciEndpointSlowClientsTest {
+class CciEndpointSlowClientsTest extends EndpointFixture {
 
     private static final Opcode IDENTIFY = CommandId.IDENTIFY.opcode();
     private static final Opcode TRANSFER_FW = CommandId.TRANSFER_FW.opcode();
@@ -53,36 +48,6 @@ class CciEndpointSlowClientsTest {
     /** The first 6 bytes of a frame whose length field promises 64 more: then nothing. */
     private static final byte[] STALLED_START = raw(64, 8, 0x08, new byte[0]);
 
-    @TempDir
-    static Path deviceDirs;
-
-    private static TestDevices testDevices;
-    private static List<CxlDevice> devices;
-
-    private final LogCapture logs = new LogCapture();
-    private final List<CciEndpoint> endpoints = new ArrayList<>();
-    private final List<TestClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void openDevices() throws Exception {
-        testDevices = TestDevices.open(deviceDirs);
-        devices = testDevices.list();
-    }
-
-    @AfterAll
-    static void closeDevices() throws InterruptedException {
-        testDevices.close();
-    }
-
-    @AfterEach
-    void closeEverything() throws IOException {
-        for (TestClient c : clients) {
-            c.close();
-        }
-        for (CciEndpoint e : endpoints) {
-            assertThat(e.close(Duration.ofSeconds(10))).as("every endpoint thread ended").isTrue();
-        }
-    }
 
     // ---- helpers ---------------------------------------------------------------------------------------
 

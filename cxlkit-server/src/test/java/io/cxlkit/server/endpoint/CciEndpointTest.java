@@ -43,16 +43,13 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CCI socket endpoint (wire.md §1) over real sockets on 127.0.0.1 and a Unix domain socket. */
 @Timeout(60)
-class CciEndpointTest {
+class CciEndpointTest extends EndpointFixture {
 
     private static final Opcode IDENTIFY = CommandId.IDENTIFY.opcode();
     private static final Opcode GET_FW_INFO = CommandId.GET_FW_INFO.opcode();
@@ -60,38 +57,7 @@ class CciEndpointTest {
     private static final long[] SERIALS = TestDevices.SERIALS;
 
     @TempDir
-    static Path deviceDirs;
-
-    private static TestDevices testDevices;
-    private static List<CxlDevice> devices;
-
-    @TempDir
     Path tmp;
-
-    private final LogCapture logs = new LogCapture();
-    private final List<CciEndpoint> endpoints = new ArrayList<>();
-    private final List<TestClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void openDevices() throws Exception {
-        testDevices = TestDevices.open(deviceDirs);
-        devices = testDevices.list();
-    }
-
-    @AfterAll
-    static void closeDevices() throws InterruptedException {
-        testDevices.close();
-    }
-
-    @AfterEach
-    void closeEverything() throws IOException {
-        for (TestClient c : clients) {
-            c.close();
-        }
-        for (CciEndpoint e : endpoints) {
-            assertThat(e.close(Duration.ofSeconds(10))).as("every endpoint thread ended").isTrue();
-        }
-    }
 
     // ---- helpers ---------------------------------------------------------------------------------------
 

@@ -1,0 +1,24 @@
+package io.cxlkit.cli.serve;
+
+import io.cxlkit.cli.Main;
+import io.cxlkit.server.PlatformConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/** The platform configuration {@code cxlkit serve ARGS} would start, built without starting anything. */
+final class ServeConfigs {
+    private ServeConfigs() {
+    }
+
+    /** {@code serve --state-dir DIR/state ARGS}, parsed and validated as serve does before it starts. */
+    static PlatformConfig of(Path dir, String... args) {
+        List<String> all = new ArrayList<>(List.of("serve", "--state-dir", dir.resolve("state").toString()));
+        all.addAll(List.of(args));
+        CommandLine root = Main.commandLine();
+        root.parseArgs(all.toArray(String[]::new));
+        ServeCommand serve = root.getSubcommands().get("serve").getCommand();
+        return serve.platformConfig();
+    }
+}
