@@ -217,9 +217,9 @@ public final class Benchmarks {
 
     /** The daemon's resident set with 1, 16 and 247 devices (issue 4), against the 1-device one. */
     private void rss() throws Exception {
-        double one = Processes.serveRssMiB(1, Files.createTempDirectory(work, "rss1").resolve("s"));
+        double one = Processes.serveRssMiB(1, Files.createTempDirectory(work, "rss1"));
         for (int n : new int[] {1, 16, 247}) {
-            double mib = n == 1 ? one : Processes.serveRssMiB(n, Files.createTempDirectory(work, "rss").resolve("s"));
+            double mib = n == 1 ? one : Processes.serveRssMiB(n, Files.createTempDirectory(work, "rss"));
             figures.add(new Figure("serve RSS with " + n + " device(s)", mib, one, "MiB", "1 device", true, "-"));
         }
     }

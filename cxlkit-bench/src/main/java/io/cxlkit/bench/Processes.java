@@ -1,11 +1,9 @@
 package io.cxlkit.bench;
 
-import io.cxlkit.server.state.DaemonInfo;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -37,28 +35,12 @@ final class Processes {
         return best;
     }
 
-    /** Starts {@code bin/cxlkit serve --devices n} and returns its resident set size in MiB once ready. */
-    static double serveRssMiB(int devices, Path stateDir) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(root().resolve("bin/cxlkit").toString(), "serve", "--state-dir",
-                stateDir.toString(), "--devices", Integer.toString(devices), "--cci-listen", "127.0.0.1:0",
-                "--timing", "instant", "--log-level", "warn"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("CXLKIT_NO_BUILD", "1");
-        Process p = pb.start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (DaemonInfo.find(stateDir).isEmpty()) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    throw new IOException("serve --devices " + devices + " did not start");
-                }
-                Thread.sleep(50);
-            }
-            long pid = DaemonInfo.find(stateDir).orElseThrow().pid();
-            return statusKiB(pid, "VmRSS") / 1024.0;
-        } finally {
-            p.destroy();
-            p.waitFor(10, TimeUnit.SECONDS);
+    /** Starts {@code bin/cxlkit serve --devices n} in {@code work} and returns its resident set size in MiB once ready. */
+    static double serveRssMiB(int devices, Path work) throws Exception {
+        try (ServeProcess serve = ServeProcess.start(work, devices, "instant")) {
+            double mib = serve.sample().rssMiB();
+            serve.stop();
+            return mib;
         }
     }
 

@@ -53,21 +53,21 @@ final class Soak {
                 + "fw-verify package%n", o.uploads(), WARMUP, size(images[0].length), o.devices(), o.timing());
         Path work = Files.createTempDirectory("cxlkit-soak");
         boolean pass;
-        try (SoakDaemon d = SoakDaemon.start(work, o.devices(), o.timing())) {
+        try (ServeProcess d = ServeProcess.start(work, o.devices(), o.timing())) {
             System.out.println("daemon: pid " + d.info().pid() + ", " + d.info().http() + ", log " + d.log());
             Failures failures = new Failures();
             Phase warm = new Phase(d, o.devices(), WARMUP, images, failures, false);
             warm.run();
             System.out.println("warm-up: " + warm.done.get() + " uploads, " + failures.count.get() + " failed");
-            SoakDaemon.Sample start = d.sample();
+            ServeProcess.Sample start = d.sample();
             System.out.println("start: " + sampleText(start));
             Phase timed = new Phase(d, o.devices(), o.uploads(), images, failures, true);
             double seconds = timed.run();
-            SoakDaemon.Sample end = d.isAlive() ? d.sample() : null;
-            SoakDaemon.Stop stop = d.stop();
-            SoakDaemon.LogScan logScan = d.scanLog();
+            ServeProcess.Sample end = d.isAlive() ? d.sample() : null;
+            ServeProcess.Stop stop = d.stop();
+            ServeProcess.LogScan logScan = d.scanLog();
             pass = report(o, images[0].length, timed, seconds, failures, start, end, stop, logScan, d.log());
-        } catch (SoakDaemon.StartFailure | IOException e) {
+        } catch (ServeProcess.StartFailure | IOException e) {
             // the daemon did not start, or vanished between uploads: its log says why
             System.err.println("cxlkit-bench soak: " + e.getMessage());
             System.err.println("cxlkit-bench soak: kept " + work);
@@ -82,8 +82,8 @@ final class Soak {
     }
 
     private static boolean report(SoakOptions o, int imageBytes, Phase timed, double seconds, Failures failures,
-                                  SoakDaemon.Sample start, SoakDaemon.Sample end, SoakDaemon.Stop stop,
-                                  SoakDaemon.LogScan logScan, Path log) {
+                                  ServeProcess.Sample start, ServeProcess.Sample end, ServeProcess.Stop stop,
+                                  ServeProcess.LogScan logScan, Path log) {
         List<String> stackLines = logScan.stackTraceLines();
         int done = timed.done.get();
         System.out.println("uploads: " + done + " of " + o.uploads() + " done (+" + WARMUP + " warm-up), "
@@ -128,7 +128,7 @@ final class Soak {
      * its last ended, so a slow device does not hold the others back and the total is exact.
      */
     private static final class Phase {
-        private final SoakDaemon daemon;
+        private final ServeProcess daemon;
         private final int devices;
         private final int total;
         private final byte[][] images;
@@ -139,7 +139,7 @@ final class Soak {
         private long t0;
         private int printedTenth;
 
-        Phase(SoakDaemon daemon, int devices, int total, byte[][] images, Failures failures, boolean sampled) {
+        Phase(ServeProcess daemon, int devices, int total, byte[][] images, Failures failures, boolean sampled) {
             this.daemon = daemon;
             this.devices = devices;
             this.total = total;
@@ -237,7 +237,7 @@ final class Soak {
         }
     }
 
-    private static String sampleText(SoakDaemon.Sample s) {
+    private static String sampleText(ServeProcess.Sample s) {
         return String.format(Locale.ROOT, "rss %.1f MiB, fds %d", s.rssMiB(), s.fds());
     }
 

@@ -38,17 +38,15 @@ public final class Daemon implements AutoCloseable {
     private final Platform platform;
     private final List<CciEndpoint> endpoints;
     private final ControlApi api;
-    private final EventHub events;
     private final ScheduledExecutorService eventTimer;
     private final DaemonInfo info;
 
     private Daemon(StateDirectory stateDir, Platform platform, List<CciEndpoint> endpoints, ControlApi api,
-                   EventHub events, ScheduledExecutorService eventTimer, DaemonInfo info) {
+                   ScheduledExecutorService eventTimer, DaemonInfo info) {
         this.stateDir = stateDir;
         this.platform = platform;
         this.endpoints = endpoints;
         this.api = api;
-        this.events = events;
         this.eventTimer = eventTimer;
         this.info = info;
     }
@@ -101,7 +99,7 @@ public final class Daemon implements AutoCloseable {
             dir.writeDaemonFile(info);
             LOG.info("serving " + devices.size() + " device(s); control API " + api.url() + "; CCI "
                     + String.join(", ", urls));
-            return new Daemon(dir, platform, endpoints, api, events, eventTimer, info);
+            return new Daemon(dir, platform, endpoints, api, eventTimer, info);
         } catch (IOException | DeviceStateException | RuntimeException e) {
             if (api != null) {
                 api.close();

@@ -128,9 +128,8 @@ public final class Platform implements AutoCloseable {
         close(System.nanoTime() + CLOSE_WAIT.toNanos());
     }
 
-    /** {@link #close()}, waiting until {@code deadlineNanos} ({@link System#nanoTime()}) at most. */
-    public void close(long deadlineNanos) {
-        long deadline = deadlineNanos;
+    /** {@link #close()}, waiting until {@code deadline} ({@link System#nanoTime()}) at most. */
+    public void close(long deadline) {
         for (Memdev m : memdevs.values()) {
             m.uploader().cancel();
         }

@@ -54,9 +54,7 @@ public record PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<Str
             throw new IllegalArgumentException("max connections must be at least 1");
         }
         Objects.requireNonNull(httpLimits);
-        if (cciStallTimeout.isZero() || cciStallTimeout.isNegative()) {
-            throw new IllegalArgumentException("the CCI stall timeout must be positive");
-        }
+        io.cxlkit.server.endpoint.CciEndpoint.checkStallTimeout(cciStallTimeout);
     }
 
     /** Listeners needed so every device has an EID. */

@@ -75,6 +75,8 @@ final class UploadSession {
      */
     long receive(InputStream body, long max, Executor writer) throws ApiException, IOException {
         long total = 0;
+        Refusal refusal = null;
+        // the catch clauses run once the channel is closed and the writer done: clean-up, then the end
         try (FileChannel out = FileChannel.open(spool, StandardOpenOption.WRITE);
              SpoolWriter w = new SpoolWriter(out, writer, SPOOL_BUFFER)) {
             while (true) {
@@ -84,18 +86,19 @@ final class UploadSession {
                 }
                 total += n;
                 if (total > max) {
-                    throw tooLarge(total, max);
+                    refusal = new Refusal(UploadError.INVALID_FILE_SIZE, tooLarge(total, max));
+                    break;
                 }
                 if (upload.cancelRequested()) {
-                    throw ApiException.conflict("cancelled",
-                            memdev.name() + ": the upload was cancelled while receiving");
+                    refusal = new Refusal(UploadError.USER_ABORT, ApiException.conflict("cancelled",
+                            memdev.name() + ": the upload was cancelled while receiving"));
+                    break;
                 }
                 w.write(n);
             }
-            w.awaitWritten();
-        } catch (ApiException e) {
-            finish(upload.failure(e.error().equals("cancelled") ? UploadError.USER_ABORT : UploadError.INVALID_FILE_SIZE));
-            throw e;
+            if (refusal == null) {
+                w.awaitWritten();
+            }
         } catch (BodyReadException e) {
             finish(upload.failure(UploadError.READ_WRITE_ERROR));
             throw e.getCause();
@@ -106,12 +109,19 @@ final class UploadSession {
             finish(upload.failure(UploadError.READ_WRITE_ERROR));
             throw e;
         }
-        if (total == 0) {
-            finish(upload.failure(UploadError.INVALID_FILE_SIZE));
-            throw ApiException.badRequest("the image is empty");
+        if (refusal == null && total == 0) {
+            refusal = new Refusal(UploadError.INVALID_FILE_SIZE, ApiException.badRequest("the image is empty"));
+        }
+        if (refusal != null) {
+            finish(upload.failure(refusal.recordedAs()));
+            throw refusal.answer();
         }
         upload.imageReceived(total);
         return total;
+    }
+
+    /** A body refused while it arrived: how the upload's end records it, and the client's answer. */
+    private record Refusal(UploadError recordedAs, ApiException answer) {
     }
 
     /** Runs the transfer on {@code uploads}; the session ends there. */

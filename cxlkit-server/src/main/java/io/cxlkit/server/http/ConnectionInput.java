@@ -76,11 +76,7 @@ final class ConnectionInput extends InputStream {
             beforeFirstSocketRead.run();
         }
         try {
-            int n = socket.read(b, off, len);
-            if (n > 0) {
-                connection.lastActivity = System.nanoTime();
-            }
-            return n;
+            return socket.read(b, off, len);
         } catch (SocketTimeoutException e) {
             if (!connection.broken) {
                 connection.broken = true;

@@ -27,7 +27,6 @@ public final class Exchange {
     private final Headers responseHeaders = new Headers();
     private ResponseBody response;
     private boolean continueSent;
-    private int status;
 
     Exchange(HttpConnection connection, RequestHead head, Duration bodyIdleTimeout, Logger log) throws IOException,
             BadRequestException {
@@ -66,11 +65,6 @@ public final class Exchange {
         return responseHeaders;
     }
 
-    /** Where the request came from, {@code ADDRESS:PORT}. */
-    public String peer() {
-        return connection.peer;
-    }
-
     /**
      * Sends the status line and the headers.
      *
@@ -81,7 +75,6 @@ public final class Exchange {
         if (response != null) {
             throw new IllegalStateException("the response head was sent already");
         }
-        this.status = status;
         StringBuilder h = new StringBuilder(256).append("HTTP/1.1 ").append(status).append(' ')
                 .append(Status.reason(status)).append("\r\n");
         responseHeaders.set("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
@@ -117,10 +110,6 @@ public final class Exchange {
         return response;
     }
 
-    int status() {
-        return status;
-    }
-
     /** Whether the response head has gone out (an error can no longer be sent as a response of its own). */
     public boolean responseStarted() {
         return response != null;
@@ -130,10 +119,6 @@ public final class Exchange {
     boolean closesAfterResponse() {
         String connection = String.join(",", responseHeaders.all("Connection")).toLowerCase(java.util.Locale.ROOT);
         return connection.contains("close") || !head.keepAlive() || (head.expectsContinue() && !continueSent);
-    }
-
-    RequestHead head() {
-        return head;
     }
 
     /**
@@ -167,8 +152,8 @@ public final class Exchange {
         }
     }
 
-    RequestBody body() {
-        return body;
+    private RequestBody body() {
+        return body; // for the stall line, built before the field is set
     }
 
     private void sendContinue() {

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /** HTTP header fields: names compared without case, values kept in arrival order. Not thread-safe. */
 public final class Headers {
@@ -28,10 +27,6 @@ public final class Headers {
         return f == null ? null : f.values.get(0);
     }
 
-    public Optional<String> first(String name) {
-        return Optional.ofNullable(getFirst(name));
-    }
-
     /** Every value of {@code name}, in order (empty when absent). */
     public List<String> all(String name) {
         Field f = fields.get(key(name));
@@ -51,10 +46,6 @@ public final class Headers {
         Field f = new Field(name);
         f.values.add(value);
         fields.put(key(name), f);
-    }
-
-    public int size() {
-        return fields.size();
     }
 
     /** Writes the fields as header lines, {@code Name: value\r\n} each. */

@@ -27,7 +27,7 @@ final class HttpConnection {
     volatile Phase phase = Phase.HEAD;
     /** System.nanoTime() by which the current head must be complete, or the idle connection closes. */
     long deadline;
-    /** System.nanoTime() of the last bytes read or written, for choosing whom to evict. */
+    /** System.nanoTime() since the connection waits (accepted, a head's bytes, back from an exchange), for choosing whom to evict. */
     volatile long lastActivity;
     SelectionKey key;
     /** A complete head waiting for a handler thread (the I/O thread's, between parse and hand-off). */

@@ -89,8 +89,7 @@ public final class HttpServer {
                     t.setDaemon(true);
                     return t;
                 });
-        this.io = new Thread(this::ioLoop, "cxlkit-http-io" + (SERVER_NUMBERS.incrementAndGet() > 1
-                ? "-" + SERVER_NUMBERS.get() : ""));
+        this.io = new Thread(this::ioLoop, "cxlkit-http-io-" + SERVER_NUMBERS.incrementAndGet());
         this.io.setDaemon(true);
     }
 
@@ -341,6 +340,7 @@ public final class HttpServer {
             return;
         }
         long now = System.nanoTime();
+        c.lastActivity = now;
         skipEmptyLines(c.buf);
         if (c.buf.hasRemaining()) {
             c.phase = HttpConnection.Phase.HEAD;

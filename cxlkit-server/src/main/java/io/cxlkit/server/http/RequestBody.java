@@ -3,7 +3,6 @@ package io.cxlkit.server.http;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A request's body as its framing delimits it (RFC 9112 §6-§7): nothing, exactly Content-Length
@@ -66,11 +65,6 @@ abstract class RequestBody extends InputStream {
             }
             received += n;
             return n;
-        }
-
-        @Override
-        public int available() {
-            return 0;
         }
 
         @Override
@@ -169,9 +163,5 @@ abstract class RequestBody extends InputStream {
         String expected() {
             return "a chunked body";
         }
-    }
-
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -195,7 +195,8 @@ public record RequestHead(String method, URI uri, String version, Headers header
 
     /** Whether the client asked to wait for {@code 100 Continue} before it sends the body. */
     boolean expectsContinue() {
-        return "100-continue".equalsIgnoreCase(headers.first("Expect").orElse("").strip());
+        String expect = headers.getFirst("Expect");
+        return expect != null && "100-continue".equalsIgnoreCase(expect.strip());
     }
 
     /** Whether the connection may carry another request after this one (as far as the client is concerned). */

@@ -93,10 +93,6 @@ final class ResponseBody extends OutputStream {
         }
     }
 
-    boolean closed() {
-        return closed;
-    }
-
     /** The head (until sent), the buffered body bytes (framed), and the last chunk if asked; the buffer is emptied. */
     private List<ByteBuffer> pending(boolean lastChunk) {
         List<ByteBuffer> parts = new ArrayList<>(6);
@@ -144,7 +140,6 @@ final class ResponseBody extends OutputStream {
                     connection.writingSince = System.nanoTime();
                 }
             }
-            connection.lastActivity = System.nanoTime();
         } catch (IOException e) {
             connection.broken = true;
             throw e;

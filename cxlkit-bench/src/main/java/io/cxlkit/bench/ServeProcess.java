@@ -13,12 +13,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The soak's daemon: a real {@code bin/cxlkit serve} process, as users run it, rather than the
- * embedded one of the other figures, so that its file descriptors, resident set, log and exit
- * status are those of the shipped daemon. Its stdout and stderr go to a log file that is searched
- * for stack traces at the end.
+ * A real {@code bin/cxlkit serve} process, as users run it, for the figures about the shipped daemon
+ * (the soak, the resident set) rather than the embedded one of the others: its file descriptors,
+ * resident set, log and exit status are those of the shipped daemon. Its stdout and stderr go to a
+ * log file that the soak searches for stack traces at the end.
  */
-final class SoakDaemon implements AutoCloseable {
+final class ServeProcess implements AutoCloseable {
 
     /** A line of a Java stack trace: the thread's header, or a frame. */
     private static final Pattern STACK_LINE = Pattern.compile("^(Exception in thread .*|\\s+at .*)$");
@@ -27,7 +27,7 @@ final class SoakDaemon implements AutoCloseable {
     private final DaemonInfo info;
     private final Path log;
 
-    private SoakDaemon(Process process, DaemonInfo info, Path log) {
+    private ServeProcess(Process process, DaemonInfo info, Path log) {
         this.process = process;
         this.info = info;
         this.log = log;
@@ -40,8 +40,8 @@ final class SoakDaemon implements AutoCloseable {
         }
     }
 
-    /** Starts serve in {@code work}/state, logging to {@code work}/serve.log, and waits until it is ready. */
-    static SoakDaemon start(Path work, int devices, String timing)
+    /** Starts serve with {@code devices} devices in {@code work}/state, logging to {@code work}/serve.log, and waits until it is ready. */
+    static ServeProcess start(Path work, int devices, String timing)
             throws StartFailure, IOException, InterruptedException {
         Path stateDir = work.resolve("state");
         Path log = work.resolve("serve.log");
@@ -63,7 +63,7 @@ final class SoakDaemon implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        return new SoakDaemon(p, DaemonInfo.find(stateDir).orElseThrow(), log);
+        return new ServeProcess(p, DaemonInfo.find(stateDir).orElseThrow(), log);
     }
 
     DaemonInfo info() {
