@@ -123,6 +123,42 @@ class ControlApiTest {
     }
 
     @Test
+    void aCancelWhileTheImageArrivesDiscardsItAndTheNextUploadWorks() throws Exception {
+        byte[] image = pkg();
+        URI http = URI.create(daemon.info().http());
+        try (java.net.Socket slow = new java.net.Socket(http.getHost(), http.getPort())) {
+            var out = slow.getOutputStream();
+            out.write(("PUT /v1/memdevs/mem0/firmware HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer "
+                    + daemon.info().token() + "\r\nContent-Length: " + image.length + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(image, 0, 1000);
+            out.flush();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!uploadStatus().equals("receiving")) {
+                assertThat(System.nanoTime()).as("upload never started receiving").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+
+            assertThat(send(request("/v1/memdevs/mem0/firmware/upload").DELETE().build()).statusCode())
+                    .isEqualTo(202);
+            out.write(image, 1000, image.length - 1000);
+            out.flush();
+            StringBuilder answer = new StringBuilder(); // up to the end of the JSON body (the connection stays open)
+            while (answer.indexOf("}\n") < 0) {
+                int b = slow.getInputStream().read();
+                assertThat(b).as("answer so far: %s", answer).isNotNegative();
+                answer.append((char) b);
+            }
+
+            assertThat(answer.toString()).startsWith("HTTP/1.1 409 Conflict\r\n").contains("\"error\":\"cancelled\"");
+        }
+        assertThat(uploadStatus()).isEqualTo("idlereceiving:user-abort");
+        assertThat(spooled()).as("the image is discarded").isEmpty();
+        assertThat(send(request("/v1/memdevs/mem0/firmware").PUT(HttpRequest.BodyPublishers.ofByteArray(image))
+                .build()).statusCode()).isEqualTo(202);
+    }
+
+    @Test
     void aBodyThatTurnsOutTooLargeIsRefusedAndLeavesNoImageBehind() throws Exception {
         // no Content-Length: the size is only found out while receiving, after the upload began
         byte[] tooLarge = new byte[5000];
