@@ -464,7 +464,8 @@ public final class CciEndpoint implements AutoCloseable {
             if (!admission.admitted()) {
                 closeQuietly(channel);
                 refusals.warning(label + ": refused a connection" + from + ": " + limit.max()
-                        + " connections open (the limit), each in the middle of a frame or a command");
+                        + (limit.max() == 1 ? " connection" : " connections")
+                        + " open (the limit), each in the middle of a frame or a command");
                 return;
             }
             evicted = admission.evicted();
