@@ -2,8 +2,12 @@ package io.cxlkit.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.ReturnCode;
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,6 +23,9 @@ public final class ActivateFirmwareCommand extends DaemonCommand {
     @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all")
     List<String> memdevs;
 
+    @Mixin
+    StrictOption strict;
+
     @Option(names = "--slot", paramLabel = "N", required = true, description = "the slot to activate (1..4)")
     int slot;
 
@@ -33,6 +40,21 @@ public final class ActivateFirmwareCommand extends DaemonCommand {
         MemdevSelector selector = selector(memdevs);
         List<String> names = resolve(selector);
         ObjectNode body = DaemonClient.object().put("slot", slot).put("online", online);
-        return changeEach(names, name -> daemon().post(memdevPath(name) + "/firmware/activate", body));
+        return changeEach(names, strict, name -> daemon().post(memdevPath(name) + "/firmware/activate", body));
+    }
+
+    /** A device error, with the cause where 000Bh (or 0002h) leaves it open (DeviceErrorHints). */
+    @Override
+    protected String explain(String memdev, ApiError e) throws InterruptedException {
+        Optional<ReturnCode> rc = e.returnCode().map(ReturnCode::parse);
+        Optional<String> hint = Optional.empty();
+        if (rc.isPresent()) {
+            try {
+                hint = DeviceErrorHints.activation(slot, online, rc.get(), memdev(memdev));
+            } catch (IOException | ApiError lookFailed) {
+                // the hint is a courtesy: the device's own answer is still said
+            }
+        }
+        return e.messageFor(memdev) + hint.map(h -> DeviceErrorHints.SEPARATOR + h).orElse("");
     }
 }

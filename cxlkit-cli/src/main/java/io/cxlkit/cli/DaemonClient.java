@@ -68,7 +68,7 @@ public final class DaemonClient {
      * The live daemon of {@code stateDir} ({@link DaemonInfo#find}, wire.md §2); empty when no
      * daemon runs there (no file, or a stale one).
      */
-    static Optional<DaemonClient> find(Path stateDir) throws IOException {
+    public static Optional<DaemonClient> find(Path stateDir) throws IOException {
         return DaemonInfo.find(stateDir).map(info -> new DaemonClient(stateDir, info.http(), info.token()));
     }
 

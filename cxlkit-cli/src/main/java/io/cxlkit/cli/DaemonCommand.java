@@ -13,7 +13,8 @@ import picocli.CommandLine.Mixin;
 /**
  * Base of the commands that talk to a daemon over the control API: {@code --state-dir}, the
  * client, MEMDEV resolution, and running one action per memdev with one failure line per failed
- * memdev ({@code cxlkit: <command>: mem0: <message>}); exit 0 if at least one memdev succeeded.
+ * memdev ({@code cxlkit: <command>: mem0: <message>}); exit 0 if at least one memdev succeeded
+ * (unless {@code --strict}, see {@link StrictOption}).
  */
 public abstract class DaemonCommand extends CliCommand {
 
@@ -96,8 +97,9 @@ public abstract class DaemonCommand extends CliCommand {
      * that failed (each already reported), both in the order run.
      */
     protected record Outcome<T>(Map<String, T> succeeded, List<String> failed) {
-        public int exitCode() {
-            return succeeded.isEmpty() ? 1 : 0;
+        /** The exit status under {@code strict} (ndctl's rule unless {@code --strict} was given). */
+        public int exitCode(StrictOption strict) {
+            return strict.exitStatus(succeeded.size(), succeeded.size() + failed.size());
         }
     }
 
@@ -110,13 +112,21 @@ public abstract class DaemonCommand extends CliCommand {
                 ok.put(name, action.apply(name));
             } catch (ApiError e) {
                 failed.add(name);
-                report(name + ": " + e.messageFor(name));
+                report(name + ": " + explain(name, e));
             } catch (IOException e) {
                 failed.add(name);
                 report(name + ": " + FailureHandler.describe(e));
             }
         }
         return new Outcome<>(ok, failed);
+    }
+
+    /**
+     * The failure line's text for a refusal of {@code memdev}'s action: the daemon's message. A
+     * command whose device errors can be ambiguous adds a {@link DeviceErrorHints} clause.
+     */
+    protected String explain(String memdev, ApiError e) throws InterruptedException {
+        return e.messageFor(memdev);
     }
 
     /**
@@ -133,9 +143,10 @@ public abstract class DaemonCommand extends CliCommand {
     /**
      * Runs a memdev-changing action whose answer is the memdev object, then prints the affected
      * memdevs in order: the answer for each that succeeded, a fresh look (if the daemon can give
-     * one) for each that failed. Exit 0 if at least one succeeded.
+     * one) for each that failed. The exit status follows {@code strict}.
      */
-    protected int changeEach(List<String> names, MemdevAction<String> action) throws InterruptedException {
+    protected int changeEach(List<String> names, StrictOption strict, MemdevAction<String> action)
+            throws InterruptedException {
         Outcome<String> outcome = forEach(names, action);
         List<MemdevView> views = new ArrayList<>();
         for (String name : names) {
@@ -149,6 +160,6 @@ public abstract class DaemonCommand extends CliCommand {
             }
         }
         printAffected(views);
-        return outcome.exitCode();
+        return outcome.exitCode(strict);
     }
 }

@@ -6,6 +6,7 @@ import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,6 +24,9 @@ public final class InjectCommand extends DaemonCommand {
 
     @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all")
     List<String> memdevs;
+
+    @Mixin
+    StrictOption strict;
 
     @Option(names = "--clear", description = "clear every injected fault")
     boolean clear;
@@ -65,7 +69,7 @@ public final class InjectCommand extends DaemonCommand {
                 ? daemon().delete(memdevPath(name) + "/faults")
                 : daemon().post(memdevPath(name) + "/faults", fault));
         outcome.succeeded().values().forEach(answer -> print(answer.strip() + System.lineSeparator()));
-        return outcome.exitCode();
+        return outcome.exitCode(strict);
     }
 
     private int faultCount() {

@@ -2,6 +2,7 @@ package io.cxlkit.cli;
 
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code cxlkit reset MEMDEV...}: cold reset; prints the memdev JSON as update-firmware does. */
@@ -12,10 +13,13 @@ public final class ResetCommand extends DaemonCommand {
     @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all")
     List<String> memdevs;
 
+    @Mixin
+    StrictOption strict;
+
     @Override
     protected int execute() throws Exception {
         MemdevSelector selector = selector(memdevs);
         List<String> names = resolve(selector);
-        return changeEach(names, name -> daemon().post(memdevPath(name) + "/reset", null));
+        return changeEach(names, strict, name -> daemon().post(memdevPath(name) + "/reset", null));
     }
 }

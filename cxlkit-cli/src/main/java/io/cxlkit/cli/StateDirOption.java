@@ -45,6 +45,14 @@ public final class StateDirOption {
         return resolve(stateDir, System.getenv(), System.getProperty("user.home"));
     }
 
+    /**
+     * {@code " --state-dir DIR"} when the option was given, else empty: appended to a command this
+     * one suggests, so the suggestion reaches the same daemon.
+     */
+    public String asOption() {
+        return stateDir == null ? "" : " --state-dir " + resolve();
+    }
+
     /** The resolution rule itself, with the environment and home directory given. */
     public static Path resolve(String option, Map<String, String> env, String userHome) {
         Path dir;

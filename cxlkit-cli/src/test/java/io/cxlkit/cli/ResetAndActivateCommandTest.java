@@ -88,7 +88,9 @@ class ResetAndActivateCommandTest {
         try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
             Cli.Run r = d.run("activate-firmware", "mem0", "--slot", "2");
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.errLines()).containsExactly("cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh");
+            assertThat(r.errLines()).containsExactly(
+                    "cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh; slot 2 is empty; upload a "
+                            + "package to it first");
             assertThat(r.out()).isEqualTo(Expected.FACTORY_LIST_F);
         }
     }
@@ -99,7 +101,8 @@ class ResetAndActivateCommandTest {
             Expected.storeInSlot2(d, 9, dir);
             Cli.Run r = d.run("activate-firmware", "all", "--slot", "2");
             assertThat(r.exit()).isZero();
-            assertThat(r.errLines()).containsExactly("cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh");
+            assertThat(r.errLines()).containsExactly("cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, "
+                    + "000Bh; slot 2 is empty; upload a package to it first");
             var views = MemdevParsing.list(JsonTree.read(r.out()));
             assertThat(views).extracting(v -> v.name()).containsExactly("mem0", "mem1");
             assertThat(views.get(1).firmware().orElseThrow().stagedSlot()).isEqualTo(2);
@@ -117,8 +120,51 @@ class ResetAndActivateCommandTest {
             Cli.Run r = d.run("activate-firmware", "all", "--slot", "2", "--online");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.errLines()).containsExactly(
-                    "cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh",
-                    "cxlkit: activate-firmware: mem1: Activate FW: Invalid Slot, 000Bh");
+                    "cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh; slot 2 is empty; upload a "
+                            + "package to it first",
+                    "cxlkit: activate-firmware: mem1: Activate FW: Invalid Slot, 000Bh; slot 2 is empty; upload a "
+                            + "package to it first");
+        }
+    }
+
+    @Test
+    void underStrictOneFailedMemdevMakesTheExitStatus1() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 2)) {
+            Expected.storeInSlot2(d, 9, dir);
+            Cli.Run r = d.run("activate-firmware", "all", "--slot", "2", "--strict");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.errLines()).hasSize(1).first().asString().startsWith("cxlkit: activate-firmware: mem0: ");
+            // what was done is done: mem1 is staged and printed, as without --strict
+            var views = MemdevParsing.list(JsonTree.read(r.out()));
+            assertThat(views.get(1).firmware().orElseThrow().stagedSlot()).isEqualTo(2);
+
+            Cli.Run all = d.run("reset", "all", "--strict");
+            assertThat(all.exit()).isZero();
+        }
+    }
+
+    @Test
+    void theHintSaysADeviceWithoutOnlineActivationCanStillActivateOnReset() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"),
+                EmbeddedDaemon.instant(0).toBuilder().onlineActivate(false).build())) {
+            Expected.storeInSlot2(d, 8, dir);
+            Cli.Run r = d.run("activate-firmware", "mem0", "--slot", "2", "--online");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.errLines()).containsExactly("cxlkit: activate-firmware: mem0: Activate FW: Invalid Input, "
+                    + "0002h; mem0 cannot activate online; leave out --online to activate on the next cold reset");
+        }
+    }
+
+    @Test
+    void theHintNamesTheActiveSlotAndASlotBeyondTheDevice() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Cli.Run active = d.run("activate-firmware", "mem0", "--slot", "1");
+            assertThat(active.exit()).isEqualTo(1);
+            assertThat(active.errLines()).containsExactly(
+                    "cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh; slot 1 is already active");
+            Cli.Run beyond = d.run("activate-firmware", "mem0", "--slot", "4", "--online");
+            assertThat(beyond.errLines()).containsExactly(
+                    "cxlkit: activate-firmware: mem0: Activate FW: Invalid Slot, 000Bh; mem0 has 2 slots (1..2)");
         }
     }
 

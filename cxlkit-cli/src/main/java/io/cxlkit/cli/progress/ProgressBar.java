@@ -7,7 +7,9 @@ import java.util.function.LongSupplier;
 /**
  * The {@code update-firmware -w} progress bar, drawn on a terminal's stderr: bytes, percent,
  * rate and ETA, redrawn in place (carriage return, then the line, padded over the previous one)
- * at most ten times a second. {@link #finish} draws the final state and ends the line.
+ * at most ten times a second. {@link #finish} draws the final state and ends the line;
+ * {@link #abandon} ends it where it stands, so a message printed next (Ctrl-C, a daemon gone)
+ * starts on a line of its own. Thread-safe: a signal handler may abandon it while it draws.
  *
  * <pre>mem0 [##########..........]  16.0/32.0 MiB  50%  12.3 MiB/s  ETA 0:01</pre>
  */
@@ -22,6 +24,8 @@ public final class ProgressBar {
     private final long startNanos;
     private long lastDrawNanos = Long.MIN_VALUE;
     private int lastLength;
+    /** Finished or abandoned: draws nothing more. */
+    private boolean ended;
 
     public ProgressBar(PrintWriter out, LongSupplier nanoTime, String label) {
         this.out = out;
@@ -31,7 +35,10 @@ public final class ProgressBar {
     }
 
     /** Redraws if at least 100 ms passed since the last drawing; returns whether it drew. */
-    public boolean update(long done, long total) {
+    public synchronized boolean update(long done, long total) {
+        if (ended) {
+            return false;
+        }
         long now = nanoTime.getAsLong();
         if (lastDrawNanos != Long.MIN_VALUE && now - lastDrawNanos < MIN_INTERVAL_NANOS) {
             return false;
@@ -41,8 +48,19 @@ public final class ProgressBar {
     }
 
     /** Draws the final state and moves to the next line. */
-    public void finish(long done, long total) {
-        draw(done, total, nanoTime.getAsLong(), true);
+    public synchronized void finish(long done, long total) {
+        if (!ended) {
+            draw(done, total, nanoTime.getAsLong(), true);
+        }
+    }
+
+    /** Ends the line as it stands (if anything was drawn) and draws nothing more. */
+    public synchronized void abandon() {
+        if (!ended && lastLength > 0) {
+            out.print('\n');
+            out.flush();
+        }
+        ended = true;
     }
 
     private void draw(long done, long total, long now, boolean last) {
@@ -55,6 +73,7 @@ public final class ProgressBar {
         lastLength = line.length();
         if (last) {
             b.append('\n');
+            ended = true;
         }
         out.print(b);
         out.flush();

@@ -28,8 +28,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SocketUpload {
 
-    static final int EXIT_INTERRUPTED = 130;
-
     private final UpdateFirmwareCommand cmd;
 
     SocketUpload(UpdateFirmwareCommand cmd) {
@@ -81,17 +79,13 @@ final class SocketUpload {
                 throw new IllegalStateException("a new uploader is never busy", e);
             }
             upload.imageReceived(size);
-            sun.misc.Signal sigint = new sun.misc.Signal("INT");
-            sun.misc.SignalHandler previous = sun.misc.Signal.handle(sigint, sig -> {
+            UploadStatus end;
+            // Ctrl-C after the upload (or in a caller running this in-process) is not a cancel
+            try (SigintHandler ignored = SigintHandler.install(() -> {
                 interrupted.set(true);
                 uploader.cancel();
-            });
-            UploadStatus end;
-            try {
+            })) {
                 end = upload.run(image);
-            } finally {
-                // Ctrl-C after the upload (or in a caller running this in-process) is not a cancel
-                sun.misc.Signal.handle(sigint, previous);
             }
             if (bar != null) {
                 bar.finish(end.bytesSent(), size);
@@ -104,7 +98,7 @@ final class SocketUpload {
             cmd.stdout().print(JsonC.document(o.build()));
             cmd.stdout().flush();
             if (interrupted.get()) {
-                return EXIT_INTERRUPTED;
+                return SigintHandler.EXIT_STATUS;
             }
             if (end.error().isPresent()) {
                 throw new Failure("EID " + cmd.eid + ": " + end.failureMessage().orElseThrow());

@@ -3,8 +3,10 @@ package io.cxlkit.cli.update;
 import io.cxlkit.cli.ApiError;
 import io.cxlkit.cli.DaemonClient;
 import io.cxlkit.cli.DaemonCommand;
+import io.cxlkit.cli.DeviceErrorHints;
 import io.cxlkit.cli.Failure;
 import io.cxlkit.cli.MemdevSelector;
+import io.cxlkit.cli.StrictOption;
 import io.cxlkit.cli.Terminal;
 import io.cxlkit.cli.progress.ProgressBar;
 import io.cxlkit.host.json.MemdevView;
@@ -16,7 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,6 +59,14 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
 
     @Option(names = "--eid", paramLabel = "N", description = "the device's EID on --cci")
     Integer eid;
+
+    @Mixin
+    StrictOption strict;
+
+    /** The memdevs whose end -w has not seen yet: what a Ctrl-C leaves running in the daemon. */
+    private final Set<String> unfinished = ConcurrentHashMap.newKeySet();
+    /** The bar -w draws, if any; a Ctrl-C ends its line before saying anything. */
+    private volatile ProgressBar progress;
 
     @Override
     protected int execute() throws Exception {
@@ -127,7 +140,12 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         if (waitForEnd) {
             List<String> waited = new ArrayList<>();
             views.clear();
-            for (var e : waitAll(ok, totals).entrySet()) {
+            unfinished.addAll(ok);
+            Map<String, MemdevView> ends;
+            try (SigintHandler ignored = SigintHandler.install(this::interruptedWhileWaiting)) {
+                ends = waitAll(ok, totals);
+            }
+            for (var e : ends.entrySet()) {
                 MemdevView v = e.getValue();
                 views.put(e.getKey(), v);
                 Optional<String> failure = UploadOutcome.failure(v);
@@ -135,7 +153,9 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
                 if (expected || (file == null && !cancel && !waitedForRun(e.getKey()))) {
                     waited.add(e.getKey());
                 } else {
-                    report(e.getKey() + ": " + failure.orElse("the upload completed before the cancel took effect"));
+                    report(e.getKey() + ": " + failure.map(f -> f + DeviceErrorHints.upload(v)
+                            .map(h -> DeviceErrorHints.SEPARATOR + h).orElse(""))
+                            .orElse("the upload completed before the cancel took effect"));
                 }
             }
             ok = waited;
@@ -148,7 +168,61 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         err().println("cxlkit: update-firmware: firmware update " + verb + " on " + ok.size() + " mem device"
                 + (ok.size() > 1 ? "s" : ""));
         err().flush();
-        return ok.isEmpty() ? 1 : 0;
+        return strict.exitStatus(ok.size(), names.size());
+    }
+
+    /**
+     * Ctrl-C during {@code -w}: the wait stops, the uploads do not (they belong to the daemon).
+     * Ends the bar's line, says so for each memdev not seen to end, with the command that stops it,
+     * and exits 130 as a shell expects of SIGINT. Runs on the signal's thread.
+     */
+    private void interruptedWhileWaiting() {
+        abandonBar();
+        for (String name : unfinished) {
+            report(name + (cancel ? ": the cancel continues in the daemon"
+                    : ": the upload continues in the daemon; cancel it with cxlkit update-firmware " + name + " -c"
+                    + stateDir.asOption()));
+        }
+        err().flush();
+        out().flush();
+        System.exit(SigintHandler.EXIT_STATUS);
+    }
+
+    private void abandonBar() {
+        ProgressBar bar = progress;
+        if (bar != null) {
+            bar.abandon();
+        }
+    }
+
+    /** How long a failed look waits to see the daemon gone: its clean stop takes up to 5 s (wire.md §2). */
+    static final long DAEMON_STOP_MILLIS = 5_000;
+
+    /**
+     * A look at {@code name} during the wait. If it fails the bar's line ends first, so the error
+     * starts a line of its own. A daemon that is stopping (its control API closes before its
+     * daemon.json goes) is said in those words once it is gone: its stop cancelled the uploads
+     * (wire.md §2). Any other failure is said as it is.
+     */
+    private MemdevView lookWhileWaiting(String name) throws IOException, ApiError, InterruptedException {
+        try {
+            return memdev(name);
+        } catch (ApiError e) {
+            abandonBar(); // the daemon answered: it says what is wrong
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            abandonBar();
+            Path dir = daemon().stateDir();
+            long deadline = System.nanoTime() + DAEMON_STOP_MILLIS * 1_000_000;
+            while (DaemonClient.find(dir).isPresent()) {
+                if (System.nanoTime() >= deadline) {
+                    throw e;
+                }
+                Thread.sleep(50); // the daemon is another process: its state directory is all there is to watch
+            }
+            throw new Failure(name + ": the daemon for " + dir + " stopped during the wait; a stopping daemon "
+                    + "cancels the uploads it runs");
+        }
     }
 
     /**
@@ -224,19 +298,22 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         boolean bar = Terminal.current().stderrTty();
         ProgressBar progress = bar ? new ProgressBar(err(), System::nanoTime,
                 names.size() == 1 ? names.get(0) : names.size() + " memdevs") : null;
+        this.progress = progress;
         Map<String, String> lastStage = new LinkedHashMap<>();
         while (true) {
             boolean running = false;
             long done = 0;
             long total = 0;
             for (String name : names) {
-                MemdevView v = memdev(name);
+                MemdevView v = lookWhileWaiting(name);
                 last.put(name, v);
                 long[] p = UploadOutcome.progress(v);
                 if (UploadOutcome.inProgress(v)) {
                     running = true;
                     sawRunning.add(name);
                     totals.put(name, p[1]);
+                } else {
+                    unfinished.remove(name);
                 }
                 if (totals.containsKey(name)) {
                     done += p[0];

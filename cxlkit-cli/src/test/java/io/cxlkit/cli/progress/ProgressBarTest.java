@@ -203,4 +203,34 @@ class ProgressBarTest {
         b.finish(10, 10);
         assertThat(sink.toString()).endsWith("\n");
     }
+
+    @Test
+    void abandonEndsTheLineWhereItStandsAndNothingIsDrawnAfter() {
+        ProgressBar b = bar("mem0");
+        now += 1_000 * MS;
+        b.update(8 * MIB, 32 * MIB);
+        b.abandon();
+        assertThat(text()).isEqualTo(
+                "\rmem0 [######..................] 8.0/32.0 MiB  25%  8.0 MiB/s  ETA 0:03\n");
+        now += 1_000 * MS;
+        assertThat(b.update(16 * MIB, 32 * MIB)).isFalse();
+        b.finish(32 * MIB, 32 * MIB);
+        b.abandon();
+        assertThat(text()).endsWith("ETA 0:03\n").doesNotContain("16.0");
+    }
+
+    @Test
+    void abandonBeforeAnyDrawingPrintsNothing() {
+        ProgressBar b = bar("mem0");
+        b.abandon();
+        assertThat(text()).isEmpty();
+    }
+
+    @Test
+    void abandonAfterFinishAddsNoLine() {
+        ProgressBar b = bar("mem0");
+        b.finish(MIB, MIB);
+        b.abandon();
+        assertThat(text()).endsWith("\n").doesNotEndWith("\n\n");
+    }
 }

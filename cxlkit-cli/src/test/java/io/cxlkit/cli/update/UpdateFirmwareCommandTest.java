@@ -460,6 +460,34 @@ class UpdateFirmwareCommandTest {
         }
     }
 
+    @Test
+    void underStrictAnyFailedMemdevMakesTheExitStatus1() throws Exception {
+        try (UpdateDaemon d = start(none(0, 300), none(1, 1))) {
+            Path img = pkg75k();
+            assertThat(d.run("update-firmware", "mem0", "-F", img.toString()).exit()).isZero();
+            Cli.Run r = d.run("update-firmware", "all", "-F", img.toString(), "-w", "--strict");
+            assertThat(r.exit()).isEqualTo(1);
+            // the same output as without --strict: only the status differs
+            assertThat(r.errLines()).containsExactly(
+                    "cxlkit: update-firmware: mem0: a firmware upload is already running",
+                    COMPLETED_1);
+            assertThat(d.status("mem1").error()).isEmpty();
+            assertThat(d.run("update-firmware", "mem0", "-c", "-w", "--strict").exit()).isZero();
+        }
+    }
+
+    @Test
+    void aFailureTheInjectedMediaDisabledFaultExplainsNamesIt() throws Exception {
+        try (UpdateDaemon d = start(none(0, 1))) {
+            assertThat(d.run("inject", "mem0", "--media-disabled").exit()).isZero();
+            Cli.Run r = d.run("update-firmware", "mem0", "-F", pkg75k().toString(), "-w");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.errLines()).first().isEqualTo("cxlkit: update-firmware: mem0: transferring:read-write-error "
+                    + "(Transfer FW: Media Disabled, 0007h); the fault media-disabled is injected on mem0; clear it "
+                    + "with cxlkit inject --clear mem0");
+        }
+    }
+
     // ---- refusals before anything is sent ------------------------------------------------------
 
     private void assertRefusedBeforeSending(UpdateDaemon d, Path file, String message) {
