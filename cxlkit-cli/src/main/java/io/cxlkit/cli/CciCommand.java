@@ -2,11 +2,15 @@ package io.cxlkit.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code cxlkit cci --connect ADDR --eid N COMMAND [args]}: one CCI command over the socket
- * endpoint (wire.md §1), sent as is with no background waiting, its answer decoded. Needs no
- * daemon. The commands are the nested classes of {@link CciSubcommands}.
+ * {@code cxlkit cci MEMDEV COMMAND [args]} or {@code cxlkit cci --connect ADDR --eid N COMMAND
+ * [args]}: one CCI command over the socket endpoint (wire.md §1), sent as is with no background
+ * waiting, its answer decoded. A MEMDEV is found like every other command finds it: the daemon of
+ * the state directory says its listener and EID ({@code GET /v1/cci}). {@code --connect/--eid}
+ * need no daemon and reach any endpoint. The commands are the nested classes of
+ * {@link CciSubcommands}.
  */
 @Command(name = "cci", mixinStandardHelpOptions = true,
         description = "Send one CCI command to a device over the socket endpoint and decode the answer.",
@@ -30,6 +34,13 @@ public final class CciCommand extends CliCommand {
 
     @Mixin
     CciTarget target;
+
+    @Parameters(arity = "0..1", paramLabel = "MEMDEV",
+            description = "the memdev (memN or N) to address through the daemon; or give --connect and --eid")
+    String memdev;
+
+    @Mixin
+    StateDirOption stateDir;
 
     /** Runs only without a subcommand: a usage error. */
     @Override

@@ -11,6 +11,7 @@ import io.cxlkit.protocol.payload.MalformedPayloadException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
@@ -46,19 +47,38 @@ abstract class CciSubcommand extends CliCommand {
         return CciPayloads.none(output);
     }
 
+    @Mixin
+    StateDirOption stateDir;
+
     @Override
     protected final int execute() throws Exception {
         CciTarget t = target.or(parent == null ? null : parent.target);
-        CciAddress address;
-        int eid;
+        String memdev = parent == null ? null : parent.memdev;
+        CciAddress address = null;
+        int eid = 0;
         try {
-            address = t.address();
-            eid = t.eid();
+            if (memdev != null) {
+                if (t.connect != null || t.eid != null) {
+                    throw new IllegalArgumentException("give MEMDEV or --connect and --eid, not both");
+                }
+            } else {
+                address = t.address();
+                eid = t.eid();
+            }
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         Opcode opcode = opcode();
         byte[] payload = request();
+        java.nio.file.Path dir = stateDirectory();
+        if (memdev != null) {
+            CciDirectory.Entry entry = CciDirectory.of(DaemonClient.connect(dir)).memdev(memdev)
+                    .orElseThrow(() -> new Failure("no memdev matches " + memdev));
+            address = CciDirectory.address(entry);
+            eid = entry.eid();
+        } else {
+            checkSomeoneAnswers(dir, address, eid);
+        }
         CommandResponse reply;
         try (SocketTransport transport = SocketTransport.connect(address, eid)) {
             reply = transport.send(opcode, payload);
@@ -95,6 +115,34 @@ abstract class CciSubcommand extends CliCommand {
             throw new Failure(malformed);
         }
         return 0;
+    }
+
+    /** The state directory: this command's --state-dir, else the one given before it, else the default. */
+    private java.nio.file.Path stateDirectory() {
+        return stateDir.given() || parent == null ? stateDir.resolve() : parent.stateDir.resolve();
+    }
+
+    /**
+     * A frame to an EID with no device gets no answer (wire.md §1), so the command would wait
+     * {@link SocketTransport#ANSWER_TIMEOUT} for nothing. When {@code address} is a listener of the
+     * daemon of the state directory, that daemon says at once whether anything is at {@code eid}.
+     * Any other endpoint, or a daemon that cannot tell, is sent to as is.
+     */
+    private static void checkSomeoneAnswers(java.nio.file.Path dir, CciAddress address, int eid)
+            throws IOException, InterruptedException {
+        Optional<DaemonClient> daemon = DaemonClient.find(dir);
+        if (daemon.isEmpty()) {
+            return;
+        }
+        Optional<String> nobody;
+        try {
+            nobody = CciDirectory.of(daemon.get()).noDeviceAt(address, eid);
+        } catch (IOException | ApiError | Failure e) {
+            return; // the check is a courtesy; the command itself says what the endpoint does
+        }
+        if (nobody.isPresent()) {
+            throw new Failure(nobody.get());
+        }
     }
 
     /** A usage error unless {@code value} fits in {@code bits} unsigned bits. */

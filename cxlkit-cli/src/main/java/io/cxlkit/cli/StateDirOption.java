@@ -45,6 +45,11 @@ public final class StateDirOption {
         return resolve(stateDir, System.getenv(), System.getProperty("user.home"));
     }
 
+    /** Whether {@code --state-dir} was given. */
+    public boolean given() {
+        return stateDir != null;
+    }
+
     /**
      * {@code " --state-dir DIR"} when the option was given, else empty: appended to a command this
      * one suggests, so the suggestion reaches the same daemon.

@@ -194,6 +194,55 @@ class CciCommandTest {
     }
 
     @Test
+    void aMemdevIsFoundThroughTheDaemonOfTheStateDirectory() {
+        String dir = daemon.stateDir.toString();
+        Cli.Run r = Cli.run("cci", "mem0", "identify", "--state-dir", dir);
+        assertThat(r.out()).isEqualTo(cci(8, "identify").out());
+        assertThat(r.exit()).isZero();
+        // N for memN, and --state-dir before the command as well as after it
+        Cli.Run one = Cli.run("cci", "--state-dir", dir, "1", "get-fw-info");
+        assertThat(one.exit()).isZero();
+        assertThat(one.out()).startsWith("{\"eid\":9,\"opcode\":\"0200h\",\"return_code\":\"0000h\"");
+    }
+
+    @Test
+    void anUnknownMemdevIsExit1AndNothingIsSent() {
+        Cli.Run r = Cli.run("cci", "mem9", "identify", "--state-dir", daemon.stateDir.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).containsExactly("cxlkit: cci identify: no memdev matches mem9");
+    }
+
+    @Test
+    void aMemdevWithoutADaemonIsExit1() {
+        Path none = dir.resolve("none");
+        Cli.Run r = Cli.run("cci", "mem0", "identify", "--state-dir", none.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.errLines()).containsExactly("cxlkit: cci identify: no daemon running for " + none);
+    }
+
+    @Test
+    void aMemdevAndConnectOrEidIsAUsageError() {
+        Cli.Run r = Cli.run("cci", "mem0", "--connect", daemon.cci(), "identify");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("give MEMDEV or --connect and --eid, not both");
+        assertThat(Cli.run("cci", "mem0", "identify", "--eid", "8").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void anEidTheDaemonDoesNotServeOnItsOwnListenerIsSaidAtOnce() {
+        long start = System.nanoTime();
+        Cli.Run r = Cli.run("cci", "--connect", daemon.cci(), "--eid", "20", "identify", "--state-dir",
+                daemon.stateDir.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).containsExactly("cxlkit: cci identify: no device at EID 20 on "
+                + daemon.cci() + "; the daemon serves EIDs 8..9 there");
+        // not the two seconds of waiting for an answer that never comes
+        assertThat(System.nanoTime() - start).isLessThan(1_900_000_000L);
+    }
+
+    @Test
     void nobodyListeningIsExit1() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -92,8 +92,9 @@ public final class Daemon implements AutoCloseable {
             InetSocketAddress http = parseHostPort(config.httpListen());
             warnIfReachable(http, "control API", warn);
             String token = newToken();
-            api = ControlApi.start(http, token, new PlatformRoutes(platform, events), config.httpLimits());
             List<String> urls = endpoints.stream().map(CciEndpoint::url).toList();
+            CciDirectory cci = CciDirectory.of(platform.memdevs(), urls, slices);
+            api = ControlApi.start(http, token, new PlatformRoutes(platform, events, cci), config.httpLimits());
             String firstTcp = urls.stream().filter(u -> u.startsWith("tcp://")).findFirst().orElse("");
             DaemonInfo info = new DaemonInfo(ProcessHandle.current().pid(), api.url(), firstTcp, urls, token);
             dir.writeDaemonFile(info);

@@ -26,10 +26,17 @@ final class PlatformRoutes implements ControlApi.Routes {
 
     private final Platform platform;
     private final EventHub events;
+    private final CciDirectory cci;
 
-    PlatformRoutes(Platform platform, EventHub events) {
+    PlatformRoutes(Platform platform, EventHub events, CciDirectory cci) {
         this.platform = platform;
         this.events = events;
+        this.cci = cci;
+    }
+
+    @Override
+    public String cciDirectory() {
+        return cci.json();
     }
 
     @Override

@@ -84,7 +84,7 @@ class NextUploadAtOnceTest {
                      allDone.countDown();
                  }
              })) {
-            routes[0] = new PlatformRoutes(platform, new EventHub());
+            routes[0] = new PlatformRoutes(platform, new EventHub(), CciDirectory.of(platform.memdevs(), List.of(), 1));
             byte[] first = pkg(0);
             routes[0].upload("mem0", new ByteArrayInputStream(first), first.length);
 

@@ -43,6 +43,9 @@ public final class ControlApi implements AutoCloseable {
 
         String getMemdev(String name) throws ApiException, InterruptedException;
 
+        /** Where each memdev answers on the CCI socket endpoint: its EID and listeners. */
+        String cciDirectory();
+
         /** Reads the image from {@code body} ({@code length} -1 if unknown); answers the object at acceptance. */
         String upload(String name, InputStream body, long length) throws ApiException, IOException, InterruptedException;
 
@@ -134,6 +137,11 @@ public final class ControlApi implements AutoCloseable {
         if (path.equals("/v1/memdevs")) {
             requireMethod(method, "GET");
             sendJson(ex, 200, routes.listMemdevs());
+            return;
+        }
+        if (path.equals("/v1/cci")) {
+            requireMethod(method, "GET");
+            sendJson(ex, 200, routes.cciDirectory());
             return;
         }
         Matcher m = MEMDEV.matcher(path);
