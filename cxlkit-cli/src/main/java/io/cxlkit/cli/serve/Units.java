@@ -5,19 +5,23 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The size and duration syntax of cli.md: {@code 4096}, {@code 4KiB}, {@code 32MiB}; {@code 2ms}, {@code 30s}, {@code 1m}. */
+/**
+ * The size and duration syntax of cli.md: {@code 4096}, {@code 4KiB}, {@code 32MiB}, and ndctl's
+ * binary suffixes {@code 4k}/{@code 4K}, {@code 32m}/{@code 32M}, {@code 1g}/{@code 1G}; {@code 2ms},
+ * {@code 30s}, {@code 1m}.
+ */
 public final class Units {
     private Units() {
     }
 
-    private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})\\s*(|B|KiB|MiB|GiB)");
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})\\s*(|B|KiB|MiB|GiB|k|K|m|M|g|G)");
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,12})\\s*(ms|s|m)");
 
-    /** Bytes from {@code N}, {@code NB}, {@code NKiB}, {@code NMiB} or {@code NGiB}. */
+    /** Bytes from {@code N}, {@code NB}, {@code NKiB}, {@code NMiB}, {@code NGiB}, or N with k, m, g (either case: binary, as ndctl). */
     public static long parseSize(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a size (a byte count, or N KiB/MiB/GiB)");
+            throw new IllegalArgumentException("'" + text + "' is not a size (a byte count, or N with KiB/MiB/GiB or k/m/g)");
         }
         long n;
         try {
@@ -26,9 +30,9 @@ public final class Units {
             throw new IllegalArgumentException("'" + text + "' is too large");
         }
         int shift = switch (m.group(2)) {
-            case "KiB" -> 10;
-            case "MiB" -> 20;
-            case "GiB" -> 30;
+            case "KiB", "k", "K" -> 10;
+            case "MiB", "m", "M" -> 20;
+            case "GiB", "g", "G" -> 30;
             default -> 0;
         };
         if (n > (Long.MAX_VALUE >> shift)) {
