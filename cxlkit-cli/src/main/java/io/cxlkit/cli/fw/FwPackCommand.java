@@ -63,7 +63,7 @@ public final class FwPackCommand extends CliCommand {
             FirmwarePackage.Builder b = FirmwarePackage.builder().revision(revision).securityVersion(securityVersion)
                     .body(input);
             if (signKey != null) {
-                PrivateKey key = Pem.readPrivateKey(Files.readString(signKey));
+                PrivateKey key = readSigningKey(signKey);
                 b.sign(key, publicKeyOf(signKey, key));
             }
             Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
@@ -120,6 +120,25 @@ public final class FwPackCommand extends CliCommand {
             return f.getFile() + ": " + f.getReason();
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * The private key in {@code file}; a file that is no such key fails with one line naming it and
+     * what it holds instead (a public key is the usual slip: KEYFILE.pub for KEYFILE).
+     */
+    static PrivateKey readSigningKey(Path file) throws IOException {
+        // Latin-1 decodes any bytes: a binary file is then reported as "not a key", not as an I/O error
+        String pem = Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (!pem.contains("-----BEGIN PRIVATE KEY-----") && pem.contains("-----BEGIN PUBLIC KEY-----")) {
+            throw new Failure(file + " is a public key; --sign needs the private key (the file without .pub that "
+                    + "'cxlkit fw keygen' wrote beside it)");
+        }
+        try {
+            return Pem.readPrivateKey(pem);
+        } catch (IllegalArgumentException e) {
+            throw new Failure(file + ": " + e.getMessage() + " (expected a PEM Ed25519 private key, as "
+                    + "'cxlkit fw keygen' writes KEYFILE)");
+        }
     }
 
     /** The public key beside the private one (KEYFILE.pub, as fw keygen writes it). */

@@ -282,8 +282,22 @@ class FwPackCommandTest {
         Cli.Run bad = Cli.run("fw", "pack", "--revision", "R", "--sign", notAKey.toString(), "-o",
                 out.toString(), in.toString());
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.errLines()).hasSize(1);
-        assertThat(bad.err()).startsWith("cxlkit: fw pack: ");
+        assertThat(bad.errLines()).containsExactly("cxlkit: fw pack: " + notAKey + ": no PEM PRIVATE KEY block "
+                + "(expected a PEM Ed25519 private key, as 'cxlkit fw keygen' writes KEYFILE)");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void signingWithThePublicKeySaysItIsThePublicKey() throws Exception {
+        Path key = dir.resolve("signer.pem");
+        assertThat(Cli.run("fw", "keygen", "-o", key.toString()).exit()).isZero();
+        Path pub = dir.resolve("signer.pem.pub");
+        Path out = dir.resolve("fw.pkg");
+        Cli.Run r = Cli.run("fw", "pack", "--revision", "R", "--sign", pub.toString(), "-o", out.toString(),
+                input("body.bin", 100, 13).toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.errLines()).containsExactly("cxlkit: fw pack: " + pub + " is a public key; --sign needs the "
+                + "private key (the file without .pub that 'cxlkit fw keygen' wrote beside it)");
         assertThat(out).doesNotExist();
     }
 }
