@@ -1,7 +1,6 @@
 package io.cxlkit.cli;
 
 import io.cxlkit.protocol.payload.FwInfo;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -10,8 +9,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code cxlkit fw read-slot MEMDEV --slot N -o FILE}: copies the package stored in a slot out
- * of the emulated device (inspection). The file is written crash-safely and replaced if it
- * exists; an empty slot fails with {@code slot N is empty} and leaves FILE alone.
+ * of the emulated device (inspection). FILE follows {@link OutputFile}'s rule ({@code -} is
+ * standard output; an existing file only with {@code --force}); an empty slot fails with
+ * {@code slot N is empty} and leaves FILE alone.
  */
 @Command(name = "read-slot", mixinStandardHelpOptions = true,
         description = "Copy the package stored in a firmware slot to a file.")
@@ -23,8 +23,12 @@ public final class FwReadSlotCommand extends DaemonCommand {
     @Option(names = "--slot", paramLabel = "N", required = true, description = "the slot (1..4)")
     int slot;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "where to write the package")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
+            description = "where to write the package (- for standard output)")
     Path output;
+
+    @Option(names = "--force", description = "replace FILE if it exists")
+    boolean force;
 
     @Override
     protected int execute() throws Exception {
@@ -38,16 +42,10 @@ public final class FwReadSlotCommand extends DaemonCommand {
         if (output.toString().isEmpty()) {
             throw usage("-o needs a file name");
         }
-        Path target = output.toAbsolutePath().normalize();
-        if (Files.isDirectory(target)) {
-            throw new Failure(output + " is a directory");
-        }
-        if (!Files.isDirectory(target.getParent())) {
-            throw new Failure(target.getParent() + ": no such directory");
-        }
+        OutputFile target = OutputFile.of(output, force);
         String name = resolve(selector).get(0);
         try {
-            AtomicFile.write(target, AtomicFile.PUBLIC,
+            target.write(AtomicFile.PUBLIC, System.out,
                     out -> daemon().download(memdevPath(name) + "/firmware/slots/" + slot, out));
         } catch (ApiError e) {
             throw new Failure(e.messageFor(name));

@@ -46,10 +46,28 @@ class FwReadSlotCommandTest {
         Files.writeString(out(), "old content");
         try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
             Expected.storeInSlot2(d, 8, dir);
-            Cli.Run r = d.run("fw", "read-slot", "0", "--slot", "2", "--output", out().toString());
+            Cli.Run refused = d.run("fw", "read-slot", "0", "--slot", "2", "--output", out().toString());
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.errLines()).containsExactly(
+                    "cxlkit: fw read-slot: " + out() + " exists (use --force to overwrite)");
+            assertThat(Files.readString(out())).isEqualTo("old content");
+
+            Cli.Run r = d.run("fw", "read-slot", "0", "--slot", "2", "--output", out().toString(), "--force");
             assertThat(r.exit()).isZero();
             assertThat(Files.readAllBytes(out())).isEqualTo(Expected.smallPackage());
             assertThat(filesIn(out().getParent())).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void dashIsStandardOutputAndNoFileIsMade() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1);
+             StdoutCapture stdout = new StdoutCapture()) {
+            Cli.Run r = Cli.run("fw", "read-slot", "mem0", "--slot", "1", "-o", "-", "--state-dir",
+                    d.stateDir.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(stdout.bytes()).isEqualTo(FirmwarePackage.factory());
+            assertThat(Path.of("-")).doesNotExist();
         }
     }
 
@@ -70,7 +88,8 @@ class FwReadSlotCommandTest {
         Files.createDirectories(out().getParent());
         Files.writeString(out(), "keep me");
         try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
-            assertThat(d.run("fw", "read-slot", "mem0", "--slot", "2", "-o", out().toString()).exit()).isEqualTo(1);
+            Cli.Run r = d.run("fw", "read-slot", "mem0", "--slot", "2", "-o", out().toString(), "--force");
+            assertThat(r.errLines()).containsExactly("cxlkit: fw read-slot: slot 2 is empty");
             assertThat(Files.readString(out())).isEqualTo("keep me");
         }
     }

@@ -69,7 +69,7 @@ class UpdateFirmwareIT {
     private static String slotSha256(String memdev, int slot) throws Exception {
         Path out = dir.resolve(memdev + "-slot" + slot + ".bin");
         LauncherProcess.Result r = cxlkit("fw", "read-slot", memdev, "--slot", Integer.toString(slot), "-o",
-                out.toString());
+                out.toString(), "--force");
         assertThat(r.exit()).as(r.stderr()).isZero();
         return sha256(out);
     }

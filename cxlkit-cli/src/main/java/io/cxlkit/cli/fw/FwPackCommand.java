@@ -1,7 +1,10 @@
 package io.cxlkit.cli.fw;
 
+import io.cxlkit.cli.ApiError;
+import io.cxlkit.cli.AtomicFile;
 import io.cxlkit.cli.CliCommand;
 import io.cxlkit.cli.Failure;
+import io.cxlkit.cli.OutputFile;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import io.cxlkit.protocol.fwpkg.PackageHeader;
 import io.cxlkit.protocol.fwpkg.Pem;
@@ -9,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import picocli.CommandLine.Command;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code cxlkit fw pack}: wraps INPUT's bytes in a firmware package (docs/package-format.md),
- * streaming, so a large body is never held in memory. Prints nothing on success.
+ * streaming, so a large body is never held in memory. OUT follows {@link OutputFile}'s rule
+ * ({@code -} is standard output; an existing file only with {@code --force}). Prints nothing else.
  */
 @Command(name = "pack", description = "Wrap a file's bytes in a cxlkit firmware package.")
 public final class FwPackCommand extends CliCommand {
@@ -36,14 +39,15 @@ public final class FwPackCommand extends CliCommand {
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
     boolean force;
 
-    @Option(names = "-o", required = true, paramLabel = "OUT", description = "The package file to write.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+            description = "The package file to write (- for standard output).")
     Path out;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "The firmware body.")
     Path input;
 
     @Override
-    protected int execute() {
+    protected int execute() throws InterruptedException {
         if (!PackageHeader.isValidRevision(revision)) {
             throw usage(
                     "--revision must be 1-16 printable ASCII characters, not '" + revision + "'");
@@ -52,10 +56,7 @@ public final class FwPackCommand extends CliCommand {
             throw usage("--security-version must be 0.."
                     + PackageHeader.MAX_SECURITY_VERSION);
         }
-        checkOutput(out);
-        if (Files.exists(out) && !force) {
-            throw new Failure(out + " exists (use --force to overwrite)");
-        }
+        OutputFile target = OutputFile.of(out, force);
         if (!Files.isRegularFile(input)) {
             throw new Failure(Files.exists(input) ? input + " is not a regular file" : input + ": no such file");
         }
@@ -66,9 +67,8 @@ public final class FwPackCommand extends CliCommand {
                 PrivateKey key = readSigningKey(signKey);
                 b.sign(key, publicKeyOf(signKey, key));
             }
-            Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-            b.build().writeTo(tmp);
-            moveOrDelete(tmp, out);
+            FirmwarePackage pkg = b.build();
+            target.write(AtomicFile.PUBLIC, System.out, pkg::writeTo);
             return 0;
         } catch (NoSuchFileException e) {
             throw new Failure(e.getFile() + ": no such file");
@@ -76,35 +76,8 @@ public final class FwPackCommand extends CliCommand {
             throw new Failure(describe(e));
         } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
             throw new Failure(e.getMessage());
-        }
-    }
-
-    /**
-     * Fails with one clear line when {@code file} cannot be written as an output: it is a directory
-     * ({@code --force} does not replace one), or its directory is missing (rather than naming the
-     * temporary file the write would fail on).
-     */
-    static void checkOutput(Path file) {
-        if (Files.isDirectory(file)) {
-            throw new Failure(file + " is a directory");
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new Failure((file.getParent() != null ? file.getParent() : parent) + ": no such directory");
-        }
-    }
-
-    /** Renames the finished temporary file onto {@code target}; a failed rename does not leave it behind. */
-    static void moveOrDelete(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
+        } catch (ApiError e) {
+            throw new IllegalStateException("a package is written without the daemon", e);
         }
     }
 

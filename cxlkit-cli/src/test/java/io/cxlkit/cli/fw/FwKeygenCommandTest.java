@@ -66,6 +66,14 @@ class FwKeygenCommandTest {
     }
 
     @Test
+    void dashIsAUsageErrorForTwoFiles() throws Exception {
+        Cli.Run r = Cli.run("fw", "keygen", "--output", "-");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("keygen writes KEYFILE and KEYFILE.pub: give a file name, not -");
+        assertThat(Path.of("-")).doesNotExist();
+    }
+
+    @Test
     void twoRunsMakeDifferentKeys() throws Exception {
         assertThat(Cli.run("fw", "keygen", "-o", dir.resolve("a").toString()).exit()).isZero();
         assertThat(Cli.run("fw", "keygen", "-o", dir.resolve("b").toString()).exit()).isZero();

@@ -116,6 +116,20 @@ class FwPackCommandTest {
         assertThat(filesIn(dir)).isEqualTo(2);
     }
 
+    @Test
+    void dashWritesThePackageToStandardOutput() throws Exception {
+        Path in = input("body.bin", 300, 4);
+        Path file = dir.resolve("file.pkg");
+        assertThat(Cli.run("fw", "pack", "--revision", "R1", "--output", file.toString(), in.toString()).exit())
+                .isZero();
+        try (io.cxlkit.cli.StdoutCapture stdout = new io.cxlkit.cli.StdoutCapture()) {
+            Cli.Run r = Cli.run("fw", "pack", "--revision", "R1", "-o", "-", in.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(stdout.bytes()).isEqualTo(Files.readAllBytes(file));
+        }
+        assertThat(filesIn(dir)).isEqualTo(2);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "SEVENTEEN-CHARS-X", "TAB\tHERE", "NUL\u0000", "caf\u00e9", "DEL\u007f"})
     void aRevisionThatIsNotOneToSixteenPrintableAsciiIsAUsageError(String revision) throws Exception {
