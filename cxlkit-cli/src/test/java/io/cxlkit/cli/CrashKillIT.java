@@ -485,7 +485,8 @@ class CrashKillIT {
                 }
                 PackageInspection inspection = PackageVerifier.inspect(f);
                 assertThat(inspection.intact()).as("slot %d holds a complete package %s (%s, %d bytes)", s, when,
-                        inspection.failure().orElse(""), inspection.size()).isTrue();
+                        inspection.failure().map(io.cxlkit.protocol.fwpkg.VerificationFailure::message).orElse(""),
+                        inspection.size()).isTrue();
                 byte[] bytes = Files.readAllBytes(f);
                 Pkg match = possible.values().stream().filter(c -> !c.empty() && Arrays.equals(c.bytes, bytes))
                         .findFirst().orElse(null);

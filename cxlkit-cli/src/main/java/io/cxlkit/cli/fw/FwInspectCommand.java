@@ -7,6 +7,7 @@ import io.cxlkit.protocol.fwpkg.PackageHeader;
 import io.cxlkit.protocol.fwpkg.PackageInspection;
 import io.cxlkit.protocol.fwpkg.PackageVerifier;
 import io.cxlkit.protocol.fwpkg.Pem;
+import io.cxlkit.protocol.fwpkg.VerificationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,7 +53,8 @@ public final class FwInspectCommand extends CliCommand {
             throw new Failure(file + ": " + e.getMessage());
         }
         if (inspection.header().isEmpty()) {
-            throw new Failure(file + " is not a cxlkit firmware package: " + inspection.failure().orElse("unreadable"));
+            throw new Failure(file + " is not a cxlkit firmware package: "
+                    + inspection.failure().map(VerificationFailure::message).orElse("unreadable"));
         }
         PackageHeader h = inspection.header().get();
         boolean digestOk = inspection.headerDigestOk() && inspection.bodyDigestOk();
@@ -72,8 +74,8 @@ public final class FwInspectCommand extends CliCommand {
         }
         spec.commandLine().getOut().print(JsonC.document(o.build()));
         spec.commandLine().getOut().flush();
-        if (!inspection.intact()) {
-            throw new Failure(file + ": " + inspection.failure().orElse("verification failed"));
+        if (inspection.failure().isPresent()) {
+            throw new Failure(file + ": " + inspection.failure().get().message());
         }
         return 0;
     }

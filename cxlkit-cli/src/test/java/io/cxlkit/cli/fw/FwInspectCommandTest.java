@@ -93,7 +93,9 @@ class FwInspectCommandTest {
         Cli.Run r = Cli.run("fw", "inspect", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(FACTORY_JSON.replace("\"digest_ok\":true", "\"digest_ok\":false"));
-        assertThat(r.errLines()).containsExactly("cxlkit: fw inspect: " + f + ": body digest mismatch");
+        String found = sha256Hex(java.util.Arrays.copyOfRange(pkg, 128, pkg.length)).substring(0, 16);
+        assertThat(r.errLines()).containsExactly("cxlkit: fw inspect: " + f
+                + ": body digest mismatch: expected ad7facb2586fc6e9, found " + found);
     }
 
     @Test
@@ -105,7 +107,9 @@ class FwInspectCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(FACTORY_JSON.replace("\"digest_ok\":true", "\"digest_ok\":false")
                 .replace("BWFW VERSION 0", "BWFW VERSION 9"));
-        assertThat(r.errLines()).containsExactly("cxlkit: fw inspect: " + f + ": header digest mismatch");
+        String found = sha256Hex(java.util.Arrays.copyOf(pkg, 0x60)).substring(0, 16);
+        assertThat(r.errLines()).containsExactly("cxlkit: fw inspect: " + f
+                + ": header digest mismatch: expected 9ea9055cf30aeb3f, found " + found);
     }
 
     @Test
@@ -213,5 +217,9 @@ class FwInspectCommandTest {
         assertThat(b.out()).isEmpty();
         assertThat(b.errLines()).hasSize(1);
         assertThat(b.err()).startsWith("cxlkit: fw inspect: bad trusted key: ");
+    }
+
+    private static String sha256Hex(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

@@ -4,6 +4,7 @@ import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.persist.AtomicFiles;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import io.cxlkit.protocol.fwpkg.PackageHeader;
+import io.cxlkit.protocol.fwpkg.VerificationFailure;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -228,7 +229,7 @@ public final class FirmwareStore {
     private Verdict antiRollback(Verdict v, io.cxlkit.device.config.VerifyPolicy policy) {
         long floor = securityFloor;
         if (v.ok() && policy != io.cxlkit.device.config.VerifyPolicy.NONE && v.securityVersion() < floor) {
-            return Verdict.fail("security version " + v.securityVersion() + " is below the device's floor " + floor);
+            return Verdict.fail(VerificationFailure.belowFloor(v.securityVersion(), floor));
         }
         return v;
     }

@@ -4,6 +4,8 @@ import io.cxlkit.device.config.VerifyPolicy;
 import io.cxlkit.protocol.fwpkg.BodyDigest;
 import io.cxlkit.protocol.fwpkg.PackageInspection;
 import io.cxlkit.protocol.fwpkg.PackageVerifier;
+import io.cxlkit.protocol.fwpkg.VerificationCheck;
+import io.cxlkit.protocol.fwpkg.VerificationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -37,13 +39,13 @@ public final class PolicyChecker implements PackageChecker {
                 return Verdict.pass(PackageVerifier.revisionOrRaw(file), 0);
             }
             PackageInspection inspection = PackageVerifier.inspect(file, knownBody.orElse(null));
-            if (!inspection.intact()) {
-                return Verdict.fail(inspection.failure().orElse("not a package"));
+            if (inspection.failure().isPresent()) {
+                return Verdict.fail(inspection.failure().get());
             }
             if (policy == VerifyPolicy.SIGNED) {
-                String untrusted = signatureProblem(inspection, trustedKeys);
-                if (untrusted != null) {
-                    return Verdict.fail(untrusted);
+                Optional<VerificationFailure> untrusted = signatureProblem(inspection, trustedKeys);
+                if (untrusted.isPresent()) {
+                    return Verdict.fail(untrusted.get());
                 }
             }
             var header = inspection.header().orElseThrow();
@@ -54,21 +56,22 @@ public final class PolicyChecker implements PackageChecker {
     }
 
     /**
-     * Why an intact package fails the {@code signed} policy, one line; null when it passes (the
-     * factory package always does).
+     * Why an intact package fails the {@code signed} policy; empty when it passes (the factory
+     * package always does). An intact signed package has a well-formed trailer, hence a key id.
      */
-    private static String signatureProblem(PackageInspection inspection, Collection<? extends PublicKey> trustedKeys) {
+    private static Optional<VerificationFailure> signatureProblem(PackageInspection inspection,
+                                                                  Collection<? extends PublicKey> trustedKeys) {
         if (inspection.factory() || inspection.verifiesWith(trustedKeys)) {
-            return null;
+            return Optional.empty();
         }
         if (!inspection.signed()) {
-            return "the package is not signed";
+            return Optional.of(VerificationFailure.of(VerificationCheck.NOT_SIGNED));
         }
-        String keyId = inspection.keyId().orElse("?");
+        String keyId = inspection.keyId().orElseThrow();
         if (!inspection.signatureValid().orElse(false)) {
-            return "the signature (key " + keyId + ") does not verify";
+            return Optional.of(VerificationFailure.signatureInvalid(keyId));
         }
-        return "signed by key " + keyId + ", which is not trusted";
+        return Optional.of(VerificationFailure.keyNotTrusted(keyId));
     }
 
     @Override

@@ -1268,7 +1268,7 @@ class DeviceCommandFuzzProperties {
                 }
                 var inspection = PackageVerifier.inspect(file);
                 require(inspection.intact(), "slot " + slot + " holds a package that is not intact: "
-                        + inspection.failure().orElse("?"));
+                        + inspection.failure().map(io.cxlkit.protocol.fwpkg.VerificationFailure::message).orElse("?"));
                 require(inspection.header().orElseThrow().revision().equals(revision), "slot " + slot
                         + " reports revision " + revision + " for a package of "
                         + inspection.header().orElseThrow().revision());

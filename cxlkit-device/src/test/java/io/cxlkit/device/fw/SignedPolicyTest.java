@@ -271,7 +271,7 @@ class SignedPolicyTest {
         assertThat(checker.check(unsigned, VerifyPolicy.SIGNED, trusted).reason())
                 .isEqualTo("the package is not signed");
         assertThat(checker.check(stranger, VerifyPolicy.SIGNED, trusted).reason())
-                .isEqualTo("signed by key " + KeyIds.of(STRANGER.getPublic()) + ", which is not trusted");
+                .isEqualTo("signed by key " + KeyIds.of(STRANGER.getPublic()) + ", which is not trusted by this device");
         assertThat(checker.check(badSignature, VerifyPolicy.SIGNED, trusted).reason())
                 .isEqualTo("the signature (key " + KeyIds.of(TRUSTED.getPublic()) + ") does not verify");
         assertThat(checker.check(good, VerifyPolicy.SIGNED, trusted)).isEqualTo(Verdict.pass("GOOD", 7));

@@ -25,10 +25,6 @@ public record BodyDigest(long bodyLength, byte[] sha256) {
         return sha256.clone();
     }
 
-    boolean matches(byte[] expected) {
-        return java.security.MessageDigest.isEqual(sha256, expected);
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof BodyDigest d && d.bodyLength == bodyLength && Arrays.equals(d.sha256, sha256);

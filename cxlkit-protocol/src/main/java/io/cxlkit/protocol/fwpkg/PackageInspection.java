@@ -18,8 +18,9 @@ import java.util.Optional;
  *
  * <p>{@link #failure()} is the first reason, in check order, why the package is not intact:
  * header (length, magic, digest, fields), total length, body digest, signature trailer format,
- * padding. A signature that does not verify is not a failure of integrity: it shows in
- * {@link #signatureValid()} and {@link #verifiesWith}.
+ * padding ({@link VerificationCheck} up to {@link VerificationCheck#NONZERO_PADDING}). A signature
+ * that does not verify is not a failure of integrity: it shows in {@link #signatureValid()} and
+ * {@link #verifiesWith}.
  */
 public final class PackageInspection {
 
@@ -31,12 +32,12 @@ public final class PackageInspection {
     private final boolean signed;
     private final SignatureTrailer trailer;
     private final boolean signatureValid;
-    private final String failure;
+    private final VerificationFailure failure;
     private final byte[] headerBytes;
 
     PackageInspection(long size, PackageHeader header, boolean headerDigestOk, boolean bodyDigestOk,
                       boolean lengthOk, boolean signed, SignatureTrailer trailer, boolean signatureValid,
-                      String failure, byte[] headerBytes) {
+                      VerificationFailure failure, byte[] headerBytes) {
         this.size = size;
         this.header = header;
         this.headerDigestOk = headerDigestOk;
@@ -108,8 +109,8 @@ public final class PackageInspection {
         return signed ? Optional.of(signatureValid) : Optional.empty();
     }
 
-    /** The first integrity failure, one line (e.g. "body digest mismatch"); empty when intact. */
-    public Optional<String> failure() {
+    /** The first integrity failure, e.g. a body digest mismatch with both digests; empty when intact. */
+    public Optional<VerificationFailure> failure() {
         return Optional.ofNullable(failure);
     }
 
@@ -159,6 +160,6 @@ public final class PackageInspection {
         return "PackageInspection[size=" + size + ", header=" + header + ", headerDigestOk=" + headerDigestOk
                 + ", bodyDigestOk=" + bodyDigestOk + ", lengthOk=" + lengthOk + ", signed=" + signed
                 + ", keyId=" + keyId().orElse(null) + ", signatureValid=" + signatureValid().orElse(null)
-                + ", failure=" + failure + "]";
+                + ", failure=" + failure().map(VerificationFailure::message).orElse(null) + "]";
     }
 }

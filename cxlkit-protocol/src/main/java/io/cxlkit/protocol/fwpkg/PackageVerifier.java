@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
@@ -90,33 +91,37 @@ public final class PackageVerifier {
             throw new IllegalArgumentException("negative size " + size);
         }
         if (size < PackageHeader.SIZE) {
-            return headerless(size, false, "truncated header: " + size + " of 128 bytes");
+            return headerless(size, false, VerificationFailure.described(VerificationCheck.HEADER_TOO_SHORT,
+                    "truncated header: " + size + " of 128 bytes"));
         }
         byte[] h = new byte[PackageHeader.SIZE];
         readFully(src, 0, ByteBuffer.wrap(h));
         if (!PackageHeader.magicMatches(h)) {
-            return headerless(size, false, "bad magic");
+            return headerless(size, false, VerificationFailure.of(VerificationCheck.BAD_MAGIC));
         }
         boolean headerDigestOk = PackageHeader.digestMatches(h);
+        VerificationFailure failure = headerDigestOk ? null : VerificationFailure.digestMismatch(
+                VerificationCheck.HEADER_DIGEST_MISMATCH,
+                Arrays.copyOfRange(h, PackageHeader.OFF_HEADER_SHA256, PackageHeader.SIZE), PackageHeader.headerDigest(h));
         PackageHeader header;
         try {
             header = PackageHeader.decode(h, false);
         } catch (PackageFormatException e) {
-            return headerless(size, headerDigestOk, headerDigestOk ? e.getMessage() : "header digest mismatch");
+            return headerless(size, headerDigestOk, headerDigestOk ? headerFieldFailure(h, e) : failure);
         }
-        String failure = headerDigestOk ? null : "header digest mismatch";
 
         long bodyEnd = PackageHeader.SIZE + header.bodyLength();
         long unpadded = header.unpaddedLength();
         long expected = header.packageLength();
         if (size < expected && failure == null) {
-            failure = "truncated: " + size + " of " + expected + " bytes";
+            failure = VerificationFailure.described(VerificationCheck.WRONG_PACKAGE_LENGTH,
+                    "truncated: " + size + " of " + expected + " bytes");
         }
 
         ByteBuffer buf = ByteBuffer.allocate(BUFFER_SIZE);
-        boolean bodyDigestOk = false;
+        byte[] bodySha = null; // the body's digest as stored, once known
         if (size >= bodyEnd && knownBody != null && knownBody.bodyLength() == header.bodyLength()) {
-            bodyDigestOk = knownBody.matches(header.bodySha256());
+            bodySha = knownBody.sha256();
         } else if (size >= bodyEnd) {
             MessageDigest md = Ed25519.sha256();
             long pos = PackageHeader.SIZE;
@@ -127,10 +132,13 @@ public final class PackageVerifier {
                 pos += buf.remaining();
                 md.update(buf);
             }
-            bodyDigestOk = MessageDigest.isEqual(md.digest(), header.bodySha256());
+            bodySha = md.digest();
         }
+        boolean bodyDigestOk = bodySha != null && MessageDigest.isEqual(bodySha, header.bodySha256());
         if (!bodyDigestOk && failure == null) {
-            failure = "body digest mismatch";
+            // a body the file cannot hold is a truncation, reported above: here the digest is known
+            failure = VerificationFailure.digestMismatch(VerificationCheck.BODY_DIGEST_MISMATCH, header.bodySha256(),
+                    bodySha);
         }
 
         SignatureTrailer trailer = null;
@@ -144,7 +152,7 @@ public final class PackageVerifier {
                 signatureValid = trailer.verifies(h);
             } catch (PackageFormatException e) {
                 if (failure == null) {
-                    failure = e.getMessage();
+                    failure = VerificationFailure.described(VerificationCheck.BAD_SIGNATURE_TRAILER, e.getMessage());
                 }
             }
         }
@@ -165,17 +173,28 @@ public final class PackageVerifier {
             }
         }
         if (!paddingZero && failure == null) {
-            failure = "padding is not zero";
+            failure = VerificationFailure.of(VerificationCheck.NONZERO_PADDING);
         }
         if (size > expected && failure == null) {
-            failure = (size - expected) + " bytes after the end of the package (" + expected + " bytes)";
+            failure = VerificationFailure.described(VerificationCheck.WRONG_PACKAGE_LENGTH,
+                    (size - expected) + " bytes after the end of the package (" + expected + " bytes)");
         }
         boolean lengthOk = size == expected && paddingZero;
         return new PackageInspection(size, header, headerDigestOk, bodyDigestOk, lengthOk, header.signed(),
                 trailer, signatureValid, failure, h);
     }
 
-    private static PackageInspection headerless(long size, boolean headerDigestOk, String failure) {
+    /**
+     * A header whose digest matches but whose fields do not decode: the format version, checked
+     * first, or another field, in {@link PackageHeader}'s words.
+     */
+    private static VerificationFailure headerFieldFailure(byte[] h, PackageFormatException e) {
+        VerificationCheck check = PackageHeader.formatVersionOf(h) != PackageHeader.FORMAT_VERSION
+                ? VerificationCheck.UNSUPPORTED_FORMAT_VERSION : VerificationCheck.BAD_HEADER_FIELD;
+        return VerificationFailure.described(check, e.getMessage());
+    }
+
+    private static PackageInspection headerless(long size, boolean headerDigestOk, VerificationFailure failure) {
         return new PackageInspection(size, null, headerDigestOk, false, false, false, null, false, failure, null);
     }
 

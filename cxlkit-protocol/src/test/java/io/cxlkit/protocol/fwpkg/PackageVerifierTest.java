@@ -47,6 +47,15 @@ class PackageVerifierTest {
                 .sign(SIGNER.getPrivate(), SIGNER.getPublic()).build().toByteArray();
     }
 
+    /** The one-line reason of the first failure. */
+    private static Optional<String> message(PackageInspection i) {
+        return i.failure().map(VerificationFailure::message);
+    }
+
+    private static Optional<VerificationCheck> check(PackageInspection i) {
+        return i.failure().map(VerificationFailure::check);
+    }
+
     private static byte[] redigestHeader(byte[] pkg) {
         System.arraycopy(Vectors.sha256(Arrays.copyOf(pkg, 96)), 0, pkg, 96, 32);
         return pkg;
@@ -56,7 +65,7 @@ class PackageVerifierTest {
     void intactUnsignedPackage() {
         PackageInspection i = PackageVerifier.inspect(unsigned());
         assertThat(i.intact()).isTrue();
-        assertThat(i.failure()).isEmpty();
+        assertThat(message(i)).isEmpty();
         assertThat(i.headerDigestOk()).isTrue();
         assertThat(i.bodyDigestOk()).isTrue();
         assertThat(i.lengthOk()).isTrue();
@@ -83,7 +92,7 @@ class PackageVerifierTest {
         wrongSha[0] ^= 1;
         PackageInspection wrong = PackageVerifier.inspect(file, new BodyDigest(300, wrongSha));
         assertThat(wrong.bodyDigestOk()).isFalse();
-        assertThat(wrong.failure()).contains("body digest mismatch");
+        assertThat(check(wrong)).contains(VerificationCheck.BODY_DIGEST_MISMATCH);
 
         // ...but only when it covers the length the header states; otherwise the body is read
         assertThat(PackageVerifier.inspect(file, new BodyDigest(299, wrongSha)).intact()).isTrue();
@@ -92,7 +101,7 @@ class PackageVerifierTest {
         byte[] badPadding = pkg.clone();
         badPadding[badPadding.length - 1] = 1;
         Path padded = Files.write(dir.resolve("pad.pkg"), badPadding);
-        assertThat(PackageVerifier.inspect(padded, right).failure()).contains("padding is not zero");
+        assertThat(message(PackageVerifier.inspect(padded, right))).contains("padding is not zero");
         byte[] badSignature = pkg.clone();
         badSignature[128 + 300 + 50] ^= 1;
         Path sig = Files.write(dir.resolve("sig.pkg"), badSignature);
@@ -107,7 +116,8 @@ class PackageVerifierTest {
                 p[at] ^= 0x01;
                 PackageInspection i = PackageVerifier.inspect(p);
                 assertThat(i.intact()).as("byte %d", at).isFalse();
-                assertThat(i.failure()).as("byte %d", at).contains(at < 8 ? "bad magic" : "header digest mismatch");
+                assertThat(check(i)).as("byte %d", at).contains(at < 8 ? VerificationCheck.BAD_MAGIC
+                        : VerificationCheck.HEADER_DIGEST_MISMATCH);
                 assertThat(i.headerDigestOk()).isFalse();
                 assertThat(i.verifiesWith(List.of(SIGNER.getPublic()))).as("byte %d", at).isFalse();
             }
@@ -119,7 +129,7 @@ class PackageVerifierTest {
         byte[] p = unsigned();
         p[0x48] = 9; // security version 3 -> 9 without fixing the digest
         PackageInspection i = PackageVerifier.inspect(p);
-        assertThat(i.failure()).contains("header digest mismatch");
+        assertThat(check(i)).contains(VerificationCheck.HEADER_DIGEST_MISMATCH);
         assertThat(i.header().orElseThrow().securityVersion()).isEqualTo(9);
         assertThat(i.bodyDigestOk()).isTrue();
         assertThat(i.lengthOk()).isTrue();
@@ -132,7 +142,7 @@ class PackageVerifierTest {
                 byte[] p = good.clone();
                 p[at] ^= (byte) 0x80;
                 PackageInspection i = PackageVerifier.inspect(p);
-                assertThat(i.failure()).as("byte %d", at).contains("body digest mismatch");
+                assertThat(check(i)).as("byte %d", at).contains(VerificationCheck.BODY_DIGEST_MISMATCH);
                 assertThat(i.headerDigestOk()).isTrue();
                 assertThat(i.bodyDigestOk()).isFalse();
                 assertThat(i.lengthOk()).isTrue();
@@ -148,7 +158,7 @@ class PackageVerifierTest {
             byte[] p = good.clone();
             p[at] = 1;
             PackageInspection i = PackageVerifier.inspect(p);
-            assertThat(i.failure()).as("byte %d", at).contains("padding is not zero");
+            assertThat(message(i)).as("byte %d", at).contains("padding is not zero");
             assertThat(i.lengthOk()).isFalse();
             assertThat(i.bodyDigestOk()).isTrue();
         }
@@ -156,7 +166,7 @@ class PackageVerifierTest {
         for (int at = 532; at < 640; at++) {
             byte[] p = s.clone();
             p[at] = (byte) 0xFF;
-            assertThat(PackageVerifier.inspect(p).failure()).as("byte %d", at).contains("padding is not zero");
+            assertThat(message(PackageVerifier.inspect(p))).as("byte %d", at).contains("padding is not zero");
         }
     }
 
@@ -167,11 +177,13 @@ class PackageVerifierTest {
                 PackageInspection i = PackageVerifier.inspect(Arrays.copyOf(good, n));
                 assertThat(i.intact()).as("length %d", n).isFalse();
                 assertThat(i.lengthOk()).isFalse();
-                assertThat(i.failure().orElseThrow()).as("length %d", n).startsWith("truncated");
+                assertThat(message(i).orElseThrow()).as("length %d", n).startsWith("truncated");
+                assertThat(check(i)).as("length %d", n).contains(n < 128 ? VerificationCheck.HEADER_TOO_SHORT
+                        : VerificationCheck.WRONG_PACKAGE_LENGTH);
             }
         }
-        assertThat(PackageVerifier.inspect(new byte[0]).failure()).contains("truncated header: 0 of 128 bytes");
-        assertThat(PackageVerifier.inspect(Arrays.copyOf(unsigned(), 500)).failure())
+        assertThat(message(PackageVerifier.inspect(new byte[0]))).contains("truncated header: 0 of 128 bytes");
+        assertThat(message(PackageVerifier.inspect(Arrays.copyOf(unsigned(), 500))))
                 .contains("truncated: 500 of 512 bytes");
     }
 
@@ -184,10 +196,10 @@ class PackageVerifierTest {
             PackageInspection i = PackageVerifier.inspect(p);
             assertThat(i.lengthOk()).isFalse();
             assertThat(i.bodyDigestOk()).isTrue();
-            assertThat(i.failure()).contains("128 bytes after the end of the package (512 bytes)");
+            assertThat(message(i)).contains("128 bytes after the end of the package (512 bytes)");
         }
         byte[] one = Arrays.copyOf(good, good.length + 1);
-        assertThat(PackageVerifier.inspect(one).failure()).contains("1 bytes after the end of the package (512 bytes)");
+        assertThat(message(PackageVerifier.inspect(one))).contains("1 bytes after the end of the package (512 bytes)");
     }
 
     @Test
@@ -209,14 +221,14 @@ class PackageVerifierTest {
         int trailer = 128 + 300;
         byte[] p = signed();
         p[trailer] = 'X';
-        assertThat(PackageVerifier.inspect(p).failure()).contains("bad signature trailer magic");
+        assertThat(message(PackageVerifier.inspect(p))).contains("bad signature trailer magic");
         p = signed();
         p[trailer + 4] = 2;
-        assertThat(PackageVerifier.inspect(p).failure()).contains("unknown signature algorithm 2");
+        assertThat(message(PackageVerifier.inspect(p))).contains("unknown signature algorithm 2");
         p = signed();
         p[trailer + 7] = 1;
         PackageInspection i = PackageVerifier.inspect(p);
-        assertThat(i.failure()).contains("reserved signature trailer bytes are not zero");
+        assertThat(message(i)).contains("reserved signature trailer bytes are not zero");
         assertThat(i.signed()).isTrue();
         assertThat(i.signatureValid()).contains(false);
         assertThat(i.keyId()).isEmpty();
@@ -331,7 +343,7 @@ class PackageVerifierTest {
             assertThat(PackageVerifier.inspect(ch, ch.size()).intact()).isTrue();
             assertThat(ch.position()).isEqualTo(17);
             // a shorter logical size: truncated
-            assertThat(PackageVerifier.inspect(ch, 600).failure()).contains("truncated: 600 of 640 bytes");
+            assertThat(message(PackageVerifier.inspect(ch, 600))).contains("truncated: 600 of 640 bytes");
             // a size beyond the end of the file is the caller's error
             assertThatThrownBy(() -> PackageVerifier.inspect(ch, 700)).isInstanceOf(EOFException.class);
         }
@@ -367,7 +379,7 @@ class PackageVerifierTest {
         try (FileChannel ch = FileChannel.open(pkg, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {0x42}), 128 + (33L << 20) + 5);
             PackageInspection broken = PackageVerifier.inspect(ch, ch.size());
-            assertThat(broken.failure()).contains("body digest mismatch");
+            assertThat(check(broken)).contains(VerificationCheck.BODY_DIGEST_MISMATCH);
         }
     }
 
@@ -377,7 +389,7 @@ class PackageVerifierTest {
         ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).putLong(0x20, PackageHeader.MAX_BODY_LENGTH);
         redigestHeader(p);
         PackageInspection i = PackageVerifier.inspect(p);
-        assertThat(i.failure().orElseThrow()).startsWith("truncated: 512 of ");
+        assertThat(message(i).orElseThrow()).startsWith("truncated: 512 of ");
         assertThat(i.bodyDigestOk()).isFalse();
     }
 
@@ -389,10 +401,74 @@ class PackageVerifierTest {
         PackageInspection i = PackageVerifier.inspect(p);
         assertThat(i.header()).isEmpty();
         assertThat(i.headerDigestOk()).isTrue();
-        assertThat(i.failure()).contains("unsupported format version 2");
+        assertThat(message(i)).contains("unsupported format version 2");
         p[0x09] = 1; // now the digest does not match either: the digest is the reported cause
-        assertThat(PackageVerifier.inspect(p).failure()).contains("header digest mismatch");
-        assertThat(PackageVerifier.inspect(new byte[128]).failure()).contains("bad magic");
+        assertThat(check(PackageVerifier.inspect(p))).contains(VerificationCheck.HEADER_DIGEST_MISMATCH);
+        assertThat(message(PackageVerifier.inspect(new byte[128]))).contains("bad magic");
         assertThat(PackageVerifier.inspect(new byte[128]).signatureValid()).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void digestFailuresCarryTheExpectedAndTheFoundDigest() throws IOException {
+        byte[] body = body();
+        body[7] ^= 1;
+        byte[] damaged = unsigned();
+        damaged[128 + 7] ^= 1;
+        VerificationFailure f = PackageVerifier.inspect(damaged).failure().orElseThrow();
+        assertThat(f.check()).isEqualTo(VerificationCheck.BODY_DIGEST_MISMATCH);
+        assertThat(f.digests().orElseThrow().expected()).isEqualTo(Vectors.sha256(body()));
+        assertThat(f.digests().orElseThrow().found()).isEqualTo(Vectors.sha256(body));
+        assertThat(f.message()).isEqualTo("body digest mismatch: expected "
+                + hex(Vectors.sha256(body())).substring(0, 16) + ", found " + hex(Vectors.sha256(body)).substring(0, 16));
+        assertThat(f.keyId()).isEmpty();
+        assertThat(f.securityVersions()).isEmpty();
+
+        // with a known body digest, the found digest is that one
+        byte[] wrongSha = Vectors.sha256(body());
+        wrongSha[31] ^= 1;
+        Path file = Files.write(dir.resolve("p.pkg"), unsigned());
+        VerificationFailure known = PackageVerifier.inspect(file, new BodyDigest(300, wrongSha)).failure().orElseThrow();
+        assertThat(known.digests().orElseThrow().found()).isEqualTo(wrongSha);
+
+        byte[] header = unsigned();
+        header[0x48] = 9;
+        VerificationFailure h = PackageVerifier.inspect(header).failure().orElseThrow();
+        assertThat(h.check()).isEqualTo(VerificationCheck.HEADER_DIGEST_MISMATCH);
+        assertThat(h.digests().orElseThrow().expected()).isEqualTo(Arrays.copyOfRange(header, 96, 128));
+        assertThat(h.digests().orElseThrow().found()).isEqualTo(Vectors.sha256(Arrays.copyOf(header, 96)));
+        assertThat(h.message()).startsWith("header digest mismatch: expected " + hex(Arrays.copyOfRange(header, 96, 104)));
+    }
+
+    @Test
+    void eachFormatCheckHasItsOwnCode() {
+        int trailer = 128 + 300;
+        byte[] flags = unsigned();
+        flags[0x0C] = 4;
+        byte[] trailerMagic = signed();
+        trailerMagic[trailer] = 'X';
+        byte[] padding = unsigned();
+        padding[511] = 1;
+        byte[] version = unsigned();
+        version[0x08] = 2;
+        java.util.Map<VerificationCheck, byte[]> cases = new java.util.LinkedHashMap<>();
+        cases.put(VerificationCheck.HEADER_TOO_SHORT, new byte[127]);
+        cases.put(VerificationCheck.BAD_MAGIC, new byte[128]);
+        cases.put(VerificationCheck.UNSUPPORTED_FORMAT_VERSION, redigestHeader(version));
+        cases.put(VerificationCheck.BAD_HEADER_FIELD, redigestHeader(flags));
+        cases.put(VerificationCheck.WRONG_PACKAGE_LENGTH, Arrays.copyOf(unsigned(), 640));
+        cases.put(VerificationCheck.BAD_SIGNATURE_TRAILER, trailerMagic);
+        cases.put(VerificationCheck.NONZERO_PADDING, padding);
+        cases.forEach((expected, bytes) -> {
+            VerificationFailure f = PackageVerifier.inspect(bytes).failure().orElseThrow();
+            assertThat(f.check()).as(expected.label()).isEqualTo(expected);
+            assertThat(f.digests()).isEmpty();
+        });
+        assertThat(message(cases.get(VerificationCheck.BAD_HEADER_FIELD))).contains("unknown flags 0004h");
+        assertThat(message(cases.get(VerificationCheck.WRONG_PACKAGE_LENGTH)))
+                .contains("128 bytes after the end of the package (512 bytes)");
+    }
+
+    private static Optional<String> message(byte[] pkg) {
+        return message(PackageVerifier.inspect(pkg));
     }
 }
