@@ -30,6 +30,7 @@ import io.cxlkit.protocol.payload.SupportedLogsSubList;
 import io.cxlkit.protocol.payload.SupportedLogsSubListRequest;
 import io.cxlkit.protocol.payload.Timestamp;
 import io.cxlkit.protocol.payload.TransferFwRequest;
+import io.cxlkit.protocol.payload.VerificationLog;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -157,6 +158,14 @@ class ProtocolDecoderFuzzProperties {
                     SupportedLogsSubListRequest::decode, v -> ((SupportedLogsSubListRequest) v).encode()),
             new Codec("Timestamp", Timestamp.SIZE, Timestamp::decode, v -> ((Timestamp) v).encode()),
             new Codec("TransferFwRequest", -1, TransferFwRequest::decode, v -> ((TransferFwRequest) v).encode()),
+            new Codec("VerificationLog", -1, VerificationLog::decode, v -> ((VerificationLog) v).encode()),
+            new Codec("VerificationLog.Header", VerificationLog.HEADER_SIZE, VerificationLog.Header::decode, v -> {
+                ByteBuffer out = ByteBuffer.allocate(VerificationLog.HEADER_SIZE);
+                ((VerificationLog.Header) v).encodeTo(out);
+                return out.array();
+            }),
+            new Codec("VerificationLog.Record", VerificationLog.RECORD_SIZE, VerificationLog.Record::decode,
+                    v -> ((VerificationLog.Record) v).encode()),
             new Codec("FixedAscii(16)", 16, b -> FixedAscii.decode(b, 16), v -> {
                 ByteBuffer out = ByteBuffer.allocate(16);
                 FixedAscii.encode((String) v, out, 16);
@@ -240,7 +249,9 @@ class ProtocolDecoderFuzzProperties {
                 new IdentifyMemoryDevice("REV 1", 4, 0, 4, 0, 8, 8, 8, 8, 0, 0, 0, 0, 0, 0).encode(),
                 new SupportedLogs(List.of(cel, cel)).encode(),
                 new SupportedLogsSubList(1, 0, List.of(cel)).encode(),
-                TransferFwRequest.initiate(0, ByteBuffer.wrap(new byte[128])).encode());
+                TransferFwRequest.initiate(0, ByteBuffer.wrap(new byte[128])).encode(),
+                new VerificationLog(16, 2, List.of(VerificationLog.Record.of(2, VerificationLog.Operation.TRANSFER, 2,
+                        1, io.cxlkit.protocol.fwpkg.VerificationFailure.keyNotTrusted("f3af909053e689d9")))).encode());
     }
 
     // ------------------------------------------------------------------------------------ payload decoders
