@@ -14,6 +14,7 @@ import io.cxlkit.device.fw.DeviceStateException;
 import io.cxlkit.device.fw.FirmwareCommands;
 import io.cxlkit.device.fw.FirmwareStore;
 import io.cxlkit.device.fw.PackageChecker;
+import io.cxlkit.device.fw.VerificationLogRing;
 import io.cxlkit.device.mailbox.MailboxDevice;
 import io.cxlkit.device.mctp.MctpCci;
 import io.cxlkit.device.persist.AtomicFiles;
@@ -55,6 +56,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private final FaultSet faults = new FaultSet();
     private final OperationRunner runner;
     private final FirmwareCommands firmware;
+    private final VerificationLogRing verificationLog;
     private final DeviceCommands commands;
     private final Dispatcher dispatcher;
     private final MailboxDevice mailbox;
@@ -71,8 +73,9 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         this.store = store;
         this.events = threads.events();
         this.runner = new OperationRunner(lock, clock, worker, this::backgroundEnded);
-        this.firmware = new FirmwareCommands(config, clock, store, faults, worker, lock);
-        this.commands = new DeviceCommands(config, store.serial(), clock, runner, firmware);
+        this.verificationLog = new VerificationLogRing(clock);
+        this.firmware = new FirmwareCommands(config, clock, store, faults, worker, lock, verificationLog);
+        this.commands = new DeviceCommands(config, store.serial(), clock, runner, firmware, verificationLog);
         CommandTable table = CommandTable.of(commands);
         commands.setTable(table);
         this.dispatcher = new Dispatcher(table, faults, runner);
@@ -297,6 +300,13 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     public long securityFloor() {
         synchronized (lock) {
             return store.securityFloor();
+        }
+    }
+
+    /** The Verification Log as Get Log would read it now (for tests and inspection, not for host views). */
+    public io.cxlkit.protocol.payload.VerificationLog verificationLog() {
+        synchronized (lock) {
+            return verificationLog.log();
         }
     }
 

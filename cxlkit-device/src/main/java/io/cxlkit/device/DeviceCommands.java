@@ -6,6 +6,7 @@ import io.cxlkit.device.command.CommandTable;
 import io.cxlkit.device.command.OperationRunner;
 import io.cxlkit.device.command.Outcome;
 import io.cxlkit.device.fw.FirmwareCommands;
+import io.cxlkit.device.fw.VerificationLogRing;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.GetLogRequest;
@@ -19,7 +20,12 @@ import io.cxlkit.protocol.payload.SupportedLogsSubList;
 import io.cxlkit.protocol.payload.SupportedLogsSubListRequest;
 import io.cxlkit.protocol.payload.Timestamp;
 import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The handlers of every command but the firmware ones, which it hands to {@link FirmwareCommands}.
@@ -37,6 +43,12 @@ final class DeviceCommands implements CommandTable.Handlers {
     private final DeviceClock clock;
     private final OperationRunner runner;
     private final FirmwareCommands firmware;
+    /**
+     * The logs Get Supported Logs lists and Get Log reads, in that order, each as its whole bytes
+     * on a CCI. The Verification Log is cxlkit's own (docs/verification-log.md): device-behaviour.md
+     * §1 has the CEL alone, and the README says why it is not.
+     */
+    private final Map<UUID, Function<Cci, byte[]>> logs;
     private CommandTable table;
     private int responseLimit = DEFAULT_RESPONSE_LIMIT;
     private boolean timestampSet;
@@ -44,12 +56,16 @@ final class DeviceCommands implements CommandTable.Handlers {
     private long nanoTimeAtSet;
 
     DeviceCommands(DeviceConfig config, long serial, DeviceClock clock, OperationRunner runner,
-                   FirmwareCommands firmware) {
+                   FirmwareCommands firmware, VerificationLogRing verificationLog) {
         this.config = config;
         this.serial = serial;
         this.clock = clock;
         this.runner = runner;
         this.firmware = firmware;
+        Map<UUID, Function<Cci, byte[]>> logs = new LinkedHashMap<>();
+        logs.put(LogIds.CEL_UUID, cci -> table.commandEffectsLogBytes(cci));
+        logs.put(LogIds.VERIFICATION_LOG_UUID, cci -> verificationLog.bytes());
+        this.logs = Collections.unmodifiableMap(logs);
     }
 
     void setTable(CommandTable table) {
@@ -129,7 +145,8 @@ final class DeviceCommands implements CommandTable.Handlers {
     }
 
     private List<SupportedLogEntry> supportedLogs(Cci cci) {
-        return List.of(new SupportedLogEntry(LogIds.CEL_UUID, table.commandEffectsLogBytes(cci).length));
+        return logs.entrySet().stream()
+                .map(log -> new SupportedLogEntry(log.getKey(), log.getValue().apply(cci).length)).toList();
     }
 
     @Override
@@ -153,15 +170,16 @@ final class DeviceCommands implements CommandTable.Handlers {
     @Override
     public Outcome getLog(Cci cci, ByteBuffer in, int maxOut) {
         GetLogRequest req = GetLogRequest.decode(in);
-        if (!req.logId().equals(LogIds.CEL_UUID)) {
+        Function<Cci, byte[]> log = logs.get(req.logId());
+        if (log == null) {
             return Outcome.done(ReturnCode.INVALID_LOG);
         }
-        byte[] cel = table.commandEffectsLogBytes(cci);
-        if (req.length() > maxOut || req.offset() > cel.length || req.offset() + req.length() > cel.length) {
+        byte[] bytes = log.apply(cci);
+        if (req.length() > maxOut || req.offset() > bytes.length || req.offset() + req.length() > bytes.length) {
             return Outcome.done(ReturnCode.INVALID_INPUT);
         }
         byte[] out = new byte[(int) req.length()];
-        System.arraycopy(cel, (int) req.offset(), out, 0, out.length);
+        System.arraycopy(bytes, (int) req.offset(), out, 0, out.length);
         return Outcome.Done.success(out);
     }
 

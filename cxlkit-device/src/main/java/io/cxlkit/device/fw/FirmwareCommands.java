@@ -13,6 +13,7 @@ import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.FwInfo;
 import io.cxlkit.protocol.payload.TransferFwAction;
 import io.cxlkit.protocol.payload.TransferFwRequest;
+import io.cxlkit.protocol.payload.VerificationLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -39,17 +40,20 @@ public final class FirmwareCommands {
     private final FaultSet faults;
     private final Executor worker;
     private final Object lock;
+    private final VerificationLogRing verificationLog;
     private TransferState transfer;
     private boolean coldResetNeeded;
 
+    /** @param verificationLog where failed verifications are recorded (docs/verification-log.md) */
     public FirmwareCommands(DeviceConfig config, DeviceClock clock, FirmwareStore store,
-                            FaultSet faults, Executor worker, Object lock) {
+                            FaultSet faults, Executor worker, Object lock, VerificationLogRing verificationLog) {
         this.config = config;
         this.clock = clock;
         this.store = store;
         this.faults = faults;
         this.worker = worker;
         this.lock = lock;
+        this.verificationLog = verificationLog;
     }
 
     /** Set by a failed online activation that needs a cold reset (000Dh); cleared by one. */
@@ -252,6 +256,7 @@ public final class FirmwareCommands {
         }
         if (!verdict.ok()) {
             LOG.info(config.name() + ": package for slot " + slot + " failed verification: " + verdict.reason());
+            verificationLog.record(VerificationLog.Operation.TRANSFER, slot, verdict.failure().orElseThrow());
             store.stagingDiscard();
             return ReturnCode.FW_VERIFICATION_FAILED;
         }
@@ -310,6 +315,7 @@ public final class FirmwareCommands {
 
     private ReturnCode activateOnline(int slot, Verdict verdict, Optional<FaultSet.ActivationFailure> fault) {
         try {
+            // the cold-reset fault decides the answer before the verdict does: no record for it
             if (fault.isPresent() && fault.get() == FaultSet.ActivationFailure.COLD_RESET) {
                 coldResetNeeded = true;
                 if (store.staged() == slot) {
@@ -320,6 +326,8 @@ public final class FirmwareCommands {
             if (fault.isPresent() || !verdict.ok()) {
                 LOG.info(config.name() + ": online activation of slot " + slot + " rolled back"
                         + (verdict.ok() ? " (injected fault)" : ": " + verdict.reason()));
+                verdict.failure().ifPresent(f ->
+                        verificationLog.record(VerificationLog.Operation.ONLINE_ACTIVATION, slot, f));
                 return ReturnCode.ACTIVATION_FAILED_ROLLED_BACK;
             }
             store.setActive(slot, verdict.securityVersion());
@@ -351,11 +359,14 @@ public final class FirmwareCommands {
             abortTransfer("cold reset");
         }
         coldResetNeeded = false;
-        activateStagedSlot(store, config);
+        activateStagedSlot();
     }
 
-    /** Makes a verified staged slot active, or clears the mark of one that fails verification. */
-    static void activateStagedSlot(FirmwareStore store, DeviceConfig config) throws IOException {
+    /**
+     * Makes a verified staged slot active, or clears the mark of one that fails verification and
+     * records why.
+     */
+    private void activateStagedSlot() throws IOException {
         int staged = store.staged();
         if (staged == 0) {
             return;
@@ -367,6 +378,7 @@ public final class FirmwareCommands {
         } else {
             store.setStaged(0);
             LOG.warning(config.name() + ": staged slot " + staged + " failed verification at reset: " + v.reason());
+            verificationLog.record(VerificationLog.Operation.COLD_RESET, staged, v.failure().orElseThrow());
         }
     }
 }

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Each CCI's Command Effects Log, Get Supported Logs, Get Log and 0405h (device-behaviour.md §1). */
+/**
+ * Each CCI's Command Effects Log, Get Supported Logs, Get Log and 0405h (device-behaviour.md §1); the
+ * Verification Log's own reads are in {@link VerificationLogCommandsTest}.
+ */
 class CommandEffectsLogTest {
 
     @TempDir
@@ -53,22 +56,30 @@ class CommandEffectsLogTest {
         return new GetLogRequest(id, offset, length).encode();
     }
 
+    /**
+     * The CEL first, then cxlkit's Verification Log (docs/verification-log.md; the README says why
+     * device-behaviour.md's "one entry" is not followed), empty: its 16-byte header alone.
+     */
     @ParameterizedTest
     @EnumSource(Cci.class)
-    void getSupportedLogs_listsTheCelWithFourBytesPerEntry(Cci cci) {
+    void getSupportedLogs_listsTheCelWithFourBytesPerEntry_thenTheVerificationLog(Cci cci) {
         try (TestDevice t = TestDevice.instant(dir)) {
             TestDevice.Reply r = t.send(cci, CommandId.GET_SUPPORTED_LOGS);
             assertThat(rc(r.returnCode())).isEqualTo("0000h");
-            assertThat(r.output()).hasSize(8 + 0x14);
+            assertThat(r.output()).hasSize(8 + 2 * 0x14);
             SupportedLogs logs = SupportedLogs.decode(ByteBuffer.wrap(r.output()));
             assertThat(logs.entries()).containsExactly(
-                    new SupportedLogEntry(LogIds.CEL_UUID, 4L * expected(cci).length));
-            // byte-exact: count 1, 6 reserved bytes, the UUID in RFC 4122 byte order, the size
-            assertThat(Arrays.copyOfRange(r.output(), 0, 8)).containsExactly(1, 0, 0, 0, 0, 0, 0, 0);
+                    new SupportedLogEntry(LogIds.CEL_UUID, 4L * expected(cci).length),
+                    new SupportedLogEntry(LogIds.VERIFICATION_LOG_UUID, 16));
+            // byte-exact: count 2, 6 reserved bytes, the UUIDs in RFC 4122 byte order, the sizes
+            assertThat(Arrays.copyOfRange(r.output(), 0, 8)).containsExactly(2, 0, 0, 0, 0, 0, 0, 0);
             assertThat(Arrays.copyOfRange(r.output(), 8, 24)).containsExactly(0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41,
                     0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17);
             assertThat(ByteBuffer.wrap(r.output(), 24, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
                     .isEqualTo(4 * expected(cci).length);
+            assertThat(Arrays.copyOfRange(r.output(), 28, 44)).containsExactly(0xa8, 0xb4, 0xb3, 0xaf, 0xcd, 0x9f,
+                    0x44, 0x5f, 0x99, 0x85, 0x19, 0x54, 0x41, 0x90, 0x31, 0xa6);
+            assertThat(ByteBuffer.wrap(r.output(), 44, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()).isEqualTo(16);
         }
     }
 
@@ -156,25 +167,37 @@ class CommandEffectsLogTest {
             TestDevice.Reply r = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
                     new SupportedLogsSubListRequest(10, 0).encode());
             assertThat(rc(r.returnCode())).isEqualTo("0000h");
-            assertThat(r.output()).hasSize(8 + 0x14);
+            assertThat(r.output()).hasSize(8 + 2 * 0x14);
             SupportedLogsSubList list = SupportedLogsSubList.decode(ByteBuffer.wrap(r.output()));
-            assertThat(list.totalLogs()).isEqualTo(1);
+            assertThat(list.totalLogs()).isEqualTo(2);
             assertThat(list.startIndex()).isZero();
-            assertThat(list.entries()).containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 56));
-            // byte-exact header: returned 1, reserved, total 1 (2 bytes), start 0, reserved (3)
-            assertThat(Arrays.copyOfRange(r.output(), 0, 8)).containsExactly(1, 0, 1, 0, 0, 0, 0, 0);
+            assertThat(list.entries()).containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 56),
+                    new SupportedLogEntry(LogIds.VERIFICATION_LOG_UUID, 16));
+            // byte-exact header: returned 2, reserved, total 2 (2 bytes), start 0, reserved (3)
+            assertThat(Arrays.copyOfRange(r.output(), 0, 8)).containsExactly(2, 0, 2, 0, 0, 0, 0, 0);
 
             TestDevice.Reply none = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
                     new SupportedLogsSubListRequest(0, 0).encode());
             assertThat(rc(none.returnCode())).isEqualTo("0000h");
             SupportedLogsSubList empty = SupportedLogsSubList.decode(ByteBuffer.wrap(none.output()));
             assertThat(empty.entries()).isEmpty();
-            assertThat(empty.totalLogs()).isEqualTo(1);
+            assertThat(empty.totalLogs()).isEqualTo(2);
+
+            TestDevice.Reply second = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
+                    new SupportedLogsSubListRequest(5, 1).encode());
+            assertThat(SupportedLogsSubList.decode(ByteBuffer.wrap(second.output())).entries())
+                    .containsExactly(new SupportedLogEntry(LogIds.VERIFICATION_LOG_UUID, 16));
+            TestDevice.Reply first = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
+                    new SupportedLogsSubListRequest(1, 0).encode());
+            assertThat(SupportedLogsSubList.decode(ByteBuffer.wrap(first.output())).entries())
+                    .containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 56));
 
             TestDevice.Reply past = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
-                    new SupportedLogsSubListRequest(5, 1).encode());
+                    new SupportedLogsSubListRequest(5, 2).encode());
             assertThat(rc(past.returnCode())).isEqualTo("0000h");
             assertThat(SupportedLogsSubList.decode(ByteBuffer.wrap(past.output())).entries()).isEmpty();
+            assertThat(rc(t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
+                    new SupportedLogsSubListRequest(5, 3).encode()).returnCode())).isEqualTo("0002h");
             assertThat(List.of(rc(t.mailbox(0x0405, new byte[] {1, 0}).returnCode()))).containsExactly("0015h");
         }
     }

@@ -581,6 +581,7 @@ class DeviceCommandFuzzProperties {
     static Arbitrary<byte[]> getLogPayload() {
         int celMax = 14 * 4;
         Arbitrary<UUID> uuid = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just(LogIds.CEL_UUID)),
+                Tuple.of(3, Arbitraries.just(LogIds.VERIFICATION_LOG_UUID)),
                 Tuple.of(1, Arbitraries.just(new UUID(0, 0))),
                 Tuple.of(1, Arbitraries.longs().map(v -> new UUID(v, ~v))),
                 // the CEL UUID with its halves swapped: an RFC 4122 byte-order mistake
@@ -963,27 +964,33 @@ class DeviceCommandFuzzProperties {
                 case 0x0400 -> {
                     SupportedLogs logs = SupportedLogs.decode(b);
                     require(out.length == logs.size() && logs.entries().equals(List.of(
-                            new SupportedLogEntry(LogIds.CEL_UUID, cel))), "Get Supported Logs " + logs);
+                            new SupportedLogEntry(LogIds.CEL_UUID, cel),
+                            new SupportedLogEntry(LogIds.VERIFICATION_LOG_UUID, device.device().verificationLog().size()))),
+                            "Get Supported Logs " + logs);
                 }
                 case 0x0401 -> {
                     ByteBuffer in = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+                    UUID log = new UUID(Long.reverseBytes(in.getLong(0)), Long.reverseBytes(in.getLong(8)));
                     long offset = in.getInt(0x10) & 0xFFFF_FFFFL;
                     long len = in.getInt(0x14) & 0xFFFF_FFFFL;
-                    require(len <= maxOut && offset + len <= cel, "Get Log succeeded for offset " + offset
-                            + " length " + len + " (CEL " + cel + " B, limit " + maxOut + ")");
+                    byte[] expected = log.equals(LogIds.CEL_UUID) ? celBytes(cci)
+                            : log.equals(LogIds.VERIFICATION_LOG_UUID) ? device.device().verificationLog().encode() : null;
+                    require(expected != null, "Get Log succeeded for the unknown log " + log);
+                    require(len <= maxOut && offset + len <= expected.length, "Get Log succeeded for offset " + offset
+                            + " length " + len + " (log " + expected.length + " B, limit " + maxOut + ")");
                     require(out.length == len, "Get Log returned " + out.length + " bytes for " + len);
-                    byte[] expected = celBytes(cci);
                     require(Arrays.equals(out, Arrays.copyOfRange(expected, (int) offset, (int) (offset + len))),
-                            "Get Log bytes differ from the documented CEL");
+                            "Get Log bytes differ from the log's " + log);
                 }
                 case 0x0405 -> {
                     SupportedLogsSubList sub = SupportedLogsSubList.decode(b);
                     int max = payload[0] & 0xFF;
                     int start = payload[1] & 0xFF;
-                    require(out.length == sub.size() && sub.totalLogs() == 1 && sub.startIndex() == start
-                            && sub.entries().size() <= max && start <= 1
-                            && sub.entries().size() == Math.min(max, 1 - start), "Sub-List " + sub + " for max " + max
-                            + " start " + start);
+                    int total = 2; // the CEL and the Verification Log
+                    require(out.length == sub.size() && sub.totalLogs() == total && sub.startIndex() == start
+                            && sub.entries().size() <= max && start <= total
+                            && sub.entries().size() == Math.min(max, total - start), "Sub-List " + sub + " for max "
+                            + max + " start " + start);
                 }
                 case 0x4000 -> {
                     require(out.length == IdentifyMemoryDevice.SIZE, "Identify Memory Device size " + out.length);
