@@ -87,7 +87,7 @@ public final class MemdevParsing {
     /** The {@code cxlkit.upload} object. */
     public static UploadView upload(JsonNode o) {
         requireObject(o, "cxlkit.upload object");
-        return new UploadView(text(o, "status"), optText(o, "error"), optText(o, "opcode"),
+        return new UploadView(text(o, "status"), optText(o, "error"), optText(o, "reason"), optText(o, "opcode"),
                 optText(o, "return_code"), optText(o, "return_code_name"), longValue(o, "bytes_sent"),
                 longValue(o, "parts_sent"), optInstant(o, "started"), optInstant(o, "finished"));
     }

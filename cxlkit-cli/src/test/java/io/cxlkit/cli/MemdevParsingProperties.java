@@ -65,24 +65,25 @@ class MemdevParsingProperties {
     }
 
     private static Arbitrary<UploadView> uploads() {
-        return Builders.withBuilder(() -> new Object[9])
+        return Builders.withBuilder(() -> new Object[10])
                 .use(text()).in((a, s) -> set(a, 0, s))
                 .use(text().optional()).in((a, s) -> set(a, 1, s))
-                .use(hex16().optional()).in((a, s) -> set(a, 2, s))
+                .use(text().optional()).in((a, s) -> set(a, 2, s))
                 .use(hex16().optional()).in((a, s) -> set(a, 3, s))
-                .use(text().optional()).in((a, s) -> set(a, 4, s))
-                .use(Arbitraries.longs().greaterOrEqual(0)).in((a, s) -> set(a, 5, s))
+                .use(hex16().optional()).in((a, s) -> set(a, 4, s))
+                .use(text().optional()).in((a, s) -> set(a, 5, s))
                 .use(Arbitraries.longs().greaterOrEqual(0)).in((a, s) -> set(a, 6, s))
-                .use(millis().optional()).in((a, s) -> set(a, 7, s))
+                .use(Arbitraries.longs().greaterOrEqual(0)).in((a, s) -> set(a, 7, s))
                 .use(millis().optional()).in((a, s) -> set(a, 8, s))
+                .use(millis().optional()).in((a, s) -> set(a, 9, s))
                 .build(MemdevParsingProperties::upload);
     }
 
     @SuppressWarnings("unchecked")
     private static UploadView upload(Object[] a) {
         return new UploadView((String) a[0], (Optional<String>) a[1], (Optional<String>) a[2],
-                (Optional<String>) a[3], (Optional<String>) a[4], (Long) a[5], (Long) a[6],
-                (Optional<Instant>) a[7], (Optional<Instant>) a[8]);
+                (Optional<String>) a[3], (Optional<String>) a[4], (Optional<String>) a[5], (Long) a[6], (Long) a[7],
+                (Optional<Instant>) a[8], (Optional<Instant>) a[9]);
     }
 
     private static Object[] set(Object[] a, int i, Object v) {

@@ -49,7 +49,8 @@ class MemdevParsingTest {
                 Optional.of(new FirmwareView(4, 2, 3, false, List.of("a", "", "c", "d"), true, 4096,
                         Optional.of("transferring"), Optional.empty())),
                 Optional.of(new CxlkitView(Long.MAX_VALUE, "signed", 7, List.of("media-disabled", "late-part"),
-                        new UploadView("transferring", Optional.of("transferring:device-busy"), Optional.of("0201h"),
+                        new UploadView("transferring", Optional.of("transferring:device-busy"),
+                                Optional.of("the package is not signed"), Optional.of("0201h"),
                                 Optional.of("0006h"), Optional.of("Busy"), 1234, 5,
                                 Optional.of(Instant.parse("2024-05-01T12:00:00.123Z")),
                                 Optional.of(Instant.parse("2024-05-01T12:00:01Z"))))));

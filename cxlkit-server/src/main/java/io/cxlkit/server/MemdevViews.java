@@ -46,7 +46,8 @@ final class MemdevViews {
     }
 
     static MemdevView.UploadView uploadView(UploadStatus s) {
-        return new MemdevView.UploadView(s.stage().label(), s.error(), s.failedOpcode().map(Opcode::toString),
+        return new MemdevView.UploadView(s.stage().label(), s.error(), s.failureReason(),
+                s.failedOpcode().map(Opcode::toString),
                 s.failedReturnCode().map(ReturnCode::hex), s.failedReturnCode().map(ReturnCode::specName),
                 s.bytesSent(), s.partsSent(), s.started(), s.finished());
     }

@@ -2,18 +2,23 @@ package io.cxlkit.host.driver;
 
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciCommandException;
+import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.cci.CciTransport;
 import io.cxlkit.host.upload.FirmwareAction;
 import io.cxlkit.host.upload.FirmwareBusyException;
 import io.cxlkit.host.upload.FirmwareUploader;
 import io.cxlkit.host.upload.UploadStatus;
+import io.cxlkit.host.verification.VerificationLogReader;
+import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.ActivateFwAction;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.FwInfo;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.VerificationLog;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +35,7 @@ public final class MemdevDriver implements AutoCloseable {
     private final long serial;
     private final CciClient client;
     private final FirmwareUploader uploader;
+    private final VerificationLogReader verificationLog;
 
     public MemdevDriver(String name, String host, long serial, CciTransport mailbox, Clock wallClock,
                         Consumer<UploadStatus> uploadListener) {
@@ -38,6 +44,7 @@ public final class MemdevDriver implements AutoCloseable {
         this.serial = serial;
         this.client = new CciClient(mailbox);
         this.uploader = new FirmwareUploader(client, wallClock, uploadListener);
+        this.verificationLog = new VerificationLogReader(client);
     }
 
     public String name() {
@@ -58,6 +65,11 @@ public final class MemdevDriver implements AutoCloseable {
 
     public FirmwareUploader uploader() {
         return uploader;
+    }
+
+    /** The device's Verification Log, read over this driver's mailbox. */
+    public VerificationLogReader verificationLog() {
+        return verificationLog;
     }
 
     /** Get FW Info, or empty if the device refuses or does not answer (the view then omits it). */
@@ -81,14 +93,32 @@ public final class MemdevDriver implements AutoCloseable {
     /**
      * Activate FW for {@code slot}: online (waiting for a background activation) or on the next
      * reset. Never in the middle of an upload: the firmware is claimed for the activation first.
+     * An online activation that fails (000Ch, 000Dh) carries the device's reason when its
+     * Verification Log has a new record for it.
      *
      * @throws FirmwareBusyException if an upload or a reset runs on this memdev
+     * @throws CciTimeoutException   if the device does not answer; also when it does not answer the
+     *                               Get Log before Activate FW, which then is not sent: its doorbell
+     *                               is stuck, and Activate FW would have timed out there
      */
     public void activate(int slot, boolean online)
             throws IOException, InterruptedException, CciCommandException, FirmwareBusyException {
         try (FirmwareUploader.Claim claim = uploader.claim(FirmwareAction.ACTIVATION)) {
-            client.activateFw(ActivateFwRequest.of(online ? ActivateFwAction.ONLINE : ActivateFwAction.ON_NEXT_RESET,
-                    slot));
+            if (!online) {
+                client.activateFw(ActivateFwRequest.of(ActivateFwAction.ON_NEXT_RESET, slot));
+                return;
+            }
+            OptionalLong mark = verificationLog.mark();
+            try {
+                client.activateFw(ActivateFwRequest.of(ActivateFwAction.ONLINE, slot));
+            } catch (CciCommandException e) {
+                if (e.returnCode() == ReturnCode.ACTIVATION_FAILED_ROLLED_BACK
+                        || e.returnCode() == ReturnCode.ACTIVATION_FAILED_COLD_RESET_REQUIRED) {
+                    throw e.withReason(verificationLog.newestSince(mark, VerificationLog.Operation.ONLINE_ACTIVATION,
+                            slot).map(VerificationLog.Record::reason));
+                }
+                throw e;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.cxlkit.host.json;
 
 import io.cxlkit.host.json.MemdevView.CxlkitView;
 import io.cxlkit.host.json.MemdevView.FirmwareView;
+import io.cxlkit.host.json.MemdevView.ResetView;
 import io.cxlkit.host.json.MemdevView.UploadView;
 import io.cxlkit.protocol.payload.FwInfo;
 import java.time.Instant;
@@ -116,23 +117,32 @@ public final class MemdevJson {
     }
 
     /**
-     * The {@code cxlkit} object. Its numbers are plain integers in human mode too: it is cxlkit's
-     * own machine-oriented extension, not an ndctl size field.
+     * The {@code cxlkit} object: {@code fw_max_size}, {@code fw_verify},
+     * {@code security_version_floor}, {@code faults}, {@code upload}, [{@code reset}]. Its numbers
+     * are plain integers in human mode too: it is cxlkit's own machine-oriented extension, not an
+     * ndctl size field.
      */
     public static JsonC.Obj cxlkit(CxlkitView c) {
-        return JsonC.object()
+        JsonC.ObjBuilder o = JsonC.object()
                 .put("fw_max_size", c.fwMaxSize())
                 .put("fw_verify", c.fwVerify())
                 .put("security_version_floor", c.securityVersionFloor())
                 .put("faults", JsonC.strings(c.faults()))
-                .put("upload", upload(c.upload()))
-                .build();
+                .put("upload", upload(c.upload()));
+        c.reset().ifPresent(r -> o.put("reset", reset(r)));
+        return o.build();
+    }
+
+    /** The {@code cxlkit.reset} object: {@code staged_slot}, {@code reason}. */
+    public static JsonC.Obj reset(ResetView r) {
+        return JsonC.object().put("staged_slot", r.stagedSlot()).put("reason", r.reason()).build();
     }
 
     /** The {@code cxlkit.upload} object; see {@link UploadView} for the types and presence rules. */
     public static JsonC.Obj upload(UploadView u) {
         JsonC.ObjBuilder o = JsonC.object().put("status", u.status());
         u.error().ifPresent(e -> o.put("error", e));
+        u.reason().ifPresent(r -> o.put("reason", r));
         u.opcode().ifPresent(op -> o.put("opcode", op));
         u.returnCode().ifPresent(rc -> o.put("return_code", rc));
         u.returnCodeName().ifPresent(n -> o.put("return_code_name", n));

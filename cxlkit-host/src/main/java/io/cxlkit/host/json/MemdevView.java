@@ -163,13 +163,40 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
      * @param securityVersionFloor the lowest package security version the device accepts
      * @param faults               the injected faults, as the inject command names them
      * @param upload               the host's upload state
+     * @param reset                only in the answer to a cold reset that rejected the staged slot: which
+     *                             and why
      */
     public record CxlkitView(long fwMaxSize, String fwVerify, long securityVersionFloor, List<String> faults,
-                             UploadView upload) {
+                             UploadView upload, Optional<ResetView> reset) {
         public CxlkitView {
             Objects.requireNonNull(fwVerify, "fwVerify");
             faults = List.copyOf(faults);
             Objects.requireNonNull(upload, "upload");
+            Objects.requireNonNull(reset, "reset");
+        }
+
+        /** With no reset to report: every memdev object but a reset's answer. */
+        public CxlkitView(long fwMaxSize, String fwVerify, long securityVersionFloor, List<String> faults,
+                          UploadView upload) {
+            this(fwMaxSize, fwVerify, securityVersionFloor, faults, upload, Optional.empty());
+        }
+
+        /** The same with the outcome of the cold reset this object answers. */
+        public CxlkitView withReset(ResetView r) {
+            return new CxlkitView(fwMaxSize, fwVerify, securityVersionFloor, faults, upload, Optional.of(r));
+        }
+    }
+
+    /**
+     * The {@code cxlkit.reset} object: a cold reset found the staged slot's package failing
+     * verification (docs/verification-log.md), so that slot stays as it is, not active.
+     *
+     * @param stagedSlot the slot that was staged
+     * @param reason     the device's reason, from its Verification Log
+     */
+    public record ResetView(int stagedSlot, String reason) {
+        public ResetView {
+            Objects.requireNonNull(reason, "reason");
         }
     }
 
@@ -181,6 +208,8 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
      * <ul>
      *   <li>{@code status}: string, always: idle, receiving, preparing, transferring, programming;</li>
      *   <li>{@code error}: string {@code <stage>:<error>}, after a failed or cancelled upload;</li>
+     *   <li>{@code reason}: string, the device's reason for the answer that failed the upload, from
+     *       its Verification Log, e.g. {@code bad magic}; only when the host found one;</li>
      *   <li>{@code opcode}: string, four upper-case hex digits and {@code h} as the docs write
      *       opcodes, e.g. {@code "0201h"}: the command that failed;</li>
      *   <li>{@code return_code}: string in the same form, e.g. {@code "000Ah"};</li>
@@ -190,7 +219,7 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
      *       form {@code 2024-05-01T12:00:00.000Z}; left out while unknown (never started, not finished).</li>
      * </ul>
      */
-    public record UploadView(String status, Optional<String> error, Optional<String> opcode,
+    public record UploadView(String status, Optional<String> error, Optional<String> reason, Optional<String> opcode,
                              Optional<String> returnCode, Optional<String> returnCodeName, long bytesSent,
                              long partsSent, Optional<Instant> started, Optional<Instant> finished) {
 
@@ -198,11 +227,12 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
 
         /** Nothing ever uploaded. */
         public static final UploadView IDLE = new UploadView("idle", Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), 0, 0, Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Optional.empty(), Optional.empty());
 
         public UploadView {
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(error, "error");
+            Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(opcode, "opcode");
             Objects.requireNonNull(returnCode, "returnCode");
             Objects.requireNonNull(returnCodeName, "returnCodeName");

@@ -3,15 +3,18 @@ package io.cxlkit.host.upload;
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTimeoutException;
+import io.cxlkit.host.verification.VerificationLogReader;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.FwInfo;
 import io.cxlkit.protocol.payload.TransferFwAction;
 import io.cxlkit.protocol.payload.TransferFwRequest;
+import io.cxlkit.protocol.payload.VerificationLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Clock;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -21,6 +24,8 @@ import java.util.logging.Logger;
  * states and error strings (reference.md §6) and its defects fixed:
  * <ul>
  *   <li>an image of exactly P - 128 bytes goes as one Full, never as a lone Initiate;</li>
+ *   <li>a failed verification (000Ah) says why: the device's reason from its Verification Log,
+ *       whose header is read before Get FW Info (docs/verification-log.md);</li>
  *   <li>a cancel while idle is refused instead of poisoning the next upload;</li>
  *   <li>every failure ends the upload in a final state that a waiter sees.</li>
  * </ul>
@@ -45,6 +50,7 @@ public final class FirmwareUploader {
     private static final Logger LOG = Logger.getLogger(FirmwareUploader.class.getName());
 
     private final CciClient client;
+    private final VerificationLogReader verificationLog;
     private final Clock wallClock;
     private final Consumer<UploadStatus> listener;
     /** The running upload's status; {@link UploadStatus#IDLE} between uploads. */
@@ -59,6 +65,7 @@ public final class FirmwareUploader {
      */
     public FirmwareUploader(CciClient client, Clock wallClock, Consumer<UploadStatus> listener) {
         this.client = client;
+        this.verificationLog = new VerificationLogReader(client);
         this.wallClock = wallClock;
         this.listener = listener;
     }
@@ -262,6 +269,7 @@ public final class FirmwareUploader {
                 // The kernel's prepare step refuses an empty image the same way.
                 return failed(UploadStage.PREPARING, UploadError.INVALID_FILE_SIZE);
             }
+            OptionalLong logMark = markVerificationLog();
             FwInfo info;
             int payloadSize;
             try {
@@ -326,6 +334,10 @@ public final class FirmwareUploader {
                     if (opened && e.returnCode() != ReturnCode.FW_VERIFICATION_FAILED) {
                         sendAbort();
                     }
+                    if (last && e.returnCode() == ReturnCode.FW_VERIFICATION_FAILED) {
+                        e = e.withReason(verificationLog.newestSince(logMark, VerificationLog.Operation.TRANSFER,
+                                target).map(VerificationLog.Record::reason));
+                    }
                     return failed(UploadFailure.byDevice(UploadStage.TRANSFERRING, transferError(e.returnCode()), e));
                 } catch (CciTimeoutException e) {
                     // the mailbox is stuck: nothing more can be sent
@@ -349,6 +361,20 @@ public final class FirmwareUploader {
             enter(UploadStage.PROGRAMMING);
             synchronized (FirmwareUploader.this) {
                 return status.succeeded(wallClock.instant());
+            }
+        }
+
+        /**
+         * Notes what the device's Verification Log holds before this upload, so that after a 000Ah
+         * the record of this upload's failure is told from older ones. It goes before Get FW Info:
+         * a device that does not answer it fails Get FW Info next, preparing:hw-error, as it would
+         * have without it. Empty when the log cannot be read: then no reason is looked for.
+         */
+        private OptionalLong markVerificationLog() {
+            try {
+                return verificationLog.mark();
+            } catch (CciTimeoutException e) {
+                return OptionalLong.empty();
             }
         }
 

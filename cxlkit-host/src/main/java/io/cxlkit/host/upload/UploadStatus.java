@@ -73,6 +73,11 @@ public record UploadStatus(UploadStage stage, Optional<UploadFailure> failure, l
         return failure.flatMap(UploadFailure::returnCode);
     }
 
+    /** The device's reason for that answer, when the host found one in its Verification Log. */
+    public Optional<String> failureReason() {
+        return failure.flatMap(UploadFailure::reason);
+    }
+
     /** The one-line reason shown after a failure, e.g. {@code transferring:firmware-invalid (Transfer FW: ...)}. */
     public Optional<String> failureMessage() {
         return failure.map(UploadFailure::message);

@@ -6,20 +6,25 @@ import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.GetLogRequest;
+import io.cxlkit.protocol.payload.LogIds;
 import io.cxlkit.protocol.payload.TransferFwAction;
 import io.cxlkit.protocol.payload.TransferFwRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A {@link CciTransport} for tests that records every command it is given and answers from a
  * script. Get FW Info is answered from {@link #fwInfo(int, int)} unless the script says otherwise;
- * every other command succeeds with no output unless the script says otherwise. With
+ * Get Log of the Verification Log from {@link #verificationLog} once one is given; every other
+ * command succeeds with no output unless the script says otherwise. With
  * {@link #background(boolean)} Transfer FW and Activate FW answer 0001h from {@code send} and their
  * scripted code from {@code awaitBackground}, as a device running them in the background does.
  */
@@ -84,6 +89,7 @@ public final class RecordingTransport implements CciTransport {
     private volatile int maxPayload = 4096;
     private volatile FwInfo fwInfo = fwInfoFor(2, 1);
     private volatile Script script = c -> null;
+    private volatile Supplier<byte[]> verificationLog;
     private volatile Consumer<Command> onCommand = c -> { };
     private volatile boolean background;
     private int maxPayloadCalls;
@@ -110,6 +116,15 @@ public final class RecordingTransport implements CciTransport {
 
     public RecordingTransport fwInfo(FwInfo info) {
         this.fwInfo = info;
+        return this;
+    }
+
+    /**
+     * Get Log answers from the bytes {@code log} supplies at that moment, with the device's range
+     * checks (0017h for another log, 0002h beyond its end), unless the script says otherwise.
+     */
+    public RecordingTransport verificationLog(Supplier<byte[]> log) {
+        this.verificationLog = log;
         return this;
     }
 
@@ -147,6 +162,18 @@ public final class RecordingTransport implements CciTransport {
         byte[] out = new byte[0];
         if (c.is(CommandId.GET_FW_INFO) && rc == ReturnCode.SUCCESS.value()) {
             out = fwInfo.encode();
+        }
+        Supplier<byte[]> log = verificationLog;
+        if (c.is(CommandId.GET_LOG) && scripted == null && log != null) {
+            GetLogRequest req = GetLogRequest.decode(ByteBuffer.wrap(payload));
+            byte[] bytes = log.get();
+            if (!req.logId().equals(LogIds.VERIFICATION_LOG_UUID)) {
+                rc = ReturnCode.INVALID_LOG.value();
+            } else if (req.offset() + req.length() > bytes.length) {
+                rc = ReturnCode.INVALID_INPUT.value();
+            } else {
+                out = Arrays.copyOfRange(bytes, (int) req.offset(), (int) (req.offset() + req.length()));
+            }
         }
         boolean runsInBackground = background && (c.isTransfer() || c.isActivate())
                 && !c.isTransfer(TransferFwAction.ABORT);

@@ -3,12 +3,16 @@ package io.cxlkit.host.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cxlkit.device.clock.VirtualClock;
+import io.cxlkit.device.fw.VerificationLogRing;
 import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.cci.RecordingTransport;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.fwpkg.VerificationFailure;
 import io.cxlkit.protocol.payload.ActivateFwAction;
+import io.cxlkit.protocol.payload.VerificationLog;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
@@ -78,5 +82,47 @@ class MemdevDriverTest {
             assertThat(e.getMessage()).isEqualTo("Activate FW: Activation Failed, FW Rolled Back, 000Ch");
             assertThat(e.opcode()).isEqualTo(CommandId.ACTIVATE_FW.opcode());
         });
+    }
+
+    @Test
+    void aFailedOnlineActivationCarriesTheDevicesReason_andOnlyANewOne() throws Exception {
+        VerificationLogRing log = new VerificationLogRing(new VirtualClock());
+        log.record(VerificationLog.Operation.ONLINE_ACTIVATION, 2, VerificationFailure.belowFloor(0, 3)); // older
+        transport.verificationLog(log::bytes).background(true).script(c -> {
+            if (c.isActivate() && c.activate().slot() == 2) {
+                log.record(VerificationLog.Operation.ONLINE_ACTIVATION, 2, VerificationFailure.belowFloor(2, 3));
+                return 0x000C;
+            }
+            return c.isActivate() ? 0x000D : null; // slot 3: an injected fault, nothing recorded
+        });
+
+        assertThatThrownBy(() -> driver.activate(2, true)).isInstanceOfSatisfying(CciCommandException.class, e -> {
+            assertThat(e.returnCode()).isEqualTo(ReturnCode.ACTIVATION_FAILED_ROLLED_BACK);
+            assertThat(e.reason()).contains("security version 2 is below the device's floor 3");
+            assertThat(e.describe()).isEqualTo("security version 2 is below the device's floor 3 "
+                    + "(Activate FW: Activation Failed, FW Rolled Back, 000Ch)");
+        });
+        assertThatThrownBy(() -> driver.activate(3, true)).isInstanceOfSatisfying(CciCommandException.class, e -> {
+            assertThat(e.returnCode()).isEqualTo(ReturnCode.ACTIVATION_FAILED_COLD_RESET_REQUIRED);
+            assertThat(e.reason()).isEmpty();
+            assertThat(e.describe()).isEqualTo("Activate FW: Activation Failed, Cold Reset Required, 000Dh");
+        });
+    }
+
+    @Test
+    void anActivationOnNextResetReadsNoLog_andOneWhoseMarkTimesOutIsNotSent() throws Exception {
+        driver.activate(2, false);
+        assertThat(transport.commands()).extracting(c -> c.opcode().toString()).containsExactly("0202h");
+
+        transport.script(c -> {
+            if (c.is(CommandId.GET_LOG)) {
+                throw new CciTimeoutException("the doorbell did not clear");
+            }
+            return null;
+        });
+        assertThatThrownBy(() -> driver.activate(2, true)).isInstanceOf(CciTimeoutException.class);
+        assertThat(transport.activations()).hasSize(1);
+        assertThat(driver.uploader().inProgress()).isFalse();
+        driver.activate(2, false); // the claim was given back
     }
 }

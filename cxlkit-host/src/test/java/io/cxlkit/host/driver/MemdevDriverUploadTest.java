@@ -1,6 +1,7 @@
 package io.cxlkit.host.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxlkit.device.CxlDevice;
 import io.cxlkit.device.DeviceThreads;
@@ -142,10 +143,33 @@ class MemdevDriverUploadTest {
 
         UploadStatus end = upload(junk);
 
+        assertThat(end.failureReason()).contains("bad magic");
         assertThat(end.failureMessage())
-                .contains("transferring:firmware-invalid (Transfer FW: FW Verification Failed, 000Ah)");
+                .contains("transferring:firmware-invalid: bad magic (Transfer FW: FW Verification Failed, 000Ah)");
         assertThat(device.fwInfo().stagedSlot()).isZero();
         assertThat(device.slotFile(2)).isEmpty();
+    }
+
+    @Test
+    void aDamagedPackageSaysWhichDigestsDiffer_andAnOnlineActivationBelowTheFloorSaysSo() throws Exception {
+        byte[] image = pkg("BWFW VERSION 1", 20_000);
+        image[128 + 10_000] ^= 1;
+        String expected = java.util.HexFormat.of().formatHex(
+                java.util.Arrays.copyOfRange(image, 0x28, 0x28 + 8));
+
+        UploadStatus end = upload(image);
+
+        assertThat(end.failureReason().orElseThrow()).startsWith("body digest mismatch: expected " + expected + ", found ");
+
+        byte[] sv1 = FirmwarePackage.builder().revision("SV 1").securityVersion(1).body(new byte[100]).build()
+                .toByteArray();
+        assertThat(upload(sv1).error()).isEmpty();
+        driver.activate(2, true); // realistic timing: a background activation, waited for
+        assertThat(device.fwInfo().activeSlot()).isEqualTo(2);
+        assertThatThrownBy(() -> driver.activate(1, true)) // the factory package, security version 0
+                .isInstanceOfSatisfying(io.cxlkit.host.cci.CciCommandException.class, e -> assertThat(e.describe())
+                        .isEqualTo("security version 0 is below the device's floor 1 "
+                                + "(Activate FW: Activation Failed, FW Rolled Back, 000Ch)"));
     }
 
     @Test

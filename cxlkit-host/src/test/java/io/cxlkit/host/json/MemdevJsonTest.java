@@ -438,7 +438,8 @@ class MemdevJsonTest {
         final FirmwareView running = new FirmwareView(4, 2, 3, false, List.of("A", "BWFW VERSION 1", "C/3", ""),
                 true, 6291456, Optional.of("transferring"), Optional.empty());
         final UploadView runningUpload = new UploadView("transferring", Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), 3145728, 768, Optional.of(STARTED), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), 3145728, 768, Optional.of(STARTED),
+                Optional.empty());
         final MemdevView everything = MemdevView.of("mem1", 256L << 20, 2L << 30, 2, "0000:0e:00.0")
                 .withFirmwareVersion("BWFW VERSION 1")
                 .withFirmware(running)
@@ -532,6 +533,7 @@ class MemdevJsonTest {
         @Test
         void afterAFailedUploadWithNoFaults() {
             UploadView failed = new UploadView("idle", Optional.of("transferring:firmware-invalid"),
+                    Optional.of("signed by key f3af909053e689d9, which is not trusted by this device"),
                     Optional.of("0201h"), Optional.of("000Ah"), Optional.of("FW Verification Failed"), 4194304, 2,
                     Optional.of(STARTED), Optional.of(Instant.parse("2024-05-01T12:00:01.5Z")));
             MemdevView v = factoryDefault()
@@ -561,6 +563,7 @@ class MemdevJsonTest {
                         "upload":{
                           "status":"idle",
                           "error":"transferring:firmware-invalid",
+                          "reason":"signed by key f3af909053e689d9, which is not trusted by this device",
                           "opcode":"0201h",
                           "return_code":"000Ah",
                           "return_code_name":"FW Verification Failed",
@@ -572,6 +575,22 @@ class MemdevJsonTest {
                       }
                     }
                     """);
+        }
+
+        @Test
+        void theUploadKeysInTheirOrder_andTheResetObjectLast() {
+            UploadView all = new UploadView("idle", Optional.of("transferring:firmware-invalid"),
+                    Optional.of("bad magic"), Optional.of("0201h"), Optional.of("000Ah"),
+                    Optional.of("FW Verification Failed"), 1, 1, Optional.of(STARTED), Optional.of(STARTED));
+            assertThat(MemdevJson.upload(all).keys()).containsExactly("status", "error", "reason", "opcode",
+                    "return_code", "return_code_name", "bytes_sent", "parts_sent", "started", "finished");
+            CxlkitView afterReset = new CxlkitView(1, "signed", 0, List.of(), all)
+                    .withReset(new MemdevView.ResetView(2, "the package is not signed"));
+            assertThat(MemdevJson.cxlkit(afterReset).keys()).containsExactly("fw_max_size", "fw_verify",
+                    "security_version_floor", "faults", "upload", "reset");
+            assertThat(JsonC.toPlainString(MemdevJson.reset(afterReset.reset().orElseThrow())))
+                    .isEqualTo("{\"staged_slot\":2,\"reason\":\"the package is not signed\"}");
+            assertThat(MemdevJson.cxlkit(new CxlkitView(1, "signed", 0, List.of(), all)).keys()).doesNotContain("reset");
         }
 
         @Test

@@ -140,7 +140,7 @@ class MemdevViewTest {
     @Test
     void uploadViewRejectsNegativeCounters() {
         assertThatThrownBy(() -> new UploadView("idle", Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), -1, 0, Optional.empty(), Optional.empty()))
+                Optional.empty(), Optional.empty(), -1, 0, Optional.empty(), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -161,7 +161,7 @@ class MemdevViewTest {
     }
 
     private static UploadView upload(Optional<String> opcode, Optional<String> rc) {
-        return new UploadView("idle", Optional.empty(), opcode, rc, Optional.empty(), 0, 0, Optional.empty(),
-                Optional.empty());
+        return new UploadView("idle", Optional.empty(), Optional.empty(), opcode, rc, Optional.empty(), 0, 0,
+                Optional.empty(), Optional.empty());
     }
 }

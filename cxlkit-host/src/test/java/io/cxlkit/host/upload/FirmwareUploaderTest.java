@@ -3,6 +3,8 @@ package io.cxlkit.host.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cxlkit.device.clock.VirtualClock;
+import io.cxlkit.device.fw.VerificationLogRing;
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.cci.RecordingTransport;
@@ -11,10 +13,13 @@ import io.cxlkit.host.upload.FirmwareUploader.CancelResult;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.fwpkg.VerificationCheck;
+import io.cxlkit.protocol.fwpkg.VerificationFailure;
 import io.cxlkit.protocol.payload.ActivateFwAction;
 import io.cxlkit.protocol.payload.FwInfo;
 import io.cxlkit.protocol.payload.TransferFwAction;
 import io.cxlkit.protocol.payload.TransferFwRequest;
+import io.cxlkit.protocol.payload.VerificationLog;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -89,8 +94,15 @@ class FirmwareUploaderTest {
         return uploader.begin(image.length).run(ch);
     }
 
+    /**
+     * Commands before the first part: Get Log of the Verification Log's header (what the log held
+     * before the upload, docs/verification-log.md) and Get FW Info.
+     */
+    private static final int BEFORE_PARTS = 2;
+
+    /** Answers {@code rc} to the {@code nth} Transfer FW command (1 = the first). */
     private static Integer onTransfer(Command c, int nth, int rc) {
-        return c.isTransfer() && c.index() == nth ? rc : null;
+        return c.isTransfer() && c.index() == BEFORE_PARTS + nth - 1 ? rc : null;
     }
 
     private static void assertNoErrorDetail(UploadStatus s) {
@@ -107,10 +119,11 @@ class FirmwareUploaderTest {
         UploadStatus end = upload(image);
 
         List<Command> all = transport.commands();
-        assertThat(all.get(0).is(CommandId.GET_FW_INFO)).isTrue();
+        assertThat(all.get(0).is(CommandId.GET_LOG)).isTrue();
+        assertThat(all.get(1).is(CommandId.GET_FW_INFO)).isTrue();
         List<Command> transfers = transport.transfers();
         assertThat(transfers).hasSize(2115);
-        assertThat(all).hasSize(1 + 2115 + 1);
+        assertThat(all).hasSize(BEFORE_PARTS + 2115 + 1);
         for (int i = 0; i < transfers.size(); i++) {
             TransferFwRequest r = transfers.get(i).transfer();
             TransferFwAction expected = i == 0 ? TransferFwAction.INITIATE
@@ -289,7 +302,7 @@ class FirmwareUploaderTest {
 
     @Test
     void aNewUploadClearsThePreviousError() throws Exception {
-        transport.script(c -> c.is(CommandId.GET_FW_INFO) && c.index() == 0 ? 0x0004 : null);
+        transport.script(c -> c.is(CommandId.GET_FW_INFO) && c.index() == 1 ? 0x0004 : null);
         assertThat(upload(bytes(100)).error()).contains("preparing:hw-error");
         assertThat(uploader.status().error()).contains("preparing:hw-error");
 
@@ -320,7 +333,7 @@ class FirmwareUploaderTest {
     void cancelFromTheTransportMidUploadSendsExactlyOneAbortAndNoActivate() throws Exception {
         AtomicReference<CancelResult> result = new AtomicReference<>();
         transport.onCommand(c -> {
-            if (c.isTransfer() && c.index() == 3) { // the second Continue
+            if (c.isTransfer() && c.index() == BEFORE_PARTS + 2) { // the second Continue
                 result.set(uploader.cancel());
             }
         });
@@ -329,8 +342,8 @@ class FirmwareUploaderTest {
 
         assertThat(result.get()).isEqualTo(CancelResult.CANCELLING);
         List<Command> all = transport.commands();
-        assertThat(all).hasSize(5); // Get FW Info, Initiate, Continue, Continue, Abort
-        Command abort = all.get(4);
+        assertThat(all).hasSize(6); // Get Log, Get FW Info, Initiate, Continue, Continue, Abort
+        Command abort = all.get(5);
         assertThat(abort.transfer().knownAction()).contains(TransferFwAction.ABORT);
         assertThat(abort.payload()).hasSize(128);
         assertThat(abort.transfer().dataLength()).isZero();
@@ -350,7 +363,7 @@ class FirmwareUploaderTest {
         CountDownLatch reached = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         transport.onCommand(c -> {
-            if (c.isTransfer() && c.index() == 4) {
+            if (c.isTransfer() && c.index() == BEFORE_PARTS + 3) {
                 reached.countDown();
                 try {
                     release.await(10, TimeUnit.SECONDS);
@@ -371,8 +384,8 @@ class FirmwareUploaderTest {
 
         assertThat(end.error()).contains("transferring:user-abort");
         List<Command> all = transport.commands();
-        assertThat(all).hasSize(6);
-        assertThat(all.get(5).isTransfer(TransferFwAction.ABORT)).isTrue();
+        assertThat(all).hasSize(7);
+        assertThat(all.get(6).isTransfer(TransferFwAction.ABORT)).isTrue();
         assertThat(transport.aborts()).hasSize(1);
         assertThat(transport.activations()).isEmpty();
     }
@@ -452,7 +465,7 @@ class FirmwareUploaderTest {
     @Test
     void aCancelledUploadDoesNotPoisonTheNextOne() throws Exception {
         transport.onCommand(c -> {
-            if (c.isTransfer() && c.index() == 1) {
+            if (c.isTransfer() && c.index() == BEFORE_PARTS) {
                 uploader.cancel();
             }
         });
@@ -697,7 +710,7 @@ class FirmwareUploaderTest {
         List<Command> all = transport.commands();
         // no retry; once a part was accepted, one Abort closes the transfer the refusal left open
         boolean opened = failingIndex > 1;
-        assertThat(all).hasSize(failingIndex + 1 + (opened ? 1 : 0));
+        assertThat(all).hasSize(BEFORE_PARTS + failingIndex + (opened ? 1 : 0));
         if (opened) {
             assertThat(all.get(all.size() - 1).isTransfer(TransferFwAction.ABORT)).isTrue();
         }
@@ -719,6 +732,97 @@ class FirmwareUploaderTest {
         assertThat(transport.activations()).isEmpty();
         assertThat(transport.aborts()).isEmpty();
         assertThat(uploader.status()).isEqualTo(end);
+    }
+
+    @Test
+    void verificationFailedCarriesTheDevicesReasonFromItsVerificationLog() throws Exception {
+        VerificationLogRing log = new VerificationLogRing(new VirtualClock());
+        log.record(VerificationLog.Operation.TRANSFER, 2, VerificationFailure.of(VerificationCheck.BAD_MAGIC)); // older
+        transport.verificationLog(log::bytes).script(c -> {
+            if (c.isTransfer(TransferFwAction.END)) {
+                log.record(VerificationLog.Operation.TRANSFER, 2, VerificationFailure.keyNotTrusted("f3af909053e689d9"));
+                return 0x000A;
+            }
+            return null;
+        });
+
+        UploadStatus end = upload(bytes(3 * CHUNK));
+
+        assertThat(end.error()).contains("transferring:firmware-invalid");
+        assertThat(end.failureReason()).contains("signed by key f3af909053e689d9, which is not trusted by this device");
+        assertThat(end.failureMessage()).contains("transferring:firmware-invalid: signed by key f3af909053e689d9, "
+                + "which is not trusted by this device (Transfer FW: FW Verification Failed, 000Ah)");
+        assertThat(transport.commands().get(0).is(CommandId.GET_LOG)).as("the mark, before Get FW Info").isTrue();
+        assertThat(uploader.status()).isEqualTo(end);
+    }
+
+    @Test
+    void anInjected000AhGetsNoReason_thoughAnOlderRecordForTheSlotExists() throws Exception {
+        VerificationLogRing log = new VerificationLogRing(new VirtualClock());
+        log.record(VerificationLog.Operation.TRANSFER, 2, VerificationFailure.of(VerificationCheck.BAD_MAGIC));
+        transport.verificationLog(log::bytes).script(c -> c.isTransfer(TransferFwAction.FULL) ? 0x000A : null);
+
+        UploadStatus end = upload(bytes(300));
+
+        assertThat(end.failureReason()).isEmpty();
+        assertThat(end.failureMessage())
+                .contains("transferring:firmware-invalid (Transfer FW: FW Verification Failed, 000Ah)");
+    }
+
+    @Test
+    void aReasonThatCannotBeReadLeavesTheFailureAsItIs() throws Exception {
+        VerificationLogRing log = new VerificationLogRing(new VirtualClock());
+        transport.verificationLog(log::bytes).script(c -> {
+            if (c.isTransfer(TransferFwAction.END)) {
+                log.record(VerificationLog.Operation.TRANSFER, 2, VerificationFailure.of(VerificationCheck.BAD_MAGIC));
+                return 0x000A;
+            }
+            if (c.is(CommandId.GET_LOG) && c.index() > 0) {
+                throw new IOException("connection reset"); // the reads after the failure
+            }
+            return null;
+        });
+
+        UploadStatus end = upload(bytes(3 * CHUNK));
+
+        assertThat(end.error()).contains("transferring:firmware-invalid");
+        assertThat(end.failedReturnCode()).contains(ReturnCode.FW_VERIFICATION_FAILED);
+        assertThat(end.failureReason()).isEmpty();
+    }
+
+    @Test
+    void aMarkThatIsNotAnsweredChangesNothing() throws Exception {
+        transport.script(c -> {
+            if (c.is(CommandId.GET_LOG)) {
+                throw new CciTimeoutException("no answer");
+            }
+            return null;
+        });
+
+        UploadStatus end = upload(bytes(3 * CHUNK));
+
+        assertThat(end.error()).isEmpty();
+        assertThat(transport.activations()).hasSize(1);
+        // and a device that does not answer at all fails Get FW Info next, as before
+        transport.script(c -> {
+            throw new CciTimeoutException("no answer");
+        });
+        assertThat(upload(bytes(100)).error()).contains("preparing:hw-error");
+    }
+
+    @Test
+    void onlyTheFinalPartsVerificationFailureIsExplained() throws Exception {
+        VerificationLogRing log = new VerificationLogRing(new VirtualClock());
+        transport.verificationLog(log::bytes).script(c -> {
+            if (c.isTransfer(TransferFwAction.CONTINUE)) {
+                log.record(VerificationLog.Operation.TRANSFER, 2, VerificationFailure.of(VerificationCheck.BAD_MAGIC));
+                return 0x000A; // no device answers a Continue so, but if one did, it is no verification of ours
+            }
+            return null;
+        });
+        UploadStatus end = upload(bytes(3 * CHUNK));
+        assertThat(end.error()).contains("transferring:firmware-invalid");
+        assertThat(end.failureReason()).isEmpty();
     }
 
     @Test
@@ -746,7 +850,7 @@ class FirmwareUploaderTest {
     @Test
     void aTransferTimeoutIsTransferringTimeout() throws Exception {
         transport.script(c -> {
-            if (c.isTransfer() && c.index() == 3) {
+            if (c.isTransfer() && c.index() == BEFORE_PARTS + 2) {
                 throw new CciTimeoutException("background Transfer FW did not finish within 30 s");
             }
             return null;
@@ -757,7 +861,7 @@ class FirmwareUploaderTest {
         assertThat(end.error()).contains("transferring:timeout");
         assertNoErrorDetail(end);
         assertThat(end.failureMessage()).contains("transferring:timeout");
-        assertThat(transport.commands()).hasSize(4);
+        assertThat(transport.commands()).hasSize(BEFORE_PARTS + 3);
         assertThat(transport.activations()).isEmpty();
     }
 
@@ -769,7 +873,7 @@ class FirmwareUploaderTest {
 
         assertThat(end.error()).contains("transferring:read-write-error");
         assertNoErrorDetail(end); // no code a user could look up: the answer itself was broken
-        assertThat(transport.commands().get(3).isTransfer(TransferFwAction.ABORT)).isTrue();
+        assertThat(transport.commands().get(BEFORE_PARTS + 2).isTransfer(TransferFwAction.ABORT)).isTrue();
     }
 
     @ParameterizedTest(name = "{0}h")
@@ -785,15 +889,15 @@ class FirmwareUploaderTest {
         assertThat(end.failureMessage()).contains("transferring:read-write-error (Transfer FW: "
                 + ReturnCode.nameOf(rc) + ", " + ReturnCode.hex(rc) + ")");
         // the refused part left the transfer open: one Abort closes it
-        assertThat(transport.commands()).hasSize(4);
-        assertThat(transport.commands().get(3).isTransfer(TransferFwAction.ABORT)).isTrue();
+        assertThat(transport.commands()).hasSize(BEFORE_PARTS + 3);
+        assertThat(transport.commands().get(BEFORE_PARTS + 2).isTransfer(TransferFwAction.ABORT)).isTrue();
         assertThat(transport.activations()).isEmpty();
     }
 
     @Test
     void aTransportFailureThatIsNotATimeoutIsReadWriteError() throws Exception {
         transport.script(c -> {
-            if (c.isTransfer() && c.index() == 2) {
+            if (c.isTransfer() && c.index() == BEFORE_PARTS + 1) {
                 throw new IOException("connection reset");
             }
             return null;
@@ -842,7 +946,7 @@ class FirmwareUploaderTest {
         FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
         open.add(ch);
         transport.onCommand(c -> {
-            if (c.isTransfer() && c.index() == 2) {
+            if (c.isTransfer() && c.index() == BEFORE_PARTS + 1) {
                 try {
                     ch.truncate(2 * CHUNK + 10);
                 } catch (IOException e) {
