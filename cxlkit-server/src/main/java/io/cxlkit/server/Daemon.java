@@ -2,6 +2,7 @@ package io.cxlkit.server;
 
 import io.cxlkit.device.CxlDevice;
 import io.cxlkit.device.fw.DeviceStateException;
+import io.cxlkit.host.json.JsonC;
 import io.cxlkit.host.upload.UploadStatus;
 import io.cxlkit.server.api.ControlApi;
 import io.cxlkit.server.api.EventHub;
@@ -178,11 +179,20 @@ public final class Daemon implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /**
+     * An {@code upload} event: {@code memdev}, {@code status}, {@code image_size}, {@code remaining_size},
+     * {@code bytes_sent}, {@code parts_sent}, then after a failure {@code error} and, when the host
+     * found the device's reason, {@code reason}.
+     */
     private static void uploadChanged(EventHub events, String name, UploadStatus s) {
-        events.publishProgress(name, () -> "{\"memdev\":\"" + name + "\",\"status\":\"" + s.stage().label()
-                + "\",\"image_size\":" + s.imageSize() + ",\"remaining_size\":" + s.remainingSize()
-                + ",\"bytes_sent\":" + s.bytesSent() + ",\"parts_sent\":" + s.partsSent()
-                + s.error().map(e -> ",\"error\":\"" + e + "\"").orElse("") + "}", !s.inProgress(), System.nanoTime());
+        events.publishProgress(name, () -> {
+            JsonC.ObjBuilder o = JsonC.object().put("memdev", name).put("status", s.stage().label())
+                    .put("image_size", s.imageSize()).put("remaining_size", s.remainingSize())
+                    .put("bytes_sent", s.bytesSent()).put("parts_sent", s.partsSent());
+            s.error().ifPresent(e -> o.put("error", e));
+            s.failureReason().ifPresent(r -> o.put("reason", r));
+            return JsonC.toPlainString(o.build());
+        }, !s.inProgress(), System.nanoTime());
     }
 
     private static void publishState(EventHub events, Memdev m) {

@@ -3,10 +3,13 @@ package io.cxlkit.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTimeoutException;
+import io.cxlkit.host.json.JsonC;
+import io.cxlkit.host.json.MemdevView;
 import io.cxlkit.host.upload.FirmwareAction;
 import io.cxlkit.host.upload.FirmwareBusyException;
 import io.cxlkit.host.upload.FirmwareUploader;
 import io.cxlkit.host.upload.UploadError;
+import io.cxlkit.protocol.payload.VerificationLog;
 import io.cxlkit.server.api.ApiException;
 import io.cxlkit.server.api.ControlApi;
 import io.cxlkit.server.api.EventHub;
@@ -17,6 +20,8 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.logging.Logger;
 
 /** What the control API's routes do on a {@link Platform} (wire.md §3). */
@@ -123,9 +128,7 @@ final class PlatformRoutes implements ControlApi.Routes {
         } catch (FirmwareBusyException e) {
             throw busy(name, e);
         } catch (CciCommandException e) {
-            throw new ApiException(422, "device-error", name + ": " + e.getMessage(),
-                    "\"return_code\":\"" + e.returnCode().hex() + "\",\"return_code_name\":\""
-                            + e.returnCode().specName() + "\"");
+            throw deviceError(name, e);
         } catch (CciTimeoutException e) {
             throw new ApiException(504, "device-timeout", name + ": " + e.getMessage());
         } catch (IOException e) {
@@ -136,19 +139,57 @@ final class PlatformRoutes implements ControlApi.Routes {
         return MemdevViews.json(m);
     }
 
+    /**
+     * 422 for a device's refusal: the message is the device's reason, when the host found one, then
+     * its answer in parentheses; {@code return_code}, {@code return_code_name} and [{@code reason}]
+     * follow {@code error} and {@code message}.
+     */
+    static ApiException deviceError(String memdev, CciCommandException e) {
+        JsonC.ObjBuilder extra = JsonC.object().put("return_code", e.returnCode().hex())
+                .put("return_code_name", e.returnCode().specName());
+        e.reason().ifPresent(r -> extra.put("reason", r));
+        String members = JsonC.toPlainString(extra.build());
+        return new ApiException(422, "device-error", memdev + ": " + e.describe(),
+                members.substring(1, members.length() - 1));
+    }
+
+    /**
+     * A cold reset. When it rejects the staged slot (its package fails verification), the answer's
+     * {@code cxlkit.reset} says which slot and why, from the device's Verification Log as the host
+     * driver reads it, and a {@code reset} event tells the event stream.
+     */
     @Override
     public String reset(String name) throws ApiException, InterruptedException {
         Memdev m = memdev(name);
+        Optional<VerificationLog.Record> rejected;
         // a reset in the middle of an upload would break it somewhere undefined: refused (409)
         try (FirmwareUploader.Claim claim = m.uploader().claim(FirmwareAction.RESET)) {
+            OptionalLong mark = markVerificationLog(m);
             m.device().coldReset();
+            rejected = m.driver().verificationLog().newestSince(mark, VerificationLog.Operation.COLD_RESET);
         } catch (FirmwareBusyException e) {
             throw busy(name, e);
         } catch (IOException e) {
             throw new ApiException(500, "reset-failed", name + ": cold reset could not persist its state: "
                     + e.getMessage());
         }
-        return MemdevViews.json(m);
+        MemdevView view = MemdevViews.build(m);
+        if (rejected.isPresent()) {
+            MemdevView.ResetView r = new MemdevView.ResetView(rejected.get().slot(), rejected.get().reason());
+            view = view.withCxlkit(view.cxlkit().orElseThrow().withReset(r));
+            events.publish("reset", JsonC.toPlainString(JsonC.object().put("memdev", name)
+                    .put("staged_slot", r.stagedSlot()).put("reason", r.reason()).build()));
+        }
+        return MemdevViews.json(view);
+    }
+
+    /** What the log holds before a reset; empty (no reason to look for) when the mailbox does not answer. */
+    private static OptionalLong markVerificationLog(Memdev m) {
+        try {
+            return m.driver().verificationLog().mark();
+        } catch (CciTimeoutException e) {
+            return OptionalLong.empty();
+        }
     }
 
     @Override
