@@ -2,14 +2,17 @@ package io.cxlkit.cli;
 
 import io.cxlkit.host.json.JsonC;
 import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.fwpkg.VerificationCheck;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
 import io.cxlkit.protocol.payload.FwInfo;
 import io.cxlkit.protocol.payload.Identify;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.MalformedPayloadException;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
 import io.cxlkit.protocol.payload.SupportedLogEntry;
 import io.cxlkit.protocol.payload.SupportedLogs;
 import io.cxlkit.protocol.payload.Timestamp;
+import io.cxlkit.protocol.payload.VerificationLog;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +21,8 @@ import java.util.List;
  * Output payloads decoded field by field for {@code cxlkit cci}, keys in snake_case in the order
  * of the payload layout. Counts, sizes and numbers are JSON integers (64-bit fields unsigned);
  * opcodes and return codes are strings as the docs write them ({@code "0201h"}); PCI ids are four
- * lower-case hex digits as lspci prints them; UUIDs are strings; log data is lower-case hex.
+ * lower-case hex digits as lspci prints them; UUIDs are strings; log data is lower-case hex, and
+ * cxlkit's own Verification Log is decoded besides.
  * Each decoder throws {@link io.cxlkit.protocol.payload.MalformedPayloadException} on short input.
  */
 final class CciPayloads {
@@ -87,6 +91,59 @@ final class CciPayloads {
         byte[] data = new byte[b.remaining()];
         b.get(data);
         return JsonC.object().put("data", Hex.encode(data)).build();
+    }
+
+    /**
+     * Bytes {@code offset} onwards of cxlkit's Verification Log (docs/verification-log.md):
+     * {@code data} as any log, then what the window holds whole, decoded: {@code header} when it
+     * starts at 0, and {@code records}, each record that lies entirely in it. Bytes that do not
+     * decode are left in {@code data} alone.
+     */
+    static JsonC.Obj verificationLog(ByteBuffer b, long offset) {
+        byte[] data = new byte[b.remaining()];
+        b.get(data);
+        JsonC.ObjBuilder o = JsonC.object().put("data", Hex.encode(data));
+        ByteBuffer window = ByteBuffer.wrap(data);
+        try {
+            if (offset == 0 && data.length >= VerificationLog.HEADER_SIZE) {
+                VerificationLog.Header h = VerificationLog.Header.decode(window.duplicate());
+                o.put("header", JsonC.object().put("records_held", h.recordsHeld()).put("capacity", h.capacity())
+                        .put("newest_sequence", h.newestSequence()).build());
+            }
+            // records start at 10h + k * C0h: skip to the first such boundary at or after the offset
+            long skip = Math.floorMod(VerificationLog.HEADER_SIZE - offset, (long) VerificationLog.RECORD_SIZE);
+            if (offset < VerificationLog.HEADER_SIZE) {
+                skip = VerificationLog.HEADER_SIZE - offset;
+            }
+            List<JsonC.Value> records = new ArrayList<>();
+            if (skip <= data.length) {
+                window.position((int) skip);
+                while (window.remaining() >= VerificationLog.RECORD_SIZE) {
+                    records.add(verificationRecord(VerificationLog.Record.decode(window)));
+                }
+            }
+            o.put("records", JsonC.array(records));
+        } catch (MalformedPayloadException e) {
+            // not what this layout says: the hex is all there is
+        }
+        return o.build();
+    }
+
+    /** One Verification Log record, its fields in layout order; details only where the record has them. */
+    private static JsonC.Obj verificationRecord(VerificationLog.Record r) {
+        JsonC.ObjBuilder o = JsonC.object()
+                .put("sequence", r.sequence())
+                .put("operation", r.knownOperation().map(VerificationLog.Operation::label)
+                        .orElse(String.format("%02Xh", r.operation())))
+                .put("slot", r.slot())
+                .put("check", r.knownCheck().map(VerificationCheck::label).orElse(String.format("%04Xh", r.check())))
+                .put("timestamp", JsonC.unsignedInteger(r.timestampNanos()));
+        r.securityVersions().ifPresent(v -> o.put("security_version", v.securityVersion())
+                .put("security_version_floor", v.floor()));
+        r.keyId().ifPresent(k -> o.put("key_id", k));
+        r.digests().ifPresent(d -> o.put("expected_sha256", Hex.encode(d.expected()))
+                .put("found_sha256", Hex.encode(d.found())));
+        return o.put("reason", r.reason()).build();
     }
 
     static JsonC.Obj identifyMemoryDevice(ByteBuffer b) {

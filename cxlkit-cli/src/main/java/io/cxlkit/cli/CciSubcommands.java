@@ -6,6 +6,7 @@ import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.payload.ActivateFwAction;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.GetLogRequest;
+import io.cxlkit.protocol.payload.LogIds;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
 import io.cxlkit.protocol.payload.Timestamp;
 import io.cxlkit.protocol.payload.TransferFwAction;
@@ -268,10 +269,12 @@ final class CciSubcommands {
         }
     }
 
-    @Command(name = "get-log", mixinStandardHelpOptions = true, description = "Get Log (0401h); data as lower-case hex.")
+    @Command(name = "get-log", mixinStandardHelpOptions = true, description = "Get Log (0401h); data as lower-case hex, "
+            + "cxlkit's Verification Log also decoded.")
     static final class GetLog extends CciSubcommand {
         @Option(names = "--uuid", paramLabel = "U", required = true,
-                description = "the log, e.g. the CEL 0da9c0b5-bf41-4b78-8f79-96b1623b3f17")
+                description = "the log, e.g. the CEL 0da9c0b5-bf41-4b78-8f79-96b1623b3f17 or cxlkit's "
+                        + "Verification Log a8b4b3af-cd9f-445f-9985-1954419031a6")
         String uuid;
 
         @Option(names = "--offset", paramLabel = "O", description = "byte offset into the log (default 0)")
@@ -300,6 +303,10 @@ final class CciSubcommands {
 
         @Override
         protected JsonC.Value decode(ByteBuffer output) {
+            // request() has checked the UUID
+            if (UUID.fromString(uuid).equals(LogIds.VERIFICATION_LOG_UUID)) {
+                return CciPayloads.verificationLog(output, offset);
+            }
             return CciPayloads.log(output);
         }
     }

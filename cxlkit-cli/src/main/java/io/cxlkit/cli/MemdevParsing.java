@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxlkit.host.json.MemdevView;
 import io.cxlkit.host.json.MemdevView.CxlkitView;
 import io.cxlkit.host.json.MemdevView.FirmwareView;
+import io.cxlkit.host.json.MemdevView.ResetView;
 import io.cxlkit.host.json.MemdevView.UploadView;
 import io.cxlkit.protocol.payload.FwInfo;
 import java.time.Instant;
@@ -80,8 +81,15 @@ public final class MemdevParsing {
             }
             list.add(f.asText());
         }
-        return new CxlkitView(longValue(o, "fw_max_size"), text(o, "fw_verify"),
+        CxlkitView c = new CxlkitView(longValue(o, "fw_max_size"), text(o, "fw_verify"),
                 longValue(o, "security_version_floor"), list, upload(o.get("upload")));
+        return o.has("reset") ? c.withReset(reset(o.get("reset"))) : c;
+    }
+
+    /** The {@code cxlkit.reset} object of a reset's answer. */
+    public static ResetView reset(JsonNode o) {
+        requireObject(o, "cxlkit.reset object");
+        return new ResetView(intValue(o, "staged_slot"), text(o, "reason"));
     }
 
     /** The {@code cxlkit.upload} object. */

@@ -1,11 +1,16 @@
 package io.cxlkit.cli;
 
+import io.cxlkit.host.json.MemdevView;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code cxlkit reset MEMDEV...}: cold reset; prints the memdev JSON as update-firmware does. */
+/**
+ * {@code cxlkit reset MEMDEV...}: cold reset; prints the memdev JSON as update-firmware does. A
+ * staged slot the reset did not activate, because its package failed verification, is one line
+ * on stderr with the device's reason (the reset itself succeeded).
+ */
 @Command(name = "reset", mixinStandardHelpOptions = true,
         description = "Cold-reset memdevs (staged firmware becomes active) and print them.")
 public final class ResetCommand extends DaemonCommand {
@@ -20,6 +25,11 @@ public final class ResetCommand extends DaemonCommand {
     protected int execute() throws Exception {
         MemdevSelector selector = selector(memdevs);
         List<String> names = resolve(selector);
-        return changeEach(names, strict, name -> daemon().post(memdevPath(name) + "/reset", null));
+        return changeEach(names, strict, name -> {
+            String answer = daemon().post(memdevPath(name) + "/reset", null);
+            view(DaemonClient.parse(answer)).cxlkit().flatMap(MemdevView.CxlkitView::reset).ifPresent(r ->
+                    report(name + ": staged slot " + r.stagedSlot() + " was not activated: " + r.reason()));
+            return answer;
+        });
     }
 }

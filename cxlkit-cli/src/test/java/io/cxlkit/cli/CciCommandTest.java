@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CciCommandTest {
 
     private static final String CEL = "0da9c0b5-bf41-4b78-8f79-96b1623b3f17";
+    private static final String VLOG = "a8b4b3af-cd9f-445f-9985-1954419031a6";
 
     @TempDir
     static Path shared;
@@ -133,9 +134,52 @@ class CciCommandTest {
     }
 
     @Test
-    void supportedLogsListTheCel() {
+    void supportedLogsListTheCelAndTheVerificationLog() {
         assertThat(cci(8, "get-supported-logs").out()).isEqualTo(ok("0400h",
-                "{\"number_of_entries\":1,\"entries\":[{\"log_id\":\"" + CEL + "\",\"log_size\":56}]}"));
+                "{\"number_of_entries\":2,\"entries\":[{\"log_id\":\"" + CEL + "\",\"log_size\":56},"
+                        + "{\"log_id\":\"" + VLOG + "\",\"log_size\":16}]}"));
+    }
+
+    @Test
+    void theVerificationLogIsReadAndDecoded() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("own"), 1)) {
+            String[] base = {"cci", "--connect", d.cci(), "--eid", "8"};
+            Path junk = Files.write(dir.resolve("junk"), new byte[300]);
+            assertThat(Cli.run(concat(base, "transfer-fw", "--action", "full", "--slot", "2", "--data",
+                    junk.toString())).out()).contains("\"return_code\":\"000Ah\"");
+            assertThat(Cli.run(concat(base, "get-supported-logs")).out())
+                    .contains("{\"log_id\":\"" + VLOG + "\",\"log_size\":208}");
+
+            Cli.Run whole = Cli.run(concat(base, "get-log", "--uuid", VLOG, "--length", "208"));
+            assertThat(whole.exit()).isZero();
+            JsonNode payload = json(whole).path("payload");
+            assertThat(payload.path("data").asText()).hasSize(416).startsWith("0100c00001001000" + "01000000");
+            assertThat(payload.path("header").toString())
+                    .isEqualTo("{\"records_held\":1,\"capacity\":16,\"newest_sequence\":1}");
+            JsonNode record = payload.path("records").get(0);
+            List<String> keys = new java.util.ArrayList<>();
+            record.fieldNames().forEachRemaining(keys::add);
+            assertThat(keys).containsExactly("sequence", "operation", "slot", "check", "timestamp", "reason");
+            assertThat(record.path("sequence").asLong()).isEqualTo(1);
+            assertThat(record.path("operation").asText()).isEqualTo("transfer");
+            assertThat(record.path("slot").asInt()).isEqualTo(2);
+            assertThat(record.path("check").asText()).isEqualTo("bad-magic");
+            assertThat(record.path("timestamp").asLong()).isGreaterThan(1_700_000_000_000_000_000L);
+            assertThat(record.path("reason").asText()).isEqualTo("bad magic");
+
+            // a window of whole records decodes them without the header; a window inside one, only the hex
+            Cli.Run second = Cli.run(concat(base, "get-log", "--uuid", VLOG, "--offset", "16", "--length", "192"));
+            assertThat(json(second).path("payload").has("header")).isFalse();
+            assertThat(json(second).path("payload").path("records").get(0)).isEqualTo(record);
+            Cli.Run inside = Cli.run(concat(base, "get-log", "--uuid", VLOG, "--offset", "100", "--length", "50"));
+            assertThat(json(inside).path("payload").path("records")).isEmpty();
+            assertThat(json(inside).path("payload").path("data").asText())
+                    .isEqualTo(payload.path("data").asText().substring(200, 300));
+
+            Cli.Run beyond = Cli.run(concat(base, "get-log", "--uuid", VLOG, "--length", "209"));
+            assertThat(beyond.exit()).isEqualTo(1);
+            assertThat(beyond.out()).contains("\"return_code\":\"0002h\"");
+        }
     }
 
     @Test

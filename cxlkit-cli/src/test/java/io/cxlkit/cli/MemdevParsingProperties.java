@@ -92,8 +92,10 @@ class MemdevParsingProperties {
     }
 
     private static Arbitrary<CxlkitView> cxlkits() {
+        Arbitrary<Optional<MemdevView.ResetView>> resets = Combinators.combine(Arbitraries.integers().between(0, 255),
+                text()).as(MemdevView.ResetView::new).optional();
         return Combinators.combine(Arbitraries.longs(), text(), Arbitraries.longs(), text().list().ofMaxSize(3),
-                uploads()).as(CxlkitView::new);
+                uploads(), resets).as(CxlkitView::new);
     }
 
     /** Firmware views MemdevJson can express: staged in range or 0, status and size only in progress. */

@@ -53,7 +53,8 @@ class MemdevParsingTest {
                                 Optional.of("the package is not signed"), Optional.of("0201h"),
                                 Optional.of("0006h"), Optional.of("Busy"), 1234, 5,
                                 Optional.of(Instant.parse("2024-05-01T12:00:00.123Z")),
-                                Optional.of(Instant.parse("2024-05-01T12:00:01Z"))))));
+                                Optional.of(Instant.parse("2024-05-01T12:00:01Z"))),
+                        Optional.of(new MemdevView.ResetView(3, "bad magic")))));
         assertThat(parse(render(v))).isEqualTo(v);
     }
 

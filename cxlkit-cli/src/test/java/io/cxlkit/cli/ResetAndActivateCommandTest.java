@@ -2,6 +2,7 @@ package io.cxlkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,5 +193,28 @@ class ResetAndActivateCommandTest {
         assertThat(r.errLines()).containsExactly("cxlkit: reset: no daemon running for " + state);
         Cli.Run a = Cli.run("activate-firmware", "mem0", "--slot", "2", "--state-dir", state.toString());
         assertThat(a.errLines()).containsExactly("cxlkit: activate-firmware: no daemon running for " + state);
+    }
+
+    @Test
+    void aRefusedOnlineActivationSaysWhy_andAResetThatKeepsTheStagedSlotOutSaysSoToo() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Path sv2 = dir.resolve("sv2.pkg");
+            FirmwarePackage.builder().revision("SV 2").securityVersion(2).body(new byte[512]).build().writeTo(sv2);
+            assertThat(Cli.run("cci", "--connect", d.cci(), "--eid", "8", "transfer-fw", "--action", "full",
+                    "--slot", "2", "--data", sv2.toString()).exit()).isZero();
+            assertThat(d.run("activate-firmware", "mem0", "--slot", "2", "--online").exit()).isZero();
+
+            String why = "security version 0 is below the device's floor 2"; // slot 1: the factory package
+            Cli.Run refused = d.run("activate-firmware", "mem0", "--slot", "1", "--online");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.errLines()).containsExactly("cxlkit: activate-firmware: mem0: " + why
+                    + " (Activate FW: Activation Failed, FW Rolled Back, 000Ch)");
+
+            assertThat(d.run("activate-firmware", "mem0", "--slot", "1").exit()).isZero();
+            Cli.Run reset = d.run("reset", "mem0");
+            assertThat(reset.exit()).as("the reset itself happened").isZero();
+            assertThat(reset.errLines()).containsExactly("cxlkit: reset: mem0: staged slot 1 was not activated: " + why);
+            assertThat(reset.out()).contains("\"active_slot\":2,").doesNotContain("staged_slot").doesNotContain(why);
+        }
     }
 }

@@ -1,12 +1,16 @@
 package io.cxlkit.cli.update;
 
 import io.cxlkit.host.json.MemdevView;
+import io.cxlkit.host.upload.UploadFailure;
+import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.Opcode;
 import java.util.Optional;
 
 /**
- * How an upload ended, read from the memdev object: the {@code fw_update_error} and the failing
- * command from the {@code cxlkit.upload} object, as one reason line such as
- * {@code transferring:firmware-invalid (Transfer FW: FW Verification Failed, 000Ah)}.
+ * How an upload ended, read from the memdev object: the {@code fw_update_error}, and the device's
+ * reason and the failing command from the {@code cxlkit.upload} object, as one line such as
+ * {@code transferring:firmware-invalid: bad magic (Transfer FW: FW Verification Failed, 000Ah)}
+ * ({@link UploadFailure#line}).
  */
 final class UploadOutcome {
     private UploadOutcome() {
@@ -25,14 +29,12 @@ final class UploadOutcome {
             return Optional.empty();
         }
         Optional<MemdevView.UploadView> u = v.cxlkit().map(MemdevView.CxlkitView::upload);
-        Optional<String> rc = u.flatMap(MemdevView.UploadView::returnCode);
-        if (rc.isEmpty()) {
-            return error;
-        }
-        String command = u.flatMap(MemdevView.UploadView::opcode)
-                .map(op -> io.cxlkit.protocol.CommandId.nameOf(io.cxlkit.protocol.Opcode.parse(op))).orElse("");
-        String name = u.flatMap(MemdevView.UploadView::returnCodeName).orElse("");
-        return Optional.of(error.get() + " (" + command + ": " + name + ", " + rc.get() + ")");
+        Optional<String> answer = u.flatMap(MemdevView.UploadView::returnCode).map(rc -> {
+            String command = u.flatMap(MemdevView.UploadView::opcode)
+                    .map(op -> CommandId.nameOf(Opcode.parse(op))).orElse("");
+            return command + ": " + u.flatMap(MemdevView.UploadView::returnCodeName).orElse("") + ", " + rc;
+        });
+        return Optional.of(UploadFailure.line(error.get(), u.flatMap(MemdevView.UploadView::reason), answer));
     }
 
     static boolean cancelled(MemdevView v) {

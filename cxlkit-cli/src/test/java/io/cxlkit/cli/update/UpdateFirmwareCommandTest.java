@@ -8,10 +8,13 @@ import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.VerifyPolicy;
 import io.cxlkit.host.upload.UploadStatus;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
+import io.cxlkit.protocol.fwpkg.KeyIds;
 import io.cxlkit.protocol.fwpkg.PackageVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -258,10 +261,40 @@ class UpdateFirmwareCommandTest {
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).isEqualTo(array(memdev(0, failed("transferring:firmware-invalid"))));
             assertThat(r.errLines()).containsExactly(
-                    "cxlkit: update-firmware: mem0: transferring:firmware-invalid "
+                    "cxlkit: update-firmware: mem0: transferring:firmware-invalid: bad magic "
                             + "(Transfer FW: FW Verification Failed, 000Ah)",
                     "cxlkit: update-firmware: firmware update completed on 0 mem device");
             assertThat(d.slotFile("mem0", 2)).isEmpty();
+        }
+    }
+
+    @Test
+    void anUntrustedKeysPackageSaysWhichKey_onStderr_inListCxlkit_andOverTheSocket() throws Exception {
+        KeyPair trusted = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        KeyPair stranger = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        DeviceConfig signed = packagePolicy(0).toBuilder().verifyPolicy(VerifyPolicy.SIGNED)
+                .trustedKeys(List.of(trusted.getPublic())).build();
+        Path img = dir.resolve("stranger.pkg");
+        FirmwarePackage.builder().revision(NEW).body(new byte[20_000]).sign(stranger.getPrivate(), stranger.getPublic())
+                .build().writeTo(img);
+        String reason = "signed by key " + KeyIds.of(stranger.getPublic()) + ", which is not trusted by this device";
+        String line = "transferring:firmware-invalid: " + reason + " (Transfer FW: FW Verification Failed, 000Ah)";
+        try (UpdateDaemon d = start(signed)) {
+            Cli.Run r = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.errLines()).containsExactly("cxlkit: update-firmware: mem0: " + line,
+                    "cxlkit: update-firmware: firmware update completed on 0 mem device");
+            assertThat(r.out()).as("ndctl's objects get nothing new")
+                    .isEqualTo(array(memdev(0, failed("transferring:firmware-invalid"))));
+
+            Cli.Run list = d.run("list", "--cxlkit");
+            assertThat(list.out()).contains("\"error\":\"transferring:firmware-invalid\",\n"
+                    + "        \"reason\":\"" + reason + "\",\n        \"opcode\":\"0201h\",");
+
+            Cli.Run socket = Cli.run("update-firmware", "--cci", d.cci(), "--eid", "8", "-F", img.toString());
+            assertThat(socket.errLines()).containsExactly("cxlkit: update-firmware: EID 8: " + line);
+            assertThat(socket.out()).contains("\"error\":\"" + line + "\"");
+            assertThat(socket.exit()).isEqualTo(1);
         }
     }
 
@@ -272,7 +305,7 @@ class UpdateFirmwareCommandTest {
             Cli.Run r = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.errLines()).first().isEqualTo("cxlkit: update-firmware: mem0: "
-                    + "transferring:firmware-invalid (Transfer FW: FW Verification Failed, 000Ah)");
+                    + "transferring:firmware-invalid: bad magic (Transfer FW: FW Verification Failed, 000Ah)");
             assertThat(d.status("mem0").partsSent()).isZero();
         }
     }
@@ -690,7 +723,7 @@ class UpdateFirmwareCommandTest {
             Path img = raw("junk.bin", 2_000); // 896 + 896 + 208: End fails
             Cli.Run r = Cli.run("update-firmware", "--cci", d.cci(), "--eid", "8", "-F",
                     img.toString());
-            String reason = "transferring:firmware-invalid (Transfer FW: FW Verification Failed, 000Ah)";
+            String reason = "transferring:firmware-invalid: bad magic (Transfer FW: FW Verification Failed, 000Ah)";
             assertThat(r.out()).isEqualTo(cciJson(8, "failed", reason, 1792, 2));
             assertThat(r.errLines()).containsExactly("cxlkit: update-firmware: EID 8: " + reason);
             assertThat(r.exit()).isEqualTo(1);
