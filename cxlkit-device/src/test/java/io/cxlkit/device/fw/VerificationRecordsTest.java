@@ -296,6 +296,109 @@ class VerificationRecordsTest {
         }
     }
 
+    // ---- every check at online activation and at cold reset ----
+
+    /** How slot {@code slot} comes to hold a package that fails {@code check} under the device's policy. */
+    enum StoredFailure {
+        BAD_MAGIC(VerificationCheck.BAD_MAGIC, 2),
+        NOT_SIGNED(VerificationCheck.NOT_SIGNED, 2),
+        KEY_NOT_TRUSTED(VerificationCheck.KEY_NOT_TRUSTED, 2),
+        SECURITY_VERSION_BELOW_FLOOR(VerificationCheck.SECURITY_VERSION_BELOW_FLOOR, 1),
+        BODY_DIGEST_MISMATCH(VerificationCheck.BODY_DIGEST_MISMATCH, 2);
+
+        final VerificationCheck check;
+        final int slot;
+
+        StoredFailure(VerificationCheck check, int slot) {
+            this.check = check;
+            this.slot = slot;
+        }
+    }
+
+    /**
+     * A device whose slot {@code f.slot} holds a package that fails {@code f.check}: stored under a
+     * laxer policy, or damaged on disk afterwards, or older than the floor an activation raised.
+     */
+    private TestDevice deviceFailing(StoredFailure f) throws Exception {
+        TestDevice t = TestDevice.instant(dir);
+        switch (f) {
+            case BAD_MAGIC -> {
+                t.reopen(b -> b.verifyPolicy(VerifyPolicy.NONE));
+                assertThat(t.uploadFull(Cci.MCTP, 2, randomBytes(300))).isZero();
+                t.reopen(b -> b.verifyPolicy(VerifyPolicy.PACKAGE));
+            }
+            case NOT_SIGNED -> {
+                assertThat(t.uploadFull(Cci.MCTP, 2, pkg("UNSIGNED", 500))).isZero();
+                t.reopen(signedPolicy());
+            }
+            case KEY_NOT_TRUSTED -> {
+                assertThat(t.uploadFull(Cci.MCTP, 2, signed("STRANGER", 0, STRANGER))).isZero();
+                t.reopen(signedPolicy());
+            }
+            case SECURITY_VERSION_BELOW_FLOOR -> { // slot 1 keeps the factory package, security version 0
+                assertThat(t.uploadFull(Cci.MCTP, 2, pkg("SV 1", 500, 1))).isZero();
+                assertThat(rc(t.activate(Cci.MCTP, ActivateFwRequest.online(2)))).isEqualTo("0000h");
+            }
+            case BODY_DIGEST_MISMATCH -> {
+                assertThat(t.uploadFull(Cci.MCTP, 2, pkg("BODY", 500))).isZero();
+                Path slot = t.device().slotFile(2).orElseThrow();
+                byte[] stored = java.nio.file.Files.readAllBytes(slot);
+                stored[128 + 7] ^= 1;
+                java.nio.file.Files.write(slot, stored);
+            }
+            default -> throw new IllegalArgumentException(f.name());
+        }
+        assertThat(t.device().verificationLog().records()).isEmpty();
+        return t;
+    }
+
+    private static void assertDetails(StoredFailure f, Record r) throws Exception {
+        assertThat(r.knownCheck()).contains(f.check);
+        switch (f) {
+            case KEY_NOT_TRUSTED -> assertThat(r.keyId()).contains(KeyIds.of(STRANGER.getPublic()));
+            case SECURITY_VERSION_BELOW_FLOOR -> assertThat(r.securityVersions())
+                    .contains(new VerificationFailure.SecurityVersions(0, 1));
+            case BODY_DIGEST_MISMATCH -> {
+                byte[] good = pkg("BODY", 500);
+                byte[] bad = good.clone();
+                bad[128 + 7] ^= 1;
+                assertThat(r.digests()).contains(new VerificationFailure.Digests(sha256(good, 128, 628),
+                        sha256(bad, 128, 628)));
+            }
+            default -> {
+                assertThat(r.keyId()).isEmpty();
+                assertThat(r.digests()).isEmpty();
+                assertThat(r.securityVersions()).isEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StoredFailure.class)
+    void eachCheckAtOnlineActivation(StoredFailure f) throws Exception {
+        try (TestDevice t = deviceFailing(f)) {
+            assertThat(rc(t.activateAndWait(Cci.MAILBOX, ActivateFwRequest.online(f.slot)))).isEqualTo("000Ch");
+            Record r = newest(t);
+            assertRecord(r, 1, Operation.ONLINE_ACTIVATION, f.slot, f.check);
+            assertDetails(f, r);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StoredFailure.class)
+    void eachCheckAtColdReset(StoredFailure f) throws Exception {
+        try (TestDevice t = deviceFailing(f)) {
+            int active = t.fwInfo().activeSlot();
+            assertThat(rc(t.activate(Cci.MAILBOX, ActivateFwRequest.onNextReset(f.slot)))).isEqualTo("0000h");
+            t.coldReset();
+            assertThat(t.fwInfo().activeSlot()).isEqualTo(active);
+            assertThat(t.fwInfo().stagedSlot()).isZero();
+            Record r = newest(t);
+            assertRecord(r, 1, Operation.COLD_RESET, f.slot, f.check);
+            assertDetails(f, r);
+        }
+    }
+
     // ---- the ring ----
 
     @Test
