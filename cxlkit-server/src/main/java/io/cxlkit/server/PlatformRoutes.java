@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.json.JsonC;
+import io.cxlkit.host.json.MemdevJson;
 import io.cxlkit.host.json.MemdevView;
 import io.cxlkit.host.upload.FirmwareAction;
 import io.cxlkit.host.upload.FirmwareBusyException;
@@ -177,8 +178,10 @@ final class PlatformRoutes implements ControlApi.Routes {
         if (rejected.isPresent()) {
             MemdevView.ResetView r = new MemdevView.ResetView(rejected.get().slot(), rejected.get().reason());
             view = view.withCxlkit(view.cxlkit().orElseThrow().withReset(r));
-            events.publish("reset", JsonC.toPlainString(JsonC.object().put("memdev", name)
-                    .put("staged_slot", r.stagedSlot()).put("reason", r.reason()).build()));
+            // the event: the memdev, then the cxlkit.reset object's members
+            JsonC.ObjBuilder event = JsonC.object().put("memdev", name);
+            MemdevJson.reset(r).members().forEach(member -> event.put(member.key(), member.value()));
+            events.publish("reset", JsonC.toPlainString(event.build()));
         }
         return MemdevViews.json(view);
     }

@@ -24,11 +24,11 @@ import java.util.logging.Logger;
  * states and error strings (reference.md §6) and its defects fixed:
  * <ul>
  *   <li>an image of exactly P - 128 bytes goes as one Full, never as a lone Initiate;</li>
- *   <li>a failed verification (000Ah) says why: the device's reason from its Verification Log,
- *       whose header is read before Get FW Info (docs/verification-log.md);</li>
  *   <li>a cancel while idle is refused instead of poisoning the next upload;</li>
  *   <li>every failure ends the upload in a final state that a waiter sees.</li>
  * </ul>
+ * Beyond the kernel, a failed verification (000Ah) says why: the device's reason from its
+ * Verification Log, whose header is read before Get FW Info (docs/verification-log.md).
  *
  * <p>An upload is an {@link Upload} from {@link #begin} to {@link Upload#end}; its owner transfers
  * the image, cleans up what it holds (the image file), and only then calls {@code end}, which

@@ -16,6 +16,11 @@ public final class KeyIds {
     private KeyIds() {
     }
 
+    /** True if {@code text} has a key id's form: {@value #LENGTH} lowercase hex digits. */
+    public static boolean isKeyId(String text) {
+        return text.length() == LENGTH && text.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    }
+
     /** The key id of {@code key}, 16 lowercase hex digits. */
     public static String of(PublicKey key) {
         byte[] encoded = key.getEncoded();

@@ -53,7 +53,7 @@ public record VerificationFailure(VerificationCheck check, String detail, Option
                     + ", security versions " + securityVersions.isPresent());
         }
         keyId.ifPresent(id -> {
-            if (!id.matches("[0-9a-f]{" + KeyIds.LENGTH + "}")) {
+            if (!KeyIds.isKeyId(id)) {
                 throw new IllegalArgumentException("a key id is " + KeyIds.LENGTH + " lower-case hex digits: " + id);
             }
         });

@@ -220,7 +220,7 @@ public record VerificationLog(int capacity, long newestSequence, List<Record> re
             Objects.requireNonNull(keyId, "keyId");
             Objects.requireNonNull(securityVersions, "securityVersions");
             keyId.ifPresent(id -> {
-                if (!id.matches("[0-9a-f]{" + KeyIds.LENGTH + "}")) {
+                if (!KeyIds.isKeyId(id)) {
                     throw new IllegalArgumentException("a key id is " + KeyIds.LENGTH + " lower-case hex digits: "
                             + id);
                 }
