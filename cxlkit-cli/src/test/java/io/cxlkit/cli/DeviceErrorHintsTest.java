@@ -15,7 +15,7 @@ class DeviceErrorHintsTest {
     private static MemdevView mem0(boolean onlineCapable, List<String> faults, Optional<String> uploadRc) {
         var fw = new MemdevView.FirmwareView(3, 1, 0, onlineCapable, List.of("A", "B", ""), false, 0,
                 Optional.empty(), Optional.empty());
-        var upload = new MemdevView.UploadView("idle", uploadRc.map(rc -> "transferring:x"),
+        var upload = new MemdevView.UploadView("idle", uploadRc.map(rc -> "transferring:x"), Optional.empty(),
                 uploadRc.map(rc -> "0201h"), uploadRc, uploadRc.map(rc -> ReturnCode.parse(rc).specName()), 0, 0,
                 Optional.empty(), Optional.empty());
         return MemdevView.of("mem0", 0, 0, 0, "h").withFirmware(fw)

@@ -75,13 +75,14 @@ class VerificationReasonIT {
             ControlApiClient.UploadEnd end = events.awaitUploadEnd("mem0", Files.size(image), Duration.ofSeconds(30));
             assertThat(ControlApiClient.JSON.readTree(end.detail()).path("reason").asText()).isEqualTo(reason);
 
-            // over the MCTP socket, as a BMC would: the log's size, then the log
+            // over the MCTP socket, as a BMC would: the log's size, then the log (cci finds mem0's
+            // listener and EID through the daemon; --connect/--eid reach the same endpoint)
             String cci = daemon.info().cci();
             LauncherProcess.Result logs = cxlkit("cci", "--connect", cci, "--eid", "8", "get-supported-logs");
             assertThat(logs.exit()).as(logs.stderr()).isZero();
             assertThat(logs.stdout()).contains("{\"log_id\":\"" + VLOG + "\",\"log_size\":208}");
-            LauncherProcess.Result log = cxlkit("cci", "--connect", cci, "--eid", "8", "get-log", "--uuid", VLOG,
-                    "--length", "208");
+            LauncherProcess.Result log = cxlkit("cci", "mem0", "get-log", "--uuid", VLOG, "--length", "208",
+                    "--state-dir", state.toString());
             assertThat(log.exit()).as(log.stderr()).isZero();
             JsonNode payload = ControlApiClient.JSON.readTree(log.stdout()).path("payload");
             assertThat(payload.path("header").path("records_held").asInt()).isEqualTo(1);
