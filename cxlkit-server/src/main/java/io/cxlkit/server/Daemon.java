@@ -53,7 +53,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Starts everything; on failure releases what was started and rethrows.
+     * Starts everything, in an order that leaves nothing behind when a step fails: the state directory's
+     * lock; every listener bound (the CCI endpoint's and the control API's), so an address in use fails the
+     * start before any device is opened or created ({@link ListenException}); the devices opened; the
+     * listeners accepting; daemon.json written last. On failure releases what was started and rethrows: a
+     * start refused over its listeners leaves the directory with nothing but its lock file.
      *
      * @param warn where one-line warnings go (narrowed state directory, non-loopback listeners)
      */
@@ -61,13 +65,25 @@ public final class Daemon implements AutoCloseable {
             throws IOException, DeviceStateException {
         StateDirectory dir = StateDirectory.acquire(config.stateDir(), warn);
         EventHub events = new EventHub();
-        ScheduledExecutorService eventTimer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("cxlkit-events"));
+        ScheduledExecutorService eventTimer = null;
         Platform platform = null;
+        List<CciEndpoint.Bound> bound = new ArrayList<>();
+        java.nio.channels.ServerSocketChannel httpBound = null;
         List<CciEndpoint> endpoints = new ArrayList<>();
         ControlApi api = null;
         try {
+            List<SocketAddress> addresses = listenerAddresses(config, warn);
+            InetSocketAddress http = parseHostPort(config.httpListen());
+            warnIfReachable(http, "control API", warn);
+            for (SocketAddress a : addresses) {
+                bound.add(bind(a));
+            }
+            httpBound = bindHttp(http);
             platform = Platform.open(dir, config.devices(), (name, status) -> uploadChanged(events, name, status));
-            DeviceEventThrottle.Timer timer = (delay, task) -> eventTimer.schedule(task, delay, TimeUnit.NANOSECONDS);
+            eventTimer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("cxlkit-events"));
+            ScheduledExecutorService timerExecutor = eventTimer;
+            DeviceEventThrottle.Timer timer = (delay, task) -> timerExecutor.schedule(task, delay,
+                    TimeUnit.NANOSECONDS);
             for (Memdev m : platform.memdevs()) {
                 Memdev memdev = m;
                 var throttle = new DeviceEventThrottle(() -> publishState(events, memdev), platform.pool(), timer,
@@ -80,22 +96,21 @@ public final class Daemon implements AutoCloseable {
                 });
             }
             List<CxlDevice> devices = platform.memdevs().stream().map(Memdev::device).toList();
-            List<SocketAddress> addresses = listenerAddresses(config, warn);
             int slices = config.listenersNeeded();
             // --max-connections bounds the whole endpoint, across its listeners
             var limit = io.cxlkit.server.endpoint.ConnectionLimit.of(config.maxConnections());
             var endpointLog = Logger.getLogger(CciEndpoint.LOGGER_NAME);
-            for (int k = 0; k < addresses.size(); k++) {
+            for (int k = 0; k < bound.size(); k++) {
                 // a listener beyond the device blocks (the Unix socket) serves the blocks again from the first
-                endpoints.add(CciEndpoint.start(addresses.get(k), CciEndpoint.slice(devices, k % slices), limit,
+                endpoints.add(CciEndpoint.start(bound.get(k), CciEndpoint.slice(devices, k % slices), limit,
                         config.cciStallTimeout(), endpointLog));
             }
-            InetSocketAddress http = parseHostPort(config.httpListen());
-            warnIfReachable(http, "control API", warn);
             String token = newToken();
             List<String> urls = endpoints.stream().map(CciEndpoint::url).toList();
             CciDirectory cci = CciDirectory.of(platform.memdevs(), urls, slices);
-            api = ControlApi.start(http, token, new PlatformRoutes(platform, events, cci), config.httpLimits());
+            java.nio.channels.ServerSocketChannel httpChannel = httpBound;
+            httpBound = null; // the API owns it from here on, also if its start fails
+            api = ControlApi.start(httpChannel, token, new PlatformRoutes(platform, events, cci), config.httpLimits());
             String firstTcp = urls.stream().filter(u -> u.startsWith("tcp://")).findFirst().orElse("");
             DaemonInfo info = new DaemonInfo(ProcessHandle.current().pid(), api.url(), firstTcp, urls, token);
             dir.writeDaemonFile(info);
@@ -107,12 +122,44 @@ public final class Daemon implements AutoCloseable {
                 api.close();
             }
             endpoints.forEach(CciEndpoint::close);
-            eventTimer.shutdown();
+            bound.forEach(CciEndpoint.Bound::close);
+            if (httpBound != null) {
+                try {
+                    httpBound.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+            if (eventTimer != null) {
+                eventTimer.shutdown();
+            }
             if (platform != null) {
                 platform.close();
             }
-            dir.close();
+            try {
+                dir.close();
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
+        }
+    }
+
+    /** Binds a CCI listener; a failure is one line naming the address and the way out. */
+    private static CciEndpoint.Bound bind(SocketAddress a) throws ListenException {
+        try {
+            return CciEndpoint.bind(a);
+        } catch (IOException | java.nio.channels.UnresolvedAddressException e) {
+            throw ListenException.of(a instanceof java.net.UnixDomainSocketAddress ? ListenException.Listener.CCI_UNIX
+                    : ListenException.Listener.CCI, a, e);
+        }
+    }
+
+    private static java.nio.channels.ServerSocketChannel bindHttp(InetSocketAddress a) throws ListenException {
+        try {
+            return io.cxlkit.server.http.HttpServer.bind(a);
+        } catch (IOException | java.nio.channels.UnresolvedAddressException e) {
+            throw ListenException.of(ListenException.Listener.CONTROL_API, a, e);
         }
     }
 

@@ -76,8 +76,14 @@ public final class ControlApi implements AutoCloseable {
 
     public static ControlApi start(InetSocketAddress bind, String token, Routes routes, HttpLimits limits)
             throws IOException {
+        return start(HttpServer.bind(bind), token, routes, limits);
+    }
+
+    /** Serves on a socket {@link HttpServer#bind} bound, which it owns from here on (closed if this throws). */
+    public static ControlApi start(java.nio.channels.ServerSocketChannel bound, String token, Routes routes,
+                                   HttpLimits limits) throws IOException {
         ControlApi api = new ControlApi(token.getBytes(StandardCharsets.US_ASCII), routes);
-        api.server = HttpServer.start(bind, limits, api::handle, LOG);
+        api.server = HttpServer.start(bound, limits, api::handle, LOG);
         return api;
     }
 

@@ -165,7 +165,8 @@ public final class CciEndpoint implements AutoCloseable {
     }
 
     /**
-     * Binds {@code bindAddress} and starts accepting.
+     * Binds {@code bindAddress} and starts accepting: {@link #bind} and then
+     * {@link #start(Bound, List, ConnectionLimit, Duration, Logger)}.
      *
      * @param bindAddress    an {@link InetSocketAddress} (port 0 picks a free port) or a
      *                       {@link UnixDomainSocketAddress}; an existing socket file nobody listens on (left by
@@ -184,18 +185,71 @@ public final class CciEndpoint implements AutoCloseable {
     public static CciEndpoint start(SocketAddress bindAddress, List<CxlDevice> devices, ConnectionLimit limit,
                                     Duration stallTimeout, Logger log) throws IOException {
         Objects.requireNonNull(bindAddress, "bindAddress");
-        Objects.requireNonNull(limit, "limit");
-        Objects.requireNonNull(log, "log");
-        checkStallTimeout(stallTimeout);
-        List<CxlDevice> list = List.copyOf(devices); // also rejects null devices
-        if (list.size() > MAX_DEVICES) {
-            throw new IllegalArgumentException("a listener serves at most " + MAX_DEVICES + " devices (EIDs "
-                    + FIRST_EID + ".." + (FIRST_EID + MAX_DEVICES - 1) + "), got " + list.size());
+        checkArguments(devices, limit, stallTimeout, log);
+        return start(bind(bindAddress), devices, limit, stallTimeout, log);
+    }
+
+    /**
+     * A listening socket that takes no connection yet: bound (so the address is this process's, and
+     * connections queue in its backlog) but not accepting until {@link #start(Bound, List, ConnectionLimit,
+     * Duration, Logger)} hands it to an endpoint. A daemon binds every address before it opens a device, so
+     * that an address in use fails the start before anything is created. {@link #close()} releases it (and
+     * removes its socket file) unless it was handed over.
+     */
+    public static final class Bound implements AutoCloseable {
+        private final ServerSocketChannel server;
+        private final Path unixPath;
+        private boolean handedOver;
+        private boolean closed;
+
+        private Bound(ServerSocketChannel server, Path unixPath) {
+            this.server = server;
+            this.unixPath = unixPath;
         }
-        ServerSocketChannel server;
-        Path unixPath = null;
+
+        /** The bound address (a TCP one with the actual port). */
+        public SocketAddress localAddress() throws IOException {
+            return server.getLocalAddress();
+        }
+
+        private synchronized ServerSocketChannel handOver() {
+            if (handedOver || closed) {
+                throw new IllegalStateException("this socket was " + (closed ? "closed" : "started already"));
+            }
+            handedOver = true;
+            return server;
+        }
+
+        /** Closes the socket and removes its socket file, if it has not been handed to an endpoint. Idempotent. */
+        @Override
+        public synchronized void close() {
+            if (handedOver || closed) {
+                return;
+            }
+            closed = true;
+            closeQuietly(server);
+            if (unixPath != null) {
+                try {
+                    Files.deleteIfExists(unixPath);
+                } catch (IOException e) {
+                    // the socket is closed; a file left there is replaced by the next bind
+                }
+            }
+        }
+    }
+
+    /**
+     * Binds {@code bindAddress} without accepting yet.
+     *
+     * @param bindAddress an {@link InetSocketAddress} (port 0 picks a free port) or a
+     *                    {@link UnixDomainSocketAddress}; an existing socket file nobody listens on (left by a
+     *                    crashed server) is replaced, a live one is not
+     * @throws IOException if the address cannot be bound (e.g. {@link BindException} when it is in use)
+     */
+    public static Bound bind(SocketAddress bindAddress) throws IOException {
+        Objects.requireNonNull(bindAddress, "bindAddress");
         if (bindAddress instanceof InetSocketAddress inet) {
-            server = ServerSocketChannel.open();
+            ServerSocketChannel server = ServerSocketChannel.open();
             try {
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 server.bind(inet, BACKLOG);
@@ -203,12 +257,31 @@ public final class CciEndpoint implements AutoCloseable {
                 server.close();
                 throw e;
             }
+            return new Bound(server, null);
         } else if (bindAddress instanceof UnixDomainSocketAddress unix) {
-            unixPath = unix.getPath();
-            server = bindUnix(unix);
-        } else {
-            throw new IllegalArgumentException("not a TCP or Unix domain socket address: " + bindAddress);
+            return new Bound(bindUnix(unix), unix.getPath());
         }
+        throw new IllegalArgumentException("not a TCP or Unix domain socket address: " + bindAddress);
+    }
+
+    /**
+     * Starts accepting on a socket {@link #bind} bound; the endpoint owns it from here on (also when this
+     * throws: then it is closed).
+     *
+     * @see #start(SocketAddress, List, ConnectionLimit, Duration, Logger)
+     */
+    public static CciEndpoint start(Bound bound, List<CxlDevice> devices, ConnectionLimit limit,
+                                    Duration stallTimeout, Logger log) throws IOException {
+        Objects.requireNonNull(bound, "bound");
+        List<CxlDevice> list;
+        try {
+            list = checkArguments(devices, limit, stallTimeout, log);
+        } catch (RuntimeException e) {
+            bound.close();
+            throw e;
+        }
+        Path unixPath = bound.unixPath;
+        ServerSocketChannel server = bound.handOver();
         CciEndpoint endpoint;
         try {
             endpoint = new CciEndpoint(server, unixPath, list, limit, stallTimeout, log);
@@ -227,6 +300,20 @@ public final class CciEndpoint implements AutoCloseable {
                     + " at most " + CciConnection.duration(nanos(stallTimeout)) + " apart");
         }
         return endpoint;
+    }
+
+    /** The checks of {@link #start}: the devices as an immutable list. */
+    private static List<CxlDevice> checkArguments(List<CxlDevice> devices, ConnectionLimit limit,
+                                                  Duration stallTimeout, Logger log) {
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(log, "log");
+        checkStallTimeout(stallTimeout);
+        List<CxlDevice> list = List.copyOf(devices); // also rejects null devices
+        if (list.size() > MAX_DEVICES) {
+            throw new IllegalArgumentException("a listener serves at most " + MAX_DEVICES + " devices (EIDs "
+                    + FIRST_EID + ".." + (FIRST_EID + MAX_DEVICES - 1) + "), got " + list.size());
+        }
+        return list;
     }
 
     /**

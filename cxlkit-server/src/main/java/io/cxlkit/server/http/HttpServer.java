@@ -96,11 +96,31 @@ public final class HttpServer {
     /** Binds {@code address} (port 0 picks a free one) and starts serving. */
     public static HttpServer start(InetSocketAddress address, HttpLimits limits, Handler handler, Logger log)
             throws IOException {
+        return start(bind(address), limits, handler, log);
+    }
+
+    /**
+     * Binds {@code address} (port 0 picks a free one) without serving yet: connections queue until
+     * {@link #start(ServerSocketChannel, HttpLimits, Handler, Logger)}. A daemon binds every address
+     * before it opens a device, so that an address in use fails its start before anything is created.
+     */
+    public static ServerSocketChannel bind(InetSocketAddress address) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
-        Selector selector;
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(address, 128);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Serves on a socket {@link #bind} bound; the server owns it from here on (also when this throws: then it is closed). */
+    public static HttpServer start(ServerSocketChannel server, HttpLimits limits, Handler handler, Logger log)
+            throws IOException {
+        Selector selector;
+        try {
             server.configureBlocking(false);
             selector = Selector.open();
             server.register(selector, SelectionKey.OP_ACCEPT);
