@@ -54,10 +54,12 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * Starts everything, in an order that leaves nothing behind when a step fails: the state directory's
-     * lock; every listener bound (the CCI endpoint's and the control API's), so an address in use fails the
-     * start before any device is opened or created ({@link ListenException}); the devices opened; the
-     * listeners accepting; daemon.json written last. On failure releases what was started and rethrows: a
-     * start refused over its listeners leaves the directory with nothing but its lock file.
+     * lock; the devices to serve ({@link PlatformConfig#devicePlan()} against those the directory holds); every
+     * listener bound (the CCI endpoint's and the control API's), so an address in use fails the start before
+     * any device is opened or created ({@link ListenException}); the state of devices the plan drops deleted;
+     * the devices opened; the listeners accepting; daemon.json written last. On failure releases what was
+     * started and rethrows: a start refused over its devices or its listeners leaves the directory with
+     * nothing but its lock file.
      *
      * @param warn where one-line warnings go (narrowed state directory, non-loopback listeners)
      */
@@ -72,6 +74,8 @@ public final class Daemon implements AutoCloseable {
         List<CciEndpoint> endpoints = new ArrayList<>();
         ControlApi api = null;
         try {
+            DevicePlan.Choice choice = config.devicePlan().choose(config.devices(), dir.persistedDevices());
+            config = config.withDevices(choice.devices());
             List<SocketAddress> addresses = listenerAddresses(config, warn);
             InetSocketAddress http = parseHostPort(config.httpListen());
             warnIfReachable(http, "control API", warn);
@@ -79,6 +83,10 @@ public final class Daemon implements AutoCloseable {
                 bound.add(bind(a));
             }
             httpBound = bindHttp(http);
+            for (String name : choice.drop()) {
+                dir.dropDevice(name);
+                LOG.info("dropped " + name + ": its state is deleted");
+            }
             platform = Platform.open(dir, config.devices(), (name, status) -> uploadChanged(events, name, status));
             eventTimer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("cxlkit-events"));
             ScheduledExecutorService timerExecutor = eventTimer;

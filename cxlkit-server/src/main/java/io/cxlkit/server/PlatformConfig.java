@@ -18,10 +18,12 @@ import java.util.Optional;
  * @param maxConnections  CCI connections at once, across every listener
  * @param cciStallTimeout how long a CCI connection may pause in the middle of a frame
  * @param httpLimits      the control API's bounds on slow clients
+ * @param devicePlan      how the devices asked for meet those the state directory holds; {@link DevicePlan#AS_GIVEN}
+ *                        unless given
  */
 public record PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<String> cciListen,
                              Optional<Path> cciUnix, String httpListen, int maxConnections,
-                             Duration cciStallTimeout, HttpLimits httpLimits) {
+                             Duration cciStallTimeout, HttpLimits httpLimits, DevicePlan devicePlan) {
 
     public static final String DEFAULT_CCI_LISTEN = "127.0.0.1:2300";
     public static final String DEFAULT_HTTP_LISTEN = "127.0.0.1:0";
@@ -39,6 +41,13 @@ public record PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<Str
                 HttpLimits.defaults());
     }
 
+    /** The devices as given, whatever else the state directory holds ({@link DevicePlan#AS_GIVEN}). */
+    public PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<String> cciListen, Optional<Path> cciUnix,
+                          String httpListen, int maxConnections, Duration cciStallTimeout, HttpLimits httpLimits) {
+        this(stateDir, devices, cciListen, cciUnix, httpListen, maxConnections, cciStallTimeout, httpLimits,
+                DevicePlan.AS_GIVEN);
+    }
+
     public PlatformConfig {
         Objects.requireNonNull(stateDir);
         devices = List.copyOf(devices);
@@ -54,7 +63,14 @@ public record PlatformConfig(Path stateDir, List<DeviceConfig> devices, List<Str
             throw new IllegalArgumentException("max connections must be at least 1");
         }
         Objects.requireNonNull(httpLimits);
+        Objects.requireNonNull(devicePlan);
         io.cxlkit.server.endpoint.CciEndpoint.checkStallTimeout(cciStallTimeout);
+    }
+
+    /** This configuration with {@code devices} instead. */
+    public PlatformConfig withDevices(List<DeviceConfig> devices) {
+        return new PlatformConfig(stateDir, devices, cciListen, cciUnix, httpListen, maxConnections, cciStallTimeout,
+                httpLimits, devicePlan);
     }
 
     /** Listeners needed so every device has an EID. */

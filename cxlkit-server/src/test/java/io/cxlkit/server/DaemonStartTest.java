@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
+import io.cxlkit.device.fw.DeviceStateException;
 import io.cxlkit.server.state.StateDirectory;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A start binds every listener before it opens a device: an address in use fails it with one line naming the
- * address, the listener and the way out, and leaves nothing behind but the lock file, released.
+ * address, the listener and the way out, and leaves nothing behind but the lock file, released. The device
+ * plan is decided before that, and a dropped device's state goes only once the listeners are bound.
  */
 class DaemonStartTest {
 
@@ -163,5 +166,57 @@ class DaemonStartTest {
         }
         assertThat(sock).as("the Unix socket bound before the control API's failed").doesNotExist();
         assertNothingLeftBehind(state);
+    }
+
+    @Test
+    void aPlanThatRefusesStopsTheStartBeforeAnythingIsBound() throws Exception {
+        Path state = dir.resolve("state");
+        try (Daemon d = Daemon.start(config(state, List.of("127.0.0.1:0"), Optional.empty(), "127.0.0.1:0"),
+                w -> { })) {
+            assertThat(d.platform().memdevs()).hasSize(2);
+        }
+        List<List<String>> seen = new ArrayList<>();
+        DevicePlan refuse = (asked, persisted) -> {
+            seen.add(persisted);
+            throw new DeviceStateException("refused");
+        };
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            PlatformConfig c = new PlatformConfig(state, devices(1), List.of("127.0.0.1:" + taken.getLocalPort()),
+                    Optional.empty(), "127.0.0.1:0", 256, PlatformConfig.DEFAULT_CCI_STALL_TIMEOUT,
+                    io.cxlkit.server.http.HttpLimits.defaults(), refuse);
+            // the plan is asked first: its refusal, not the address in use
+            assertThatThrownBy(() -> Daemon.start(c, w -> { })).isInstanceOf(DeviceStateException.class)
+                    .hasMessage("refused");
+        }
+        assertThat(seen).containsExactly(List.of("mem0", "mem1"));
+        assertThat(StateDirectory.isLocked(state)).isFalse();
+        assertThat(state.resolve("daemon.json")).doesNotExist();
+    }
+
+    @Test
+    void aDroppedDeviceGoesOnlyOnceTheListenersAreBound() throws Exception {
+        Path state = dir.resolve("state");
+        try (Daemon d = Daemon.start(config(state, List.of("127.0.0.1:0"), Optional.empty(), "127.0.0.1:0"),
+                w -> { })) {
+            assertThat(d.platform().memdevs()).hasSize(2);
+        }
+        DevicePlan dropMem1 = (asked, persisted) -> new DevicePlan.Choice(asked, List.of("mem1"));
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            PlatformConfig c = new PlatformConfig(state, devices(1), List.of("127.0.0.1:" + taken.getLocalPort()),
+                    Optional.empty(), "127.0.0.1:0", 256, PlatformConfig.DEFAULT_CCI_STALL_TIMEOUT,
+                    io.cxlkit.server.http.HttpLimits.defaults(), dropMem1);
+            assertThatThrownBy(() -> Daemon.start(c, w -> { })).isInstanceOf(ListenException.class);
+        }
+        assertThat(state.resolve("mem1/device.properties")).as("kept: the start failed").exists();
+        PlatformConfig c = new PlatformConfig(state, devices(1), List.of("127.0.0.1:0"), Optional.empty(),
+                "127.0.0.1:0", 256, PlatformConfig.DEFAULT_CCI_STALL_TIMEOUT, io.cxlkit.server.http.HttpLimits.defaults(),
+                dropMem1);
+        try (Daemon d = Daemon.start(c, w -> { })) {
+            assertThat(d.platform().memdevs()).extracting(Memdev::name).containsExactly("mem0");
+        }
+        assertThat(state.resolve("mem1")).doesNotExist();
+        try (StateDirectory sd = StateDirectory.acquire(state, w -> { })) {
+            assertThat(sd.persistedDevices()).containsExactly("mem0");
+        }
     }
 }

@@ -35,11 +35,16 @@ public final class ServeCommand extends CliCommand {
     @Mixin
     StateDirOption stateDir;
 
-    @Option(names = "--devices", paramLabel = "N", description = "Number of devices (default 1).")
+    @Option(names = "--devices", paramLabel = "N",
+            description = "Number of devices, mem0..mem(N-1) (default: those the state directory holds, else 1).")
     Integer devices;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Per-device settings (YAML or JSON).")
     Path config;
+
+    @Option(names = "--drop-devices", description = "Delete the state of persisted devices that --devices or "
+            + "--config leaves out (without it such a start is refused).")
+    boolean dropDevices;
 
     @Option(names = "--cci-listen", paramLabel = "HOST:PORT", description = "CCI socket endpoint (repeatable; default "
             + PlatformConfig.DEFAULT_CCI_LISTEN + ").")
@@ -126,19 +131,21 @@ public final class ServeCommand extends CliCommand {
         Logs.reportUncaughtExceptions();
         // handlers first: a signal that comes while starting still ends in a clean stop
         CountDownLatch stop = stopOnSignal();
-        PrintWriter err = spec.commandLine().getErr();
         Daemon daemon;
         try {
-            daemon = Daemon.start(platformConfig, w -> {
-                err.println("cxlkit: serve: warning: " + w);
-                err.flush();
-            });
+            daemon = Daemon.start(platformConfig, this::warn);
         } catch (DeviceStateException | IOException e) {
             throw new Failure(e.getMessage());
         }
         stop.await();
         daemon.close();
         return 0;
+    }
+
+    private void warn(String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("cxlkit: serve: warning: " + message);
+        err.flush();
     }
 
     /** A latch that SIGINT or SIGTERM opens; serve then shuts down cleanly and exits 0 (wire.md §2). */
@@ -188,8 +195,13 @@ public final class ServeCommand extends CliCommand {
             io.cxlkit.server.Daemon.parseHostPort(l);
         }
         io.cxlkit.server.Daemon.parseHostPort(httpListen);
-        return new PlatformConfig(resolveStateDir(), configs, cciListen, Optional.ofNullable(cciUnix), httpListen,
-                limits.resolvedMaxConnections(), limits.resolvedCciStallTimeout(), limits.resolvedHttpLimits());
+        Path dir = resolveStateDir();
+        ServeDevices.Source source = config != null ? ServeDevices.Source.CONFIG
+                : devices != null ? ServeDevices.Source.COUNT : ServeDevices.Source.DEFAULT;
+        ServeDevices plan = new ServeDevices(source, dir, config, dropDevices, MAX_DEVICES, flags::toConfig,
+                this::warn);
+        return new PlatformConfig(dir, configs, cciListen, Optional.ofNullable(cciUnix), httpListen,
+                limits.resolvedMaxConnections(), limits.resolvedCciStallTimeout(), limits.resolvedHttpLimits(), plan);
     }
 
     private LimitSettings flagLimits() {

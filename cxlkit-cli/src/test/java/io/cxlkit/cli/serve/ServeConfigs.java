@@ -14,9 +14,15 @@ final class ServeConfigs {
 
     /** {@code serve --state-dir DIR/state ARGS}, parsed and validated as serve does before it starts. */
     static PlatformConfig of(Path dir, String... args) {
+        return of(dir, new java.io.StringWriter(), args);
+    }
+
+    /** The same, serve's warnings (those of its device plan too) going to {@code err}. */
+    static PlatformConfig of(Path dir, java.io.Writer err, String... args) {
         List<String> all = new ArrayList<>(List.of("serve", "--state-dir", dir.resolve("state").toString()));
         all.addAll(List.of(args));
         CommandLine root = Main.commandLine();
+        root.setErr(new java.io.PrintWriter(err, true));
         root.parseArgs(all.toArray(String[]::new));
         ServeCommand serve = root.getSubcommands().get("serve").getCommand();
         return serve.platformConfig();

@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -23,6 +29,11 @@ public final class StateDirectory implements AutoCloseable {
 
     public static final String LOCK_FILE = "daemon.lock";
     public static final String DAEMON_FILE = "daemon.json";
+
+    /** A device's state file: a sub-directory with one is a persisted device. */
+    static final String DEVICE_STATE_FILE = "device.properties";
+    /** Prefix of a device directory being deleted ({@link #dropDevice}); such leftovers go at the next start. */
+    static final String DROP_PREFIX = ".drop-";
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -68,20 +79,29 @@ public final class StateDirectory implements AutoCloseable {
             Files.setPosixFilePermissions(abs, owner);
         }
         Path lockPath = abs.resolve(LOCK_FILE);
+        // Only ever this channel on the lock file while the lock is held: POSIX drops a process's locks on
+        // a file when it closes any descriptor of it.
         FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        FileLock lock = tryLockAwhile(ch);
-        if (lock == null) {
-            Optional<Long> pid = readPid(lockPath);
+        try {
+            FileLock lock = tryLockAwhile(ch);
+            if (lock == null) {
+                Optional<Long> pid = readPid(lockPath);
+                ch.close();
+                throw new InUseException(abs, pid);
+            }
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+                    0);
+            ch.force(true);
+            // a daemon.json left by a killed daemon must not look ready while this one starts
+            Files.deleteIfExists(abs.resolve(DAEMON_FILE));
+            deleteDropLeftovers(abs);
+            return new StateDirectory(abs, ch, lock);
+        } catch (IOException | RuntimeException e) {
             ch.close();
-            throw new InUseException(abs, pid);
+            throw e;
         }
-        ch.truncate(0);
-        ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes()), 0);
-        ch.force(true);
-        // a daemon.json left by a killed daemon must not look ready while this one starts
-        Files.deleteIfExists(abs.resolve(DAEMON_FILE));
-        return new StateDirectory(abs, ch, lock);
     }
 
     /** How long a start waits out a lock held by someone who only probes it ({@link #isLocked}). */
@@ -114,6 +134,11 @@ public final class StateDirectory implements AutoCloseable {
                 return null;
             }
         }
+    }
+
+    /** The pid the last daemon of {@code dir} wrote into its lock file, if any (the holder's while it is held). */
+    public static Optional<Long> lockHolder(Path dir) {
+        return readPid(dir.resolve(LOCK_FILE));
     }
 
     private static Optional<Long> readPid(Path lockPath) {
@@ -177,6 +202,75 @@ public final class StateDirectory implements AutoCloseable {
 
     public void removeDaemonFile() throws IOException {
         Files.deleteIfExists(daemonFile());
+    }
+
+    /**
+     * The devices this directory holds: its sub-directories with a device state file, dot-names aside, in
+     * order: {@code memN} by N, then any other names (a config file's) alphabetically.
+     */
+    public List<String> persistedDevices() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path e : entries) {
+                String name = e.getFileName().toString();
+                if (!name.startsWith(".") && Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)
+                        && Files.isRegularFile(e.resolve(DEVICE_STATE_FILE))) {
+                    names.add(name);
+                }
+            }
+        }
+        names.sort(DEVICE_ORDER);
+        return names;
+    }
+
+    /** {@code memN} by N first, then other names in alphabetical order. */
+    public static final Comparator<String> DEVICE_ORDER = Comparator
+            .comparing((String n) -> memIndex(n) < 0)
+            .thenComparingLong(StateDirectory::memIndex)
+            .thenComparing(Comparator.naturalOrder());
+
+    /** N of a device name {@code memN} (no leading zeros), or -1 for any other name. */
+    public static long memIndex(String name) {
+        if (!name.matches("mem(0|[1-9][0-9]{0,8})")) {
+            return -1;
+        }
+        return Long.parseLong(name.substring(3));
+    }
+
+    /**
+     * Deletes a device's state for good. The directory is first renamed out of the way
+     * ({@value #DROP_PREFIX}NAME, atomically, the rename made durable), so a crash in the middle leaves
+     * nothing that looks like a device; the next start removes such leftovers.
+     */
+    public void dropDevice(String name) throws IOException {
+        Path device = deviceDirectory(name);
+        if (!device.getParent().equals(dir) || name.startsWith(".")) {
+            throw new IllegalArgumentException("not a device name: " + name);
+        }
+        Path doomed = dir.resolve(DROP_PREFIX + name);
+        deleteTree(doomed);
+        Files.move(device, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        io.cxlkit.device.persist.AtomicFiles.fsyncDirectory(dir);
+        deleteTree(doomed);
+    }
+
+    private static void deleteDropLeftovers(Path dir) throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, DROP_PREFIX + "*")) {
+            for (Path p : leftovers) {
+                deleteTree(p);
+            }
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
+                for (Path e : entries) {
+                    deleteTree(e);
+                }
+            }
+        }
+        Files.deleteIfExists(p);
     }
 
     @Override
