@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code --state-dir DIR}, mixed into every command that talks to a daemon (wire.md §2). Without
  * it the state directory is {@code $CXLKIT_STATE_DIR}, else {@code $XDG_STATE_HOME/cxlkit}, else
- * {@code ~/.local/state/cxlkit}. Empty variables count as unset. The result is absolute (a
+ * {@code $HOME/.local/state/cxlkit}, all taken from the environment (Java's {@code user.home} only
+ * when {@code HOME} is unset). Empty variables count as unset. The result is absolute (a
  * relative directory is taken from the current one), the same rule {@code serve} applies, so a
  * client finds the daemon that the same environment started.
  */
@@ -19,6 +20,7 @@ public final class StateDirOption {
 
     public static final String ENV_STATE_DIR = "CXLKIT_STATE_DIR";
     public static final String ENV_XDG_STATE_HOME = "XDG_STATE_HOME";
+    public static final String ENV_HOME = "HOME";
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -27,7 +29,7 @@ public final class StateDirOption {
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "the daemon's state directory (default: $CXLKIT_STATE_DIR, else "
-                    + "$XDG_STATE_HOME/cxlkit, else ~/.local/state/cxlkit)")
+                    + "$XDG_STATE_HOME/cxlkit, else $HOME/.local/state/cxlkit)")
     void setStateDir(String dir) {
         if (dir.isBlank()) {
             throw new ParameterException(mixee.commandLine(), "--state-dir needs a directory");
@@ -58,7 +60,10 @@ public final class StateDirOption {
         return stateDir == null ? "" : " --state-dir " + resolve();
     }
 
-    /** The resolution rule itself, with the environment and home directory given. */
+    /**
+     * The resolution rule itself, with the environment given; {@code userHome} (Java's
+     * {@code user.home}) stands in for {@code $HOME} only when that is unset or empty.
+     */
     public static Path resolve(String option, Map<String, String> env, String userHome) {
         Path dir;
         if (option != null) {
@@ -68,7 +73,8 @@ public final class StateDirOption {
         } else if (nonEmpty(env.get(ENV_XDG_STATE_HOME))) {
             dir = Path.of(env.get(ENV_XDG_STATE_HOME), "cxlkit");
         } else {
-            dir = Path.of(userHome, ".local", "state", "cxlkit");
+            String home = nonEmpty(env.get(ENV_HOME)) ? env.get(ENV_HOME) : userHome;
+            dir = Path.of(home, ".local", "state", "cxlkit");
         }
         return dir.toAbsolutePath().normalize();
     }

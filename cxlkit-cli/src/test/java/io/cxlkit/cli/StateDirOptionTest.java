@@ -8,7 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** wire.md §2: --state-dir, else CXLKIT_STATE_DIR, else $XDG_STATE_HOME/cxlkit, else ~/.local/state/cxlkit. */
+/**
+ * wire.md §2: --state-dir, else CXLKIT_STATE_DIR, else $XDG_STATE_HOME/cxlkit, else $HOME/.local/state/cxlkit,
+ * all from the environment (Java's user.home only when HOME is unset or empty).
+ */
 class StateDirOptionTest {
 
     private static final String HOME = "/home/u";
@@ -32,14 +35,28 @@ class StateDirOptionTest {
     }
 
     @Test
-    void thenTheHomeDirectory() {
+    void thenTheHomeDirectoryOfTheEnvironment() {
+        assertThat(StateDirOption.resolve(null, Map.of("HOME", "/some/dir"), HOME))
+                .isEqualTo(Path.of("/some/dir/.local/state/cxlkit"));
+    }
+
+    @Test
+    void javasUserHomeOnlyWhenHomeIsUnsetOrEmpty() {
         assertThat(StateDirOption.resolve(null, Map.of(), HOME)).isEqualTo(Path.of("/home/u/.local/state/cxlkit"));
+        assertThat(StateDirOption.resolve(null, Map.of("HOME", ""), HOME))
+                .isEqualTo(Path.of("/home/u/.local/state/cxlkit"));
+    }
+
+    @Test
+    void xdgStateHomeWinsOverHome() {
+        assertThat(StateDirOption.resolve(null, Map.of("HOME", "/some/dir", "XDG_STATE_HOME", "/xdg"), HOME))
+                .isEqualTo(Path.of("/xdg/cxlkit"));
     }
 
     @Test
     void emptyVariablesCountAsUnset() {
-        Map<String, String> env = Map.of("CXLKIT_STATE_DIR", "", "XDG_STATE_HOME", "");
-        assertThat(StateDirOption.resolve(null, env, HOME)).isEqualTo(Path.of("/home/u/.local/state/cxlkit"));
+        Map<String, String> env = Map.of("CXLKIT_STATE_DIR", "", "XDG_STATE_HOME", "", "HOME", "/h");
+        assertThat(StateDirOption.resolve(null, env, HOME)).isEqualTo(Path.of("/h/.local/state/cxlkit"));
     }
 
     @Test
