@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -49,24 +50,81 @@ public final class DaemonClient {
     }
 
     /**
-     * The client of the daemon serving {@code stateDir}.
+     * How long a client waits for a daemon that is still starting (its lock held, no daemon.json yet)
+     * before it gives up; {@code serve --detach} waits as long for its daemon.
+     */
+    public static final Duration START_WAIT = Duration.ofSeconds(30);
+    /** How often a waiting client looks for daemon.json. */
+    static final long POLL_MILLIS = 20;
+    /**
+     * How often a waiting client probes the lock (to notice a start that failed). Seldom: a probe holds
+     * the lock for an instant, which a start that comes just then has to wait out.
+     */
+    static final long LOCK_PROBE_MILLIS = 200;
+
+    /**
+     * The client of the daemon serving {@code stateDir}; waits up to {@link #START_WAIT} for one that
+     * is still starting ({@link #awaitDaemon}).
      *
      * @throws Failure {@code no daemon running for DIR} when there is none (no daemon.json, or a
-     *                 stale one whose lock nobody holds)
+     *                 stale one whose lock nobody holds), or one line when it is still starting after
+     *                 {@link #START_WAIT}
      */
     public static DaemonClient connect(Path stateDir) {
-        Optional<DaemonClient> client;
-        try {
-            client = find(stateDir);
-        } catch (IOException e) {
-            throw new Failure("cannot read " + stateDir.resolve(StateDirectory.DAEMON_FILE) + ": " + e.getMessage());
-        }
-        return client.orElseThrow(() -> noDaemon(stateDir));
+        DaemonInfo info = awaitDaemon(stateDir, START_WAIT);
+        return new DaemonClient(stateDir, info.http(), info.token());
     }
 
     /**
-     * The live daemon of {@code stateDir} ({@link DaemonInfo#find}, wire.md §2); empty when no
-     * daemon runs there (no file, or a stale one).
+     * The live daemon of {@code stateDir} (wire.md §2). When there is no daemon.json to trust but the
+     * directory's lock is held, a daemon is starting there: this waits, up to {@code bound}, until its
+     * daemon.json appears (then it is ready) or the lock is released (its start failed).
+     *
+     * @throws Failure {@code no daemon running for DIR}, or {@code the daemon for DIR (pid N) is still
+     *                 starting after 30 s}, or a daemon.json that cannot be read
+     */
+    public static DaemonInfo awaitDaemon(Path stateDir, Duration bound) {
+        try {
+            Optional<DaemonInfo> found = DaemonInfo.find(stateDir);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (!StateDirectory.isLocked(stateDir)) {
+                throw noDaemon(stateDir);
+            }
+            long start = System.nanoTime();
+            long nextProbe = start + LOCK_PROBE_MILLIS * 1_000_000;
+            while (true) {
+                Thread.sleep(POLL_MILLIS);
+                found = DaemonInfo.find(stateDir);
+                if (found.isPresent()) {
+                    return found.get();
+                }
+                long now = System.nanoTime();
+                if (now - nextProbe >= 0) {
+                    if (!StateDirectory.isLocked(stateDir)) {
+                        // its start failed (or it stopped at once); a last look for a file written just before
+                        return DaemonInfo.find(stateDir).orElseThrow(() -> noDaemon(stateDir));
+                    }
+                    nextProbe = now + LOCK_PROBE_MILLIS * 1_000_000;
+                }
+                if (now - start >= bound.toNanos()) {
+                    throw new Failure("the daemon for " + stateDir
+                            + StateDirectory.lockHolder(stateDir).map(pid -> " (pid " + pid + ")").orElse("")
+                            + " is still starting after " + bound.toSeconds() + " s");
+                }
+            }
+        } catch (IOException e) {
+            throw new Failure("cannot read " + stateDir.resolve(StateDirectory.DAEMON_FILE) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure("interrupted while waiting for the daemon for " + stateDir + " to start");
+        }
+    }
+
+    /**
+     * The live daemon of {@code stateDir} as it is now, without waiting for one that is starting;
+     * empty when no daemon.json can be trusted (no file, or a stale one).
      */
     public static Optional<DaemonClient> find(Path stateDir) throws IOException {
         return DaemonInfo.find(stateDir).map(info -> new DaemonClient(stateDir, info.http(), info.token()));

@@ -70,4 +70,50 @@ class StateDirectoryLockTest {
             holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    private static final String PROBER = """
+            import io.cxlkit.server.state.StateDirectory;
+            import java.nio.file.Path;
+            public class Prober {
+                public static void main(String[] a) throws Exception {
+                    Path dir = Path.of(a[0]);
+                    System.out.println("probing");
+                    System.out.flush();
+                    long end = System.nanoTime() + Long.parseLong(a[1]) * 1_000_000;
+                    while (System.nanoTime() < end) {
+                        StateDirectory.isLocked(dir);
+                    }
+                }
+            }
+            """;
+
+    @Test
+    void clientsProbingTheLockWithoutPauseCannotMakeAStartFail() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        // a stopped daemon's lock file, as clients waiting for a start probe it
+        try (StateDirectory first = StateDirectory.acquire(state, w -> { })) {
+            assertThat(first.path()).isEqualTo(state.toAbsolutePath());
+        }
+        Path src = Files.writeString(dir.resolve("Prober.java"), PROBER);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process[] probers = new Process[2];
+        for (int i = 0; i < probers.length; i++) {
+            probers[i] = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), src.toString(),
+                    state.toString(), "20000").redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(probers[i].getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("probing");
+        }
+        try {
+            for (int start = 0; start < 40; start++) {
+                try (StateDirectory sd = StateDirectory.acquire(state, w -> { })) {
+                    assertThat(sd.path()).isEqualTo(state.toAbsolutePath());
+                }
+            }
+        } finally {
+            for (Process p : probers) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
 }
