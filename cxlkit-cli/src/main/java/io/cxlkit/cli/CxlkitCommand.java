@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 public final class CxlkitCommand implements Callable<Integer> {
 
     /** The subcommands' names, in the order help lists them; {@link #subcommand} gives their classes. */
-    static final List<String> SUBCOMMANDS = List.of("serve", "list", "update-firmware", "activate-firmware", "reset",
+    static final List<String> SUBCOMMANDS = List.of("serve", "stop", "list", "update-firmware", "activate-firmware", "reset",
             "fw", "inject", "cci", "demo", "generate-completion");
 
     /**
@@ -40,6 +40,7 @@ public final class CxlkitCommand implements Callable<Integer> {
     static Class<?> subcommand(String name) {
         return switch (name) {
             case "serve" -> io.cxlkit.cli.serve.ServeCommand.class;
+            case "stop" -> StopCommand.class;
             case "list" -> ListCommand.class;
             case "update-firmware" -> io.cxlkit.cli.update.UpdateFirmwareCommand.class;
             case "activate-firmware" -> ActivateFirmwareCommand.class;

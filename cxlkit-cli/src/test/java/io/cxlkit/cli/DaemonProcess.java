@@ -104,6 +104,21 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * SIGKILL to whatever daemon holds {@code stateDir} (one a test started in the background, with
+     * {@code serve --detach}, and that a failed assertion left running); nothing when none does.
+     */
+    static void killAnyDaemonOf(Path stateDir) throws InterruptedException {
+        if (!io.cxlkit.server.state.StateDirectory.isLocked(stateDir)) {
+            return;
+        }
+        var holder = io.cxlkit.server.state.StateDirectory.lockHolder(stateDir).flatMap(ProcessHandle::of);
+        if (holder.isPresent()) {
+            holder.get().destroyForcibly();
+            holder.get().onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

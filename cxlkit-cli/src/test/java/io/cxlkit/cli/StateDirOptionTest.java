@@ -84,7 +84,7 @@ class StateDirOptionTest {
     @Test
     void everyDaemonCommandTakesStateDir() {
         CommandLine top = Main.commandLine();
-        for (List<String> path : List.of(List.of("list"), List.of("activate-firmware"), List.of("reset"),
+        for (List<String> path : List.of(List.of("list"), List.of("stop"), List.of("activate-firmware"), List.of("reset"),
                 List.of("inject"), List.of("fw", "read-slot"))) {
             CommandLine c = top;
             for (String name : path) {

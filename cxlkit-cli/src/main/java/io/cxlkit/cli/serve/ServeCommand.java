@@ -46,6 +46,10 @@ public final class ServeCommand extends CliCommand {
             + "--config leaves out (without it such a start is refused).")
     boolean dropDevices;
 
+    @Option(names = "--detach", description = "Start in the background and return once the daemon is ready "
+            + "(its output goes to DIR/" + Detach.LOG_FILE + ").")
+    boolean detach;
+
     @Option(names = "--cci-listen", paramLabel = "HOST:PORT", description = "CCI socket endpoint (repeatable; default "
             + PlatformConfig.DEFAULT_CCI_LISTEN + ").")
     List<String> cciListen = new ArrayList<>();
@@ -127,8 +131,20 @@ public final class ServeCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        // the daemon --detach starts runs in the foreground whatever its arguments say: one level only
+        if (detach && System.getenv(Detach.DETACHED_ENV) == null) {
+            return new Detach(platformConfig.stateDir(), childArguments(), out(), err()).run();
+        }
         Logs.configure(level);
         Logs.reportUncaughtExceptions();
+        if (System.getenv(Detach.DETACHED_ENV) != null) {
+            // started by serve --detach: no terminal of its own to hang up
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sun.misc.SignalHandler.SIG_IGN);
+            } catch (IllegalArgumentException e) {
+                // the JVM keeps SIGHUP to itself (-Xrs): it then ignores it anyway
+            }
+        }
         // handlers first: a signal that comes while starting still ends in a clean stop
         CountDownLatch stop = stopOnSignal();
         Daemon daemon;
@@ -146,6 +162,16 @@ public final class ServeCommand extends CliCommand {
         PrintWriter err = spec.commandLine().getErr();
         err.println("cxlkit: serve: warning: " + message);
         err.flush();
+    }
+
+    /** This command's arguments (argument files expanded) without {@code --detach}, for the daemon it starts. */
+    private List<String> childArguments() {
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().expandedArgs());
+        args.removeIf(a -> a.equals("--detach") || a.startsWith("--detach="));
+        if (args.isEmpty() || !args.get(0).equals("serve")) {
+            args.add(0, "serve");
+        }
+        return args;
     }
 
     /** A latch that SIGINT or SIGTERM opens; serve then shuts down cleanly and exits 0 (wire.md §2). */
