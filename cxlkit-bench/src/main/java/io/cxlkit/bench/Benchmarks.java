@@ -1,5 +1,6 @@
 package io.cxlkit.bench;
 
+import io.cxlkit.device.persist.FileTrees;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
@@ -73,7 +74,7 @@ public final class Benchmarks {
                 b.rss();
             }
         } finally {
-            deleteTree(work);
+            FileTrees.delete(work);
         }
         b.report(Path.of(System.getProperty("cxlkit.bench.out", "bench-results.json")));
     }
@@ -241,11 +242,5 @@ public final class Benchmarks {
 
     private static String size(int bytes) {
         return bytes >= (1 << 20) ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.cxlkit.bench;
 
+import io.cxlkit.device.persist.FileTrees;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ final class Soak {
             return 1;
         }
         if (pass) {
-            deleteTree(work);
+            FileTrees.delete(work);
         } else {
             System.out.println("kept for a look: " + work);
         }
@@ -251,11 +252,5 @@ final class Soak {
     private static String size(int bytes) {
         return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes % 1024 == 0 ? (bytes >> 10) + " KiB"
                 : bytes + " B";
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

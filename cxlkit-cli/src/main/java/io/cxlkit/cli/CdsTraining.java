@@ -1,5 +1,6 @@
 package io.cxlkit.cli;
 
+import io.cxlkit.device.persist.FileTrees;
 import io.cxlkit.server.state.StateDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,9 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,20 +101,9 @@ public final class CdsTraining {
                 }
             }
         } finally {
-            deleteTree(dir);
+            FileTrees.delete(dir);
         }
         return unexpected;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
-                for (Path e : entries) {
-                    deleteTree(e);
-                }
-            }
-        }
-        Files.deleteIfExists(p);
     }
 
     /**

@@ -1,16 +1,14 @@
 package io.cxlkit.cli;
 
+import io.cxlkit.device.persist.FileTrees;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import io.cxlkit.server.Daemon;
 import io.cxlkit.server.Logs;
 import io.cxlkit.server.PlatformConfig;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -105,23 +103,8 @@ public final class DemoCommand extends CliCommand {
     }
 
     static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.delete(root);
         } catch (IOException e) {
             // best effort: a demo must not fail because the temporary directory is half gone
         }

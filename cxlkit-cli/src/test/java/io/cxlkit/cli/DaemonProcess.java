@@ -119,10 +119,16 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the daemon if it still runs, and deletes its log file (a temporary file of this test run). */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill();
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a leftover temporary file; nothing to fail a test for
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.cxlkit.server.state;
 
+import io.cxlkit.device.persist.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -248,29 +249,18 @@ public final class StateDirectory implements AutoCloseable {
             throw new IllegalArgumentException("not a device name: " + name);
         }
         Path doomed = dir.resolve(DROP_PREFIX + name);
-        deleteTree(doomed);
+        FileTrees.delete(doomed);
         Files.move(device, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         io.cxlkit.device.persist.AtomicFiles.fsyncDirectory(dir);
-        deleteTree(doomed);
+        FileTrees.delete(doomed);
     }
 
     private static void deleteDropLeftovers(Path dir) throws IOException {
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, DROP_PREFIX + "*")) {
             for (Path p : leftovers) {
-                deleteTree(p);
+                FileTrees.delete(p);
             }
         }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
-                for (Path e : entries) {
-                    deleteTree(e);
-                }
-            }
-        }
-        Files.deleteIfExists(p);
     }
 
     @Override
