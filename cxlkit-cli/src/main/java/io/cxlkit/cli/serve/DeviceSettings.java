@@ -1,5 +1,6 @@
 package io.cxlkit.cli.serve;
 
+import io.cxlkit.cli.FileErrors;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.config.VerifyPolicy;
@@ -7,7 +8,6 @@ import io.cxlkit.protocol.fwpkg.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -124,10 +124,8 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
         try {
             // Latin-1 decodes any bytes: a binary file is then reported as "not a key", not as an I/O error
             pem = Files.readString(file, StandardCharsets.ISO_8859_1);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("trusted key " + file + ": no such file");
         } catch (IOException e) {
-            throw new IllegalArgumentException("trusted key " + file + ": cannot read it: " + oneLine(e));
+            throw new IllegalArgumentException("trusted key " + file + ": " + FileErrors.reason(file, e));
         }
         try {
             return Pem.readPublicKey(pem);

@@ -2,6 +2,7 @@ package io.cxlkit.cli.serve;
 
 import io.cxlkit.cli.CliCommand;
 import io.cxlkit.cli.Failure;
+import io.cxlkit.cli.FileErrors;
 import io.cxlkit.cli.StateDirOption;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
@@ -193,7 +194,7 @@ public final class ServeCommand extends CliCommand {
                 perDevice.addAll(contents.devices());
                 limits = contents.limits();
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read " + config + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot read " + config + ": " + FileErrors.reason(config, e));
             }
             if (devices != null && devices != perDevice.size()) {
                 throw new IllegalArgumentException("--devices " + devices + " but " + config + " has "
