@@ -12,23 +12,25 @@ import picocli.CommandLine.Spec;
  * the order of cli.md's command table, and registered by {@link Main}: all of them for help and
  * completion, only the one being run otherwise, so that a command never pays for building (and
  * loading the classes of) the others (docs/startup.md). Each is its own {@code @Command} class.
+ * As ndctl's {@code cxl}, {@code help} and {@code version} are commands too.
  */
 @Command(
         name = "cxlkit",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Emulated CXL Type-3 memory devices and the ndctl-style tools that update their firmware.")
+        description = "Emulated CXL Type-3 memory devices and the ndctl-style tools that update their firmware.",
+        footer = {"", "See 'cxlkit help COMMAND' for more information on a specific command."})
 public final class CxlkitCommand implements Callable<Integer> {
 
     /** The subcommands' names, in the order help lists them; {@link #subcommand} gives their classes. */
     static final List<String> SUBCOMMANDS = List.of("serve", "stop", "list", "update-firmware", "activate-firmware", "reset",
-            "fw", "inject", "cci", "demo", "generate-completion");
+            "fw", "inject", "cci", "demo", "generate-completion", "help", "version");
 
     /**
      * Subcommands that need the whole command tree when they run: {@code generate-completion}
-     * describes every command.
+     * describes every command, {@code help} shows any of them.
      */
-    static final List<String> NEED_ALL = List.of("generate-completion");
+    static final List<String> NEED_ALL = List.of("generate-completion", "help");
 
     @Spec
     CommandSpec spec;
@@ -50,6 +52,8 @@ public final class CxlkitCommand implements Callable<Integer> {
             case "cci" -> CciCommand.class;
             case "demo" -> DemoCommand.class;
             case "generate-completion" -> picocli.AutoComplete.GenerateCompletion.class;
+            case "help" -> HelpCommand.class;
+            case "version" -> VersionCommand.class;
             default -> null;
         };
     }

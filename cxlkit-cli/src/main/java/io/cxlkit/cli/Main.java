@@ -47,6 +47,11 @@ public final class Main {
     }
 
     private static CommandLine configure(CommandLine cl) {
+        CommandLine completion = cl.getSubcommands().get("generate-completion");
+        if (completion != null) {
+            // picocli's own command would print picocli's version
+            completion.getCommandSpec().versionProvider(new VersionProvider());
+        }
         return cl.setParameterExceptionHandler(new UsageErrorHandler())
                 .setExecutionExceptionHandler(new FailureHandler());
     }
