@@ -125,6 +125,7 @@ final class CciSubcommands {
             description = "Transfer FW (0201h): one part, not waited on (0001h when it runs in the background).")
     static final class TransferFw extends CciSubcommand {
         @Option(names = "--action", paramLabel = "ACTION", required = true,
+                completionCandidates = CompletionChoices.TransferFwActions.class,
                 description = "full, initiate, continue, end or abort")
         String action;
 
@@ -182,6 +183,7 @@ final class CciSubcommands {
             description = "Activate FW (0202h), not waited on (0001h when it runs in the background).")
     static final class ActivateFw extends CciSubcommand {
         @Option(names = "--action", paramLabel = "ACTION", required = true,
+                completionCandidates = CompletionChoices.ActivateFwActions.class,
                 description = "online (now) or reset (on the next cold reset)")
         String action;
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
                 + "without COMMAND, list the commands.")
 public final class HelpCommand extends CliCommand {
 
-    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", completionCandidates = CompletionChoices.Commands.class,
             description = "a command and its subcommand, e.g. update-firmware or fw pack")
     List<String> words = new ArrayList<>();
 

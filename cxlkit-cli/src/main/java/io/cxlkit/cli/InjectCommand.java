@@ -44,10 +44,12 @@ public final class InjectCommand extends DaemonCommand {
     @Option(names = "--count", paramLabel = "N", description = "how many commands --fail-opcode fails (default 1)")
     Integer count;
 
-    @Option(names = "--cci", paramLabel = "CCI", description = "where --fail-opcode applies: mailbox, mctp or any (default any)")
+    @Option(names = "--cci", paramLabel = "CCI", completionCandidates = CompletionChoices.FaultCcis.class,
+            description = "where --fail-opcode applies: mailbox, mctp or any (default any)")
     String cci;
 
     @Option(names = "--activation-fail", paramLabel = "MODE",
+            completionCandidates = CompletionChoices.ActivationFailModes.class,
             description = "the next online activation fails: rollback or cold-reset")
     String activationFail;
 

@@ -1,6 +1,7 @@
 package io.cxlkit.cli.serve;
 
 import io.cxlkit.cli.CliCommand;
+import io.cxlkit.cli.CompletionChoices;
 import io.cxlkit.cli.Failure;
 import io.cxlkit.cli.FileErrors;
 import io.cxlkit.cli.StateDirOption;
@@ -82,10 +83,12 @@ public final class ServeCommand extends CliCommand {
             + "(default " + io.cxlkit.server.http.HttpLimits.DEFAULT_MAX_CONNECTIONS + ").")
     Integer httpMaxConnections;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info or debug (default info).")
+    @Option(names = "--log-level", paramLabel = "LEVEL", completionCandidates = CompletionChoices.LogLevels.class,
+            description = "error, warn, info or debug (default info).")
     String logLevel = "info";
 
-    @Option(names = "--timing", paramLabel = "PRESET", description = "instant, realistic or qemu (default realistic).")
+    @Option(names = "--timing", paramLabel = "PRESET", completionCandidates = CompletionChoices.TimingPresets.class,
+            description = "instant, realistic or qemu (default realistic).")
     String timing;
 
     @Option(names = "--fw-part-time", paramLabel = "DURATION", description = "Fixed time of an Initiate/Continue part.")
@@ -106,7 +109,8 @@ public final class ServeCommand extends CliCommand {
     @Option(names = "--mctp-message-size", paramLabel = "SIZE", description = "MCTP CCI message size (default 1KiB).")
     String mctpMessageSize;
 
-    @Option(names = "--fw-verify", paramLabel = "POLICY", description = "none, package or signed (default package).")
+    @Option(names = "--fw-verify", paramLabel = "POLICY", completionCandidates = CompletionChoices.VerifyPolicies.class,
+            description = "none, package or signed (default package).")
     String fwVerify;
 
     @Option(names = "--trusted-key", paramLabel = "FILE",
@@ -119,7 +123,8 @@ public final class ServeCommand extends CliCommand {
     @Option(names = "--fw-part-timeout", paramLabel = "DURATION", description = "Inter-part timeout (default 30s).")
     String partTimeout;
 
-    @Option(names = "--online-activate", paramLabel = "BOOL", description = "true or false (default true).")
+    @Option(names = "--online-activate", paramLabel = "BOOL", completionCandidates = CompletionChoices.Booleans.class,
+            description = "true or false (default true).")
     String onlineActivate;
 
     @Override
