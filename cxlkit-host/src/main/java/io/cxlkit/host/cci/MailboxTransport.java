@@ -13,6 +13,7 @@ import io.cxlkit.protocol.regs.RegisterMap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,7 +21,7 @@ import java.util.function.LongSupplier;
  * (reference.md §1): check the doorbell is clear, write Command and payload, set the doorbell,
  * wait for it to clear, read Status, the output length and the output. A background command is
  * waited on through the BG Command Status register. Both waits sleep on the interrupt counter,
- * never spin: each wake-up reads a register once. One lock (this object's monitor) is held across
+ * never spin: each wake-up reads a register once. One fair lock ({@link #mailbox}) is held across
  * a command's send, its background wait and its result, as the kernel's mailbox mutex is.
  */
 public final class MailboxTransport implements CciTransport {
@@ -29,6 +30,12 @@ public final class MailboxTransport implements CciTransport {
     private final LongSupplier nanoTime;
     private final String name;
     private final int payloadSize;
+    /**
+     * The mailbox, held across a command's doorbell, background wait and result (as the kernel's
+     * mailbox mutex is). Fair: an upload sends its parts back to back, and with a barging lock its
+     * thread took the mailbox again at once, so a view or an activation waited behind every part.
+     */
+    private final ReentrantLock mailbox = new ReentrantLock(true);
 
     /**
      * @param nanoTime the host's monotonic clock for its timeouts (System::nanoTime; a virtual clock in tests)
@@ -55,13 +62,26 @@ public final class MailboxTransport implements CciTransport {
     }
 
     @Override
-    public synchronized CommandResponse execute(Opcode opcode, byte[] payload)
-            throws IOException, InterruptedException {
-        return CciTransport.sendAndAwait(this, opcode, payload);
+    public CommandResponse execute(Opcode opcode, byte[] payload) throws IOException, InterruptedException {
+        mailbox.lock();
+        try {
+            return CciTransport.sendAndAwait(this, opcode, payload);
+        } finally {
+            mailbox.unlock();
+        }
     }
 
     @Override
-    public synchronized CommandResponse send(Opcode opcode, byte[] payload) throws IOException, InterruptedException {
+    public CommandResponse send(Opcode opcode, byte[] payload) throws IOException, InterruptedException {
+        mailbox.lock();
+        try {
+            return sendHeld(opcode, payload);
+        } finally {
+            mailbox.unlock();
+        }
+    }
+
+    private CommandResponse sendHeld(Opcode opcode, byte[] payload) throws IOException, InterruptedException {
         if (payload.length > payloadSize) {
             throw new IllegalArgumentException(payload.length + " bytes do not fit the " + payloadSize
                     + "-byte mailbox payload area");
@@ -91,7 +111,16 @@ public final class MailboxTransport implements CciTransport {
     }
 
     @Override
-    public synchronized CommandResponse awaitBackground(Opcode opcode) throws IOException, InterruptedException {
+    public CommandResponse awaitBackground(Opcode opcode) throws IOException, InterruptedException {
+        mailbox.lock();
+        try {
+            return awaitBackgroundHeld(opcode);
+        } finally {
+            mailbox.unlock();
+        }
+    }
+
+    private CommandResponse awaitBackgroundHeld(Opcode opcode) throws IOException, InterruptedException {
         long deadline = nanoTime.getAsLong() + HostLimits.BACKGROUND_TIMEOUT.toNanos();
         long seen = regs.interruptCount();
         while (true) {

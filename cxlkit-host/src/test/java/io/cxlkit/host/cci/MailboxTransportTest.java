@@ -275,10 +275,63 @@ class MailboxTransportTest {
         assertThat(device.fwInfo().revision(2)).isEmpty();
     }
 
-    /** Waits (without sleeping) until {@code t} waits for a monitor another thread holds. */
+    @Test
+    void aCommandFromAnotherThreadGetsTheMailboxBetweenTwoCommandsOfABusyOne() throws Exception {
+        open(defaults());
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        long[] queuedAt = {-1};
+        long[] doneAt = {-1};
+        Thread view = new Thread(() -> {
+            try {
+                transport.execute(CommandId.IDENTIFY.opcode(), new byte[0]);
+                doneAt[0] = sent.get();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "view");
+        // an uploader's shape: one command after the other, taking the mailbox again at once
+        Thread busy = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    transport.execute(CommandId.GET_FW_INFO.opcode(), new byte[0]);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                sent.incrementAndGet();
+            }
+        }, "busy");
+        // once busy is well under way, the view asks for the mailbox while busy holds it
+        regs.afterRead(offset -> {
+            if (Thread.currentThread() == busy && offset == RegisterMap.MB_STATUS && sent.get() == 50
+                    && view.getState() == Thread.State.NEW) {
+                view.start();
+                awaitBlocked(view);
+                queuedAt[0] = sent.get();
+            }
+        });
+        busy.start();
+        try {
+            view.join(10_000);
+            while (view.getState() == Thread.State.NEW) {
+                view.join(10_000);
+            }
+        } finally {
+            stop.set(true);
+            busy.join(10_000);
+        }
+        assertThat(view.isAlive()).isFalse();
+        assertThat(queuedAt[0]).isEqualTo(50);
+        // at most busy's command in progress when the view queued (counted once it returns, which
+        // may be after the view read the count) and one that began after the view was done and
+        // before it read the count: never a run of busy's commands ahead of the view
+        assertThat(doneAt[0] - queuedAt[0]).isBetween(0L, 2L);
+    }
+
+    /** Waits (without sleeping) until {@code t} waits for the mailbox another thread holds. */
     private static void awaitBlocked(Thread t) {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (t.getState() != Thread.State.BLOCKED) {
+        while (t.getState() != Thread.State.WAITING) { // parked on the mailbox lock
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(t.getName() + " never blocked; it is " + t.getState());
             }
