@@ -95,8 +95,9 @@ final class Fleet {
                 if (!m.path("cxlkit").path("upload").path("status").asText().equals("idle")) {
                     return true;
                 }
-                if (m.path("firmware").has("fw_update_error")) {
-                    throw new IOException(m.path("memdev").asText() + ": " + m.path("firmware").path("fw_update_error"));
+                JsonNode error = m.path("cxlkit").path("upload").path("error");
+                if (!error.isMissingNode()) {
+                    throw new IOException(m.path("memdev").asText() + ": " + error.asText());
                 }
             }
             return false;

@@ -63,8 +63,7 @@ public final class MemdevParsing {
         }
         return new FirmwareView(intValue(o, "num_slots"), intValue(o, "active_slot"),
                 o.has("staged_slot") ? intValue(o, "staged_slot") : 0, bool(o, "online_activate_capable"),
-                revisions, bool(o, "fw_update_in_progress"), optLong(o, "remaining_size", 0),
-                optText(o, "fw_update_status"), optText(o, "fw_update_error"));
+                revisions, bool(o, "fw_update_in_progress"), optLong(o, "remaining_size", 0));
     }
 
     /** The {@code cxlkit} object. */

@@ -706,7 +706,8 @@ class CrashKillIT {
                 }
                 JsonNode fw = view.get("firmware");
                 if (!fw.path("fw_update_in_progress").asBoolean()) {
-                    assertThat(fw.has("fw_update_error")).as("upload failed: " + get.body()).isFalse();
+                    assertThat(view.path("cxlkit").path("upload").has("error")).as("upload failed: " + get.body())
+                            .isFalse();
                     break;
                 }
                 setPhase(what + ": " + view.path("cxlkit").path("upload").path("status").asText() + ", "

@@ -74,14 +74,13 @@ class DemoCommandTest {
         JsonNode started = firmwareOf(s.get(2)[1]);
         assertThat(started.get("fw_update_in_progress").asBoolean()).isTrue();
         assertThat(started.get("remaining_size").asLong()).isEqualTo((4L << 20) + 128); // header + 4 MiB body
-        assertThat(started.get("fw_update_status").asText()).isEqualTo("receiving");
+        assertThat(started.has("fw_update_status")).as("ndctl's keys only").isFalse();
         assertThat(started.has("slot_2_version")).isFalse();
 
         // 3. after completion: staged in slot 2
         JsonNode done = firmwareOf(s.get(3)[1]);
         assertThat(done.get("fw_update_in_progress").asBoolean()).isFalse();
         assertThat(done.has("remaining_size")).isFalse();
-        assertThat(done.has("fw_update_error")).isFalse();
         assertThat(done.get("active_slot").asInt()).isEqualTo(1);
         assertThat(done.get("staged_slot").asInt()).isEqualTo(2);
         assertThat(done.get("slot_2_version").asText()).isEqualTo("BWFW VERSION 1");

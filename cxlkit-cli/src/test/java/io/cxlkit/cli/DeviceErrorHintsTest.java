@@ -13,8 +13,7 @@ class DeviceErrorHintsTest {
 
     /** mem0 with 3 slots, slot 1 active, slot 2 filled, slot 3 empty. */
     private static MemdevView mem0(boolean onlineCapable, List<String> faults, Optional<String> uploadRc) {
-        var fw = new MemdevView.FirmwareView(3, 1, 0, onlineCapable, List.of("A", "B", ""), false, 0,
-                Optional.empty(), Optional.empty());
+        var fw = new MemdevView.FirmwareView(3, 1, 0, onlineCapable, List.of("A", "B", ""), false, 0);
         var upload = new MemdevView.UploadView("idle", uploadRc.map(rc -> "transferring:x"), Optional.empty(),
                 uploadRc.map(rc -> "0201h"), uploadRc, uploadRc.map(rc -> ReturnCode.parse(rc).specName()), 0, 0,
                 Optional.empty(), Optional.empty());

@@ -98,25 +98,23 @@ class MemdevParsingProperties {
                 uploads(), resets).as(CxlkitView::new);
     }
 
-    /** Firmware views MemdevJson can express: staged in range or 0, status and size only in progress. */
+    /** Firmware views MemdevJson can express: staged in range or 0, the size only in progress. */
     private static Arbitrary<FirmwareView> canonicalFirmware() {
         return Arbitraries.integers().between(0, 7).flatMap(slots -> Combinators.combine(
                 Arbitraries.integers().between(0, 7), Arbitraries.integers().between(0, slots),
                 Arbitraries.of(true, false), text().list().ofMaxSize(4), Arbitraries.of(true, false),
-                Arbitraries.longs().greaterOrEqual(0), text().optional(), text().optional())
-                .as((active, staged, online, revisions, inProgress, remaining, status, error) ->
+                Arbitraries.longs().greaterOrEqual(0))
+                .as((active, staged, online, revisions, inProgress, remaining) ->
                         new FirmwareView(slots, active, staged, online, revisions, inProgress,
-                                inProgress ? remaining : 0, inProgress ? status : Optional.empty(), error)));
+                                inProgress ? remaining : 0)));
     }
 
-    /** Any firmware view, including what MemdevJson drops (an out-of-range staged slot, stray status). */
+    /** Any firmware view, including what MemdevJson drops (an out-of-range staged slot, a size while idle). */
     private static Arbitrary<FirmwareView> anyFirmware() {
         return Combinators.combine(Arbitraries.integers().between(0, 7), Arbitraries.integers().between(0, 7),
                 Arbitraries.integers().between(0, 7), Arbitraries.of(true, false), text().list().ofMaxSize(4),
-                Arbitraries.of(true, false), Arbitraries.longs().greaterOrEqual(0), text().optional())
-                .as((slots, active, staged, online, revisions, inProgress, remaining, status) ->
-                        new FirmwareView(slots, active, staged, online, revisions, inProgress, remaining, status,
-                                Optional.empty()));
+                Arbitraries.of(true, false), Arbitraries.longs().greaterOrEqual(0))
+                .as(FirmwareView::new);
     }
 
     @Provide

@@ -31,8 +31,7 @@ class MemdevParsingTest {
 
     static MemdevView factory() {
         return MemdevView.of("mem0", 1L << 30, 0, 0, "0000:0d:00.0").withFirmwareVersion("BWFW VERSION 0")
-                .withFirmware(new FirmwareView(2, 1, 0, true, List.of("BWFW VERSION 0"), false, 0,
-                        Optional.empty(), Optional.empty()))
+                .withFirmware(new FirmwareView(2, 1, 0, true, List.of("BWFW VERSION 0"), false, 0))
                 .withCxlkit(new CxlkitView(32L << 20, "package", 0, List.of(), UploadView.IDLE));
     }
 
@@ -46,8 +45,7 @@ class MemdevParsingTest {
     void everyOptionalKeyRoundTrips() throws Exception {
         MemdevView v = new MemdevView("mem3", 2L << 30, 512L << 20, -2, "0001:0e:00.0",
                 Optional.of("rev/\"x\"\\é\t"),
-                Optional.of(new FirmwareView(4, 2, 3, false, List.of("a", "", "c", "d"), true, 4096,
-                        Optional.of("transferring"), Optional.empty())),
+                Optional.of(new FirmwareView(4, 2, 3, false, List.of("a", "", "c", "d"), true, 4096)),
                 Optional.of(new CxlkitView(Long.MAX_VALUE, "signed", 7, List.of("media-disabled", "late-part"),
                         new UploadView("transferring", Optional.of("transferring:device-busy"),
                                 Optional.of("the package is not signed"), Optional.of("0201h"),
@@ -60,8 +58,11 @@ class MemdevParsingTest {
 
     @Test
     void aFailedUploadRoundTrips() throws Exception {
-        MemdevView v = factory().withFirmware(new FirmwareView(2, 1, 0, true, List.of("BWFW VERSION 0"), false, 0,
-                Optional.empty(), Optional.empty()).failed("transferring:firmware-invalid"));
+        UploadView failed = new UploadView("idle", Optional.of("transferring:firmware-invalid"),
+                Optional.of("bad magic"), Optional.of("0201h"), Optional.of("000Ah"),
+                Optional.of("FW Verification Failed"), 3968, 1, Optional.of(Instant.parse("2024-05-01T12:00:00Z")),
+                Optional.of(Instant.parse("2024-05-01T12:00:01Z")));
+        MemdevView v = factory().withCxlkit(new CxlkitView(32L << 20, "package", 0, List.of(), failed));
         assertThat(parse(render(v))).isEqualTo(v);
     }
 

@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Builds the host's view of a memdev, as sysfs is for ndctl: from Get FW Info and Identify Memory
  * Device sent by the host driver over the mailbox (never read from device objects), plus the
- * driver's upload state. The {@code cxlkit} object adds emulator facts (limits, policy, faults).
+ * driver's upload state. ndctl's objects carry ndctl's keys only; the {@code cxlkit} object adds the
+ * upload's stage and outcome and emulator facts (limits, policy, faults).
  */
 final class MemdevViews {
     private MemdevViews() {
@@ -32,13 +33,10 @@ final class MemdevViews {
         }
         UploadStatus upload = m.uploader().status();
         if (fw.isPresent()) {
+            // ndctl's object gets what the kernel's firmware loader shows; the stage and the last
+            // error go into cxlkit.upload alone
             MemdevView.FirmwareView f = MemdevView.FirmwareView.from(fw.get());
-            if (upload.inProgress()) {
-                f = f.inProgress(upload.remainingSize(), upload.stage().label());
-            } else if (upload.error().isPresent()) {
-                f = f.failed(upload.error().get());
-            }
-            v = v.withFirmware(f);
+            v = v.withFirmware(upload.inProgress() ? f.inProgress(upload.remainingSize()) : f);
         }
         DeviceConfig c = m.device().config();
         return v.withCxlkit(new MemdevView.CxlkitView(c.maxPackageSize(), c.verifyPolicy().label(),

@@ -7,8 +7,9 @@ import io.cxlkit.protocol.Opcode;
 import java.util.Optional;
 
 /**
- * How an upload ended, read from the memdev object: the {@code fw_update_error}, and the device's
- * reason and the failing command from the {@code cxlkit.upload} object, as one line such as
+ * How an upload ended, read from the memdev object's {@code cxlkit.upload} (the control API always
+ * sends it; ndctl's {@code firmware} object has only whether an upload runs and what is left): the
+ * error, the device's reason and the failing command, as one line such as
  * {@code transferring:firmware-invalid: bad magic (Transfer FW: FW Verification Failed, 000Ah)}
  * ({@link UploadFailure#line}).
  */
@@ -16,19 +17,22 @@ final class UploadOutcome {
     private UploadOutcome() {
     }
 
+    private static Optional<MemdevView.UploadView> upload(MemdevView v) {
+        return v.cxlkit().map(MemdevView.CxlkitView::upload);
+    }
+
     static boolean inProgress(MemdevView v) {
         return v.firmware().map(MemdevView.FirmwareView::updateInProgress).orElse(false)
-                || v.cxlkit().map(c -> !c.upload().status().equals("idle")).orElse(false);
+                || upload(v).map(u -> !u.status().equals("idle")).orElse(false);
     }
 
     /** The reason the last upload failed or was cancelled; empty after a success. */
     static Optional<String> failure(MemdevView v) {
-        Optional<String> error = v.firmware().flatMap(MemdevView.FirmwareView::updateError)
-                .or(() -> v.cxlkit().flatMap(c -> c.upload().error()));
+        Optional<MemdevView.UploadView> u = upload(v);
+        Optional<String> error = u.flatMap(MemdevView.UploadView::error);
         if (error.isEmpty()) {
             return Optional.empty();
         }
-        Optional<MemdevView.UploadView> u = v.cxlkit().map(MemdevView.CxlkitView::upload);
         Optional<String> answer = u.flatMap(MemdevView.UploadView::returnCode).map(rc -> {
             String command = u.flatMap(MemdevView.UploadView::opcode)
                     .map(op -> CommandId.nameOf(Opcode.parse(op))).orElse("");
@@ -38,13 +42,12 @@ final class UploadOutcome {
     }
 
     static boolean cancelled(MemdevView v) {
-        return v.firmware().flatMap(MemdevView.FirmwareView::updateError).map(e -> e.endsWith(":user-abort"))
-                .orElse(false);
+        return upload(v).flatMap(MemdevView.UploadView::error).map(e -> e.endsWith(":user-abort")).orElse(false);
     }
 
     /** Bytes acknowledged so far and the image size, for the progress bar. */
     static long[] progress(MemdevView v) {
-        long sent = v.cxlkit().map(c -> c.upload().bytesSent()).orElse(0L);
+        long sent = upload(v).map(MemdevView.UploadView::bytesSent).orElse(0L);
         long remaining = v.firmware().map(MemdevView.FirmwareView::remainingSize).orElse(0L);
         return new long[] {sent, sent + remaining};
     }

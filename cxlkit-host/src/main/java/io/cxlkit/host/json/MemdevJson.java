@@ -91,7 +91,10 @@ public final class MemdevJson {
         return o.build();
     }
 
-    /** The {@code firmware} object. */
+    /**
+     * The {@code firmware} object: ndctl's keys only (cli.md "JSON"). How an upload ends is in the
+     * {@code cxlkit} object's {@code upload}, which only {@code --cxlkit} and the control API show.
+     */
     public static JsonC.Obj firmware(FirmwareView fw, boolean human) {
         JsonC.ObjBuilder o = JsonC.object()
                 .put("num_slots", fw.numSlots())
@@ -110,9 +113,7 @@ public final class MemdevJson {
         o.put("fw_update_in_progress", fw.updateInProgress());
         if (fw.updateInProgress()) {
             o.put("remaining_size", size(fw.remainingSize(), human));
-            fw.updateStatus().ifPresent(s -> o.put("fw_update_status", s));
         }
-        fw.updateError().ifPresent(e -> o.put("fw_update_error", e));
         return o.build();
     }
 

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * @param serial          the device serial number
  * @param host            the PCI address of the device, e.g. {@code 0000:0d:00.0}
  * @param firmwareVersion from Identify Memory Device's FW Revision; empty if that command failed
- * @param firmware        from Get FW Info plus the host's upload state; empty if Get FW Info failed
+ * @param firmware        from Get FW Info plus whether an upload runs and what is left of it; empty if Get FW
+ *                        Info failed
  * @param cxlkit          cxlkit's own extension object (wire.md §3); empty when not known
  */
 public record MemdevView(String name, long pmemSize, long ramSize, long serial, String host,
@@ -83,8 +84,10 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
     }
 
     /**
-     * The data behind the {@code firmware} object: Get FW Info's fields plus the host's upload
-     * state (which ndctl reads from sysfs).
+     * The data behind ndctl's {@code firmware} object: Get FW Info's fields plus what the kernel's
+     * firmware loader shows in sysfs (an upload running, the bytes left). Nothing else: the upload's
+     * stage and its last error are cxlkit's own information and live in {@link UploadView} (the
+     * {@code cxlkit.upload} object), so that ndctl's object carries only ndctl's keys.
      *
      * @param numSlots              FW Slots Supported
      * @param activeSlot            the active slot
@@ -94,13 +97,9 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
      *                              slot; padded with "" to {@value FwInfo#SLOT_COUNT} entries
      * @param updateInProgress      an upload is running
      * @param remainingSize         bytes of the image not yet acknowledged (shown only while in progress)
-     * @param updateStatus          the upload stage label, e.g. {@code transferring} (shown only while in
-     *                              progress)
-     * @param updateError           {@code <stage>:<error>} after a failed or cancelled upload
      */
     public record FirmwareView(int numSlots, int activeSlot, int stagedSlot, boolean onlineActivateCapable,
-                               List<String> slotRevisions, boolean updateInProgress, long remainingSize,
-                               Optional<String> updateStatus, Optional<String> updateError) {
+                               List<String> slotRevisions, boolean updateInProgress, long remainingSize) {
 
         public FirmwareView {
             if (numSlots < 0 || activeSlot < 0 || stagedSlot < 0) {
@@ -123,15 +122,12 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
             if (remainingSize < 0) {
                 throw new IllegalArgumentException("remaining size is negative: " + remainingSize);
             }
-            Objects.requireNonNull(updateStatus, "updateStatus");
-            Objects.requireNonNull(updateError, "updateError");
         }
 
-        /** Get FW Info's fields with no upload running and no error recorded. */
+        /** Get FW Info's fields with no upload running. */
         public static FirmwareView from(FwInfo info) {
             return new FirmwareView(info.slotsSupported(), info.activeSlot(), info.stagedSlot(),
-                    info.onlineActivationSupported(), info.slotRevisions(), false, 0, Optional.empty(),
-                    Optional.empty());
+                    info.onlineActivationSupported(), info.slotRevisions(), false, 0);
         }
 
         /** The revision in slot {@code slot} (1..4), "" when empty. */
@@ -142,16 +138,10 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
             return slotRevisions.get(slot - 1);
         }
 
-        /** The same slots with an upload running: {@code remaining} bytes left, stage {@code status}. */
-        public FirmwareView inProgress(long remaining, String status) {
+        /** The same slots with an upload running and {@code remaining} bytes of it not yet acknowledged. */
+        public FirmwareView inProgress(long remaining) {
             return new FirmwareView(numSlots, activeSlot, stagedSlot, onlineActivateCapable, slotRevisions, true,
-                    remaining, Optional.of(status), Optional.empty());
-        }
-
-        /** The same slots after a failed or cancelled upload that ended with {@code error}. */
-        public FirmwareView failed(String error) {
-            return new FirmwareView(numSlots, activeSlot, stagedSlot, onlineActivateCapable, slotRevisions, false,
-                    0, Optional.empty(), Optional.of(error));
+                    remaining);
         }
     }
 

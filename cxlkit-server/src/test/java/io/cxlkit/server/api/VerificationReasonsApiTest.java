@@ -153,7 +153,7 @@ class VerificationReasonsApiTest {
         u.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsSubsequence("status", "error", "reason", "opcode", "return_code");
         assertThat(m.path("firmware").has("reason")).as("nothing added to ndctl's object").isFalse();
-        assertThat(m.path("firmware").path("fw_update_error").asText()).isEqualTo("transferring:firmware-invalid");
+        assertThat(m.path("firmware").has("fw_update_error")).as("the error is cxlkit's: cxlkit.upload").isFalse();
 
         String event = nextEvent("upload", "\"status\":\"idle\"");
         JsonNode e = ControlApi.JSON.readTree(event);
