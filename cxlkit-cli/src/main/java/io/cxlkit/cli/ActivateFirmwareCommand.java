@@ -20,8 +20,11 @@ import picocli.CommandLine.Parameters;
         description = "Activate the firmware in a slot, on the next cold reset or (--online) now.")
 public final class ActivateFirmwareCommand extends DaemonCommand {
 
-    @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all")
+    @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all; serial numbers with -S")
     List<String> memdevs;
+
+    @Mixin
+    MemdevFilterOptions filter;
 
     @Mixin
     StrictOption strict;
@@ -37,10 +40,9 @@ public final class ActivateFirmwareCommand extends DaemonCommand {
         if (slot < 1 || slot > FwInfo.SLOT_COUNT) {
             throw usage("--slot must be 1.." + FwInfo.SLOT_COUNT + ", not " + slot);
         }
-        MemdevSelector selector = selector(memdevs);
-        List<String> names = resolve(selector);
+        MemdevSelector selector = selector(memdevs, filter);
         ObjectNode body = DaemonClient.object().put("slot", slot).put("online", online);
-        return changeEach(names, strict, name -> daemon().post(memdevPath(name) + "/firmware/activate", body));
+        return changeEach(resolve(selector), strict, name -> daemon().post(memdevPath(name) + "/firmware/activate", body));
     }
 
     /** A device error, with the cause where 000Bh (or 0002h) leaves it open (DeviceErrorHints). */

@@ -12,9 +12,10 @@ import picocli.CommandLine.Mixin;
 
 /**
  * Base of the commands that talk to a daemon over the control API: {@code --state-dir}, the
- * client, MEMDEV resolution, and running one action per memdev with one failure line per failed
- * memdev ({@code cxlkit: <command>: mem0: <message>}); exit 0 if at least one memdev succeeded
- * (unless {@code --strict}, see {@link StrictOption}).
+ * client, MEMDEV resolution (as ndctl: a word that matches nothing is a line and the rest go on),
+ * and running one action per memdev with one failure line per failed memdev
+ * ({@code cxlkit: <command>: mem0: <message>}); exit 0 if at least one memdev succeeded (unless
+ * {@code --strict}, see {@link StrictOption}).
  */
 public abstract class DaemonCommand extends CliCommand {
 
@@ -31,10 +32,10 @@ public abstract class DaemonCommand extends CliCommand {
         return client;
     }
 
-    /** Parses MEMDEV arguments; a bad one is a usage error. */
-    protected MemdevSelector selector(List<String> args) {
+    /** Parses MEMDEV arguments under {@code -S}/{@code -b}; a bad one is a usage error. */
+    protected MemdevSelector selector(List<String> args, MemdevFilterOptions options) {
         try {
-            return MemdevSelector.parse(args == null ? List.of() : args);
+            return options.selector(args == null ? List.of() : args);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -72,18 +73,28 @@ public abstract class DaemonCommand extends CliCommand {
     }
 
     /**
-     * The names of the memdevs {@code selector} matches, in the daemon's order.
-     *
-     * @throws Failure one line {@code no memdev matches X} per selector that matches nothing;
-     *                 then nothing has been done to any memdev
+     * What MEMDEV arguments found: the memdevs they select, in the daemon's order, each once, and
+     * their words that select none (each reported already).
      */
-    protected List<String> resolve(MemdevSelector selector) throws IOException, ApiError {
-        List<String> names = memdevs().stream().map(MemdevView::name).toList();
-        List<String> unmatched = selector.unmatched(names);
-        if (!unmatched.isEmpty()) {
-            throw new Failure(1, unmatched.stream().map(t -> "no memdev matches " + t).toList());
+    protected record Selection(List<String> names, List<String> unmatched) {
+        /**
+         * How many items the command is about, for the exit status: each memdev, and each word that
+         * selected nothing, which counts as a failed one (so {@code --strict} sees it).
+         */
+        public int attempted() {
+            return names.size() + unmatched.size();
         }
-        return names.stream().filter(selector::matches).toList();
+    }
+
+    /**
+     * The memdevs {@code selector} matches. As ndctl, a word that matches nothing is one line,
+     * {@code cxlkit: <command>: no memdev matches mem9}, and the command goes on with the rest.
+     */
+    protected Selection resolve(MemdevSelector selector) throws IOException, ApiError {
+        List<MemdevView> all = memdevs();
+        List<String> unmatched = selector.unmatched(all);
+        unmatched.forEach(word -> report("no memdev matches " + word));
+        return new Selection(selector.select(all).stream().map(MemdevView::name).toList(), unmatched);
     }
 
     /** One memdev's action; its result or an exception that fails this memdev only. */
@@ -97,9 +108,12 @@ public abstract class DaemonCommand extends CliCommand {
      * that failed (each already reported), both in the order run.
      */
     protected record Outcome<T>(Map<String, T> succeeded, List<String> failed) {
-        /** The exit status under {@code strict} (ndctl's rule unless {@code --strict} was given). */
-        public int exitCode(StrictOption strict) {
-            return strict.exitStatus(succeeded.size(), succeeded.size() + failed.size());
+        /**
+         * The exit status of a command about {@code selection} under {@code strict} (ndctl's rule
+         * unless {@code --strict} was given).
+         */
+        public int exitCode(StrictOption strict, Selection selection) {
+            return strict.exitStatus(succeeded.size(), selection.attempted());
         }
     }
 
@@ -130,14 +144,30 @@ public abstract class DaemonCommand extends CliCommand {
     }
 
     /**
-     * Prints memdev objects as ndctl's {@code update-firmware} does: with the firmware object, an
-     * array, and in human mode when stdout is a terminal (where a single memdev prints bare).
-     * Nothing at all when there is no object.
+     * Prints memdev objects as ndctl's {@code update-firmware} does ({@code util_display_json_array}):
+     * with the firmware object, an array, in human mode when stdout is a terminal (where a single
+     * memdev prints bare). No object at all: off a terminal {@code [} and {@code ]} on two lines
+     * after ndctl's warning ({@link #warnNoMatchingDevices}); on a terminal nothing.
      */
     protected void printAffected(List<MemdevView> views) {
-        if (!views.isEmpty()) {
-            print(MemdevJson.list(views, Terminal.current().stdoutTty(), true, false));
+        boolean human = Terminal.current().stdoutTty();
+        if (views.isEmpty() && human) {
+            return;
         }
+        if (views.isEmpty()) {
+            warnNoMatchingDevices();
+        }
+        print(MemdevJson.list(views, human, true, false));
+    }
+
+    /**
+     * ndctl's warning for an empty list of devices, word for word and without cxlkit's prefix (its
+     * {@code warning()} writes {@code " " + " Warning: " + message} and the message ends in a
+     * newline of its own): {@code "  Warning: no matching devices found"}, then a blank line.
+     */
+    protected void warnNoMatchingDevices() {
+        err().print("  Warning: no matching devices found\n\n");
+        err().flush();
     }
 
     /**
@@ -145,8 +175,9 @@ public abstract class DaemonCommand extends CliCommand {
      * memdevs in order: the answer for each that succeeded, a fresh look (if the daemon can give
      * one) for each that failed. The exit status follows {@code strict}.
      */
-    protected int changeEach(List<String> names, StrictOption strict, MemdevAction<String> action)
+    protected int changeEach(Selection selection, StrictOption strict, MemdevAction<String> action)
             throws InterruptedException {
+        List<String> names = selection.names();
         Outcome<String> outcome = forEach(names, action);
         List<MemdevView> views = new ArrayList<>();
         for (String name : names) {
@@ -160,6 +191,6 @@ public abstract class DaemonCommand extends CliCommand {
             }
         }
         printAffected(views);
-        return outcome.exitCode(strict);
+        return outcome.exitCode(strict, selection);
     }
 }

@@ -4,6 +4,7 @@ import io.cxlkit.protocol.payload.FwInfo;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,8 +18,11 @@ import picocli.CommandLine.Parameters;
         description = "Copy the package stored in a firmware slot to a file.")
 public final class FwReadSlotCommand extends DaemonCommand {
 
-    @Parameters(paramLabel = "MEMDEV", description = "one memdev: memN or N")
+    @Parameters(paramLabel = "MEMDEV", description = "one memdev: memN or N; its serial number with -S")
     String memdev;
+
+    @Mixin
+    MemdevFilterOptions filter;
 
     @Option(names = "--slot", paramLabel = "N", required = true, description = "the slot (1..4)")
     int slot;
@@ -35,7 +39,7 @@ public final class FwReadSlotCommand extends DaemonCommand {
         if (slot < 1 || slot > FwInfo.SLOT_COUNT) {
             throw usage("--slot must be 1.." + FwInfo.SLOT_COUNT + ", not " + slot);
         }
-        MemdevSelector selector = selector(List.of(memdev));
+        MemdevSelector selector = selector(List.of(memdev), filter);
         if (!selector.single()) {
             throw usage("read-slot takes one memdev, not '" + memdev + "'");
         }
@@ -43,7 +47,11 @@ public final class FwReadSlotCommand extends DaemonCommand {
             throw usage("-o needs a file name");
         }
         OutputFile target = OutputFile.of(output, force);
-        String name = resolve(selector).get(0);
+        List<String> found = resolve(selector).names();
+        if (found.isEmpty()) {
+            return 1; // "no memdev matches" is said
+        }
+        String name = found.get(0);
         try {
             target.write(AtomicFile.PUBLIC, System.out,
                     out -> daemon().download(memdevPath(name) + "/firmware/slots/" + slot, out));

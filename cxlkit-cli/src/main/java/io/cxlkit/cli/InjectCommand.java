@@ -22,8 +22,11 @@ public final class InjectCommand extends DaemonCommand {
 
     /** Lowest and highest return code a fail-opcode fault may inject (device-behaviour.md §8). */
 
-    @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all")
+    @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all; serial numbers with -S")
     List<String> memdevs;
+
+    @Mixin
+    MemdevFilterOptions filter;
 
     @Mixin
     StrictOption strict;
@@ -65,13 +68,13 @@ public final class InjectCommand extends DaemonCommand {
             throw usage("--clear takes no fault option");
         }
         ObjectNode fault = clear ? null : fault();
-        MemdevSelector selector = selector(memdevs);
-        List<String> names = resolve(selector);
-        Outcome<String> outcome = forEach(names, name -> clear
+        MemdevSelector selector = selector(memdevs, filter);
+        Selection selection = resolve(selector);
+        Outcome<String> outcome = forEach(selection.names(), name -> clear
                 ? daemon().delete(memdevPath(name) + "/faults")
                 : daemon().post(memdevPath(name) + "/faults", fault));
         outcome.succeeded().values().forEach(answer -> print(answer.strip() + System.lineSeparator()));
-        return outcome.exitCode(strict);
+        return outcome.exitCode(strict, selection);
     }
 
     private int faultCount() {

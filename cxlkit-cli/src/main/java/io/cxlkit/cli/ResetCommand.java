@@ -15,17 +15,19 @@ import picocli.CommandLine.Parameters;
         description = "Cold-reset memdevs (staged firmware becomes active) and print them.")
 public final class ResetCommand extends DaemonCommand {
 
-    @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all")
+    @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all; serial numbers with -S")
     List<String> memdevs;
+
+    @Mixin
+    MemdevFilterOptions filter;
 
     @Mixin
     StrictOption strict;
 
     @Override
     protected int execute() throws Exception {
-        MemdevSelector selector = selector(memdevs);
-        List<String> names = resolve(selector);
-        return changeEach(names, strict, name -> {
+        MemdevSelector selector = selector(memdevs, filter);
+        return changeEach(resolve(selector), strict, name -> {
             String answer = daemon().post(memdevPath(name) + "/reset", null);
             view(DaemonClient.parse(answer)).cxlkit().flatMap(MemdevView.CxlkitView::reset).ifPresent(r ->
                     report(name + ": staged slot " + r.stagedSlot() + " was not activated: " + r.reason()));

@@ -10,6 +10,15 @@ final class Expected {
     private Expected() {
     }
 
+    /**
+     * ndctl's warning when a command has no device to print ({@code util_display_json_array} with an
+     * empty array): two spaces, the warning, a blank line. cxlkit prints it word for word.
+     */
+    static final String NO_MATCHING_DEVICES = "  Warning: no matching devices found\n\n";
+
+    /** An empty JSON array as json-c prints it: {@code [} and {@code ]} on two lines. */
+    static final String EMPTY_ARRAY = "[\n]\n";
+
     /** cli.md: with the factory defaults, {@code cxlkit list -F} prints exactly this. */
     static final String FACTORY_LIST_F = """
             [

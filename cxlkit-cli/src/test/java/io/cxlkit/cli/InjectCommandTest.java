@@ -95,6 +95,11 @@ class InjectCommandTest {
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).isEmpty();
             assertThat(r.errLines()).containsExactly("cxlkit: inject: no memdev matches mem9");
+
+            Cli.Run some = d.run("inject", "mem9", "0", "--late-part");
+            assertThat(some.errLines()).containsExactly("cxlkit: inject: no memdev matches mem9");
+            assertThat(some.out()).contains("\"memdev\":\"mem0\"").contains("late-part");
+            assertThat(some.exit()).isZero();
         }
     }
 }

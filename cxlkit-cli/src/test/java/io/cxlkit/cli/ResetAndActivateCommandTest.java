@@ -170,18 +170,35 @@ class ResetAndActivateCommandTest {
     }
 
     @Test
-    void anUnknownMemdevIsExit1AndNothingIsDone() throws Exception {
+    void anUnknownMemdevIsOneLineAndTheOthersAreActedOn_asNdctl() throws Exception {
         try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
             Expected.storeInSlot2(d, 8, dir);
             Cli.Run r = d.run("activate-firmware", "mem0", "mem9", "--slot", "2");
-            assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.out()).isEmpty();
+            assertThat(r.exit()).isZero();
             assertThat(r.errLines()).containsExactly("cxlkit: activate-firmware: no memdev matches mem9");
-            assertThat(d.run("list", "-F").out()).doesNotContain("staged_slot");
+            assertThat(r.out()).contains("\"staged_slot\":2").contains("\"memdev\":\"mem0\"");
+            assertThat(d.run("activate-firmware", "mem9", "mem0", "--slot", "2", "--strict").exit())
+                    .as("--strict: a MEMDEV that matches nothing counts as failed").isEqualTo(1);
 
             Cli.Run reset = d.run("reset", "mem9");
             assertThat(reset.exit()).isEqualTo(1);
-            assertThat(reset.errLines()).containsExactly("cxlkit: reset: no memdev matches mem9");
+            assertThat(reset.out()).isEqualTo(Expected.EMPTY_ARRAY);
+            assertThat(reset.err()).isEqualTo("cxlkit: reset: no memdev matches mem9\n" + Expected.NO_MATCHING_DEVICES);
+            assertThat(d.run("list", "-F").out()).contains("\"active_slot\":1").contains("\"staged_slot\":2");
+        }
+    }
+
+    @Test
+    void serialAndBusSelectAsInUpdateFirmware() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 2)) {
+            Cli.Run r = d.run("reset", "-S", "0x1", "-b", "ACPI.CXL");
+            assertThat(r.exit()).isZero();
+            assertThat(r.err()).isEmpty();
+            assertThat(r.out()).contains("\"memdev\":\"mem1\"").doesNotContain("\"memdev\":\"mem0\"");
+            Cli.Run off = d.run("activate-firmware", "mem0", "--slot", "1", "--bus", "root7");
+            assertThat(off.err()).isEqualTo("cxlkit: activate-firmware: no memdev matches mem0\n"
+                    + Expected.NO_MATCHING_DEVICES);
+            assertThat(off.exit()).isEqualTo(1);
         }
     }
 

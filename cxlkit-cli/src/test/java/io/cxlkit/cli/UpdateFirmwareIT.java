@@ -161,10 +161,12 @@ class UpdateFirmwareIT {
         assertThat(uploadError("mem0")).endsWith("user-abort");
         assertThat(slotSha256("mem0", 2)).isEqualTo(before);
 
-        // nothing running now: a cancel fails for that memdev
+        // nothing running now: exactly what ndctl v81's cxl prints (stdout not a terminal), exit 1
         LauncherProcess.Result idle = cxlkit("update-firmware", "mem0", "-c");
         assertThat(idle.exit()).isEqualTo(1);
-        assertThat(idle.stdout()).isEmpty();
+        assertThat(idle.stdout()).isEqualTo("[\n]\n");
+        assertThat(idle.stderr()).isEqualTo("  Warning: no matching devices found\n\n"
+                + "cxlkit: update-firmware: firmware update cancelled on 0 mem device\n");
 
         // and an upload after the cancel works
         Path small = image("fw-after.img", 1, 5);
@@ -172,5 +174,32 @@ class UpdateFirmwareIT {
         assertThat(again.exit()).as(again.stderr()).isZero();
         assertThat(uploadError("mem0")).isNull();
         assertThat(slotSha256("mem0", 2)).isEqualTo(sha256(small));
+    }
+
+    @Test
+    @Order(5)
+    void anUnknownMemdevAmongSeveralIsOneLineAndTheRestAreUpdated_bySerialAndBusToo() throws Exception {
+        Path img = image("fw-some.img", 1, 6);
+        LauncherProcess.Result r = cxlkit("update-firmware", "mem0", "mem9", "-F", img.toString(), "-w");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).isEqualTo("cxlkit: update-firmware: no memdev matches mem9\n"
+                + "cxlkit: update-firmware: firmware update completed on 1 mem device\n");
+        assertThat(JSON.readTree(r.stdout())).hasSize(1);
+        assertThat(slotSha256("mem0", 2)).isEqualTo(sha256(img));
+
+        // -S: the arguments are serial numbers (mem1's is 1); -b: the one bus
+        Path next = image("fw-serial.img", 1, 7);
+        LauncherProcess.Result bySerial = cxlkit("update-firmware", "-S", "0x1", "-b", "root0", "-F",
+                next.toString(), "-w");
+        assertThat(bySerial.exit()).as(bySerial.stderr()).isZero();
+        assertThat(JSON.readTree(bySerial.stdout()).get(0).get("memdev").asText()).isEqualTo("mem1");
+        assertThat(slotSha256("mem1", 2)).isEqualTo(sha256(next));
+
+        LauncherProcess.Result none = cxlkit("update-firmware", "mem9", "-F", next.toString());
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.stdout()).isEqualTo("[\n]\n");
+        assertThat(none.stderr()).isEqualTo("cxlkit: update-firmware: no memdev matches mem9\n"
+                + "  Warning: no matching devices found\n\n"
+                + "cxlkit: update-firmware: firmware update started on 0 mem device\n");
     }
 }

@@ -41,8 +41,8 @@ final class SocketUpload {
         if (cmd.file == null) {
             throw cmd.usageError("--cci needs -F FILE");
         }
-        if (cmd.cancel || !cmd.memdevs.isEmpty()) {
-            throw cmd.usageError("--cci takes no MEMDEV and no -c");
+        if (cmd.cancel || !cmd.memdevs.isEmpty() || cmd.filter.given()) {
+            throw cmd.usageError("--cci takes no MEMDEV, -S, -b or -c");
         }
         if (cmd.eid < 0 || cmd.eid > 255) {
             throw cmd.usageError("--eid must be 0..255");

@@ -5,6 +5,7 @@ import io.cxlkit.cli.DaemonClient;
 import io.cxlkit.cli.DaemonCommand;
 import io.cxlkit.cli.DeviceErrorHints;
 import io.cxlkit.cli.Failure;
+import io.cxlkit.cli.MemdevFilterOptions;
 import io.cxlkit.cli.MemdevSelector;
 import io.cxlkit.cli.StrictOption;
 import io.cxlkit.cli.Terminal;
@@ -38,7 +39,10 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
     /** How often -w looks at the daemon: fast enough for a smooth bar, cheap for the device. */
     static final long POLL_MILLIS = 100;
 
-    @Parameters(paramLabel = "MEMDEV", arity = "0..*", description = "memN, N or all")
+    /** The control API's error for a cancel with no upload running (409). */
+    private static final String NOTHING_TO_CANCEL = "idle";
+
+    @Parameters(paramLabel = "MEMDEV", arity = "0..*", description = "memN, N or all; serial numbers with -S")
     List<String> memdevs = new ArrayList<>();
 
     @Option(names = {"-F", "--firmware-file"}, paramLabel = "FILE", description = "the image to upload")
@@ -47,7 +51,7 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
     @Option(names = {"-w", "--wait"}, description = "wait until the uploads end")
     boolean waitForEnd;
 
-    @Option(names = {"-c", "--cancel"}, description = "cancel the running uploads")
+    @Option(names = {"-c", "--cancel"}, description = "cancel the running uploads (wins over -F, as in ndctl)")
     boolean cancel;
 
     @Option(names = {"-v", "--verbose"}, description = "say what happens while waiting")
@@ -59,6 +63,9 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
 
     @Option(names = "--eid", paramLabel = "N", description = "the device's EID on --cci")
     Integer eid;
+
+    @Mixin
+    MemdevFilterOptions filter;
 
     @Mixin
     StrictOption strict;
@@ -76,65 +83,28 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         if (eid != null) {
             throw usage("--eid goes with --cci");
         }
-        if (cancel && file != null) {
-            throw usage("-c cannot be combined with -F");
-        }
         if (file == null && !waitForEnd && !cancel) {
             throw usage("nothing to do: give -F FILE, -w or -c");
         }
-        MemdevSelector selector = selector(memdevs);
-        if (file != null) {
-            checkImage(file);
+        MemdevSelector selector = selector(memdevs, filter);
+        // as ndctl: -c wins over -F, whose file is not even looked at then
+        Path image = cancel ? null : file;
+        if (image != null) {
+            checkImage(image);
         }
-        List<String> names = resolve(selector);
+        Selection selection = resolve(selector);
+        List<String> names = selection.names();
         Map<String, MemdevView> views = new LinkedHashMap<>();
         List<String> ok = new ArrayList<>();
-        long size = file == null ? 0 : Files.size(file);
-        if (file != null) {
-            Outcome<String> started = forEach(names, name -> {
-                MemdevView v = memdev(name);
-                long max = v.cxlkit().map(MemdevView.CxlkitView::fwMaxSize).orElse(Long.MAX_VALUE);
-                if (size > max) {
-                    throw new IOException(file + " (" + size + " bytes) is larger than " + name + "'s maximum package "
-                            + "size (" + max + " bytes)");
-                }
-                // The daemon refuses a second upload (409) before reading the body, and an image
-                // larger than what it drains then arrives as "Connection reset" instead: say it here.
-                if (UploadOutcome.inProgress(v)) {
-                    throw new IOException("a firmware upload is already running");
-                }
-                return daemon().put(memdevPath(name) + "/firmware", file);
-            });
-            for (var e : started.succeeded().entrySet()) {
-                views.put(e.getKey(), view(DaemonClient.parse(e.getValue())));
-                ok.add(e.getKey());
-            }
-        }
         // the bar's total per upload this command is about, known before the first look
         Map<String, Long> totals = new LinkedHashMap<>();
-        if (file != null) {
-            ok.forEach(name -> totals.put(name, size));
-        }
         if (cancel) {
-            boolean bar = waitForEnd && Terminal.current().stderrTty();
-            Outcome<String> cancelled = forEach(names, name -> {
-                if (bar) {
-                    // The image size shows only while in progress, and the cancel's own answer may
-                    // come after the upload stopped: look before cancelling.
-                    try {
-                        MemdevView before = memdev(name);
-                        if (UploadOutcome.inProgress(before)) {
-                            totals.put(name, UploadOutcome.progress(before)[1]);
-                        }
-                    } catch (IOException | ApiError e) {
-                        // only the bar needs it; the cancel says what is wrong
-                    }
-                }
-                return daemon().delete(memdevPath(name) + "/firmware/upload");
-            });
-            ok.addAll(cancelled.succeeded().keySet());
-        }
-        if (file == null && !cancel) {
+            ok.addAll(cancelEach(names, totals));
+        } else if (image != null) {
+            long size = Files.size(image);
+            ok.addAll(startEach(names, image, size, views));
+            ok.forEach(name -> totals.put(name, size));
+        } else {
             ok.addAll(names); // -w alone: every memdev is waited for
         }
         if (waitForEnd) {
@@ -150,7 +120,7 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
                 views.put(e.getKey(), v);
                 Optional<String> failure = UploadOutcome.failure(v);
                 boolean expected = cancel ? UploadOutcome.cancelled(v) : failure.isEmpty();
-                if (expected || (file == null && !cancel && !waitedForRun(e.getKey()))) {
+                if (expected || (image == null && !cancel && !waitedForRun(e.getKey()))) {
                     waited.add(e.getKey());
                 } else {
                     report(e.getKey() + ": " + failure.map(f -> f + DeviceErrorHints.upload(v)
@@ -158,17 +128,83 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
                             .orElse("the upload completed before the cancel took effect"));
                 }
             }
+            if (cancel) {
+                // -w asked for more than ndctl's -c (which prints no memdev): the cancelled ones as they ended
+                printAffected(affected(List.copyOf(ends.keySet()), views));
+            }
             ok = waited;
         }
-        if (!cancel || waitForEnd) {
+        if (!cancel) {
             printAffected(affected(names, views));
+        } else if (!waitForEnd) {
+            printAffected(List.of()); // as ndctl, whose cancel adds no memdev to its list
         }
         String verb = cancel ? "cancelled" : waitForEnd ? "completed" : "started";
         // as ndctl: "s" only when N > 1 ("on 0 mem device" when every memdev failed)
         err().println("cxlkit: update-firmware: firmware update " + verb + " on " + ok.size() + " mem device"
                 + (ok.size() > 1 ? "s" : ""));
         err().flush();
-        return strict.exitStatus(ok.size(), names.size());
+        return strict.exitStatus(ok.size(), selection.attempted());
+    }
+
+    /**
+     * Hands {@code image} to each memdev's host driver; the memdevs that accepted it, with the object
+     * each answered in {@code views}. A memdev that refuses is one line (its JSON is still printed).
+     */
+    private List<String> startEach(List<String> names, Path image, long size, Map<String, MemdevView> views)
+            throws IOException, InterruptedException {
+        Outcome<String> started = forEach(names, name -> {
+            MemdevView v = memdev(name);
+            long max = v.cxlkit().map(MemdevView.CxlkitView::fwMaxSize).orElse(Long.MAX_VALUE);
+            if (size > max) {
+                throw new IOException(image + " (" + size + " bytes) is larger than " + name + "'s maximum package "
+                        + "size (" + max + " bytes)");
+            }
+            // The daemon refuses a second upload (409) before reading the body, and an image
+            // larger than what it drains then arrives as "Connection reset" instead: say it here.
+            if (UploadOutcome.inProgress(v)) {
+                throw new IOException("a firmware upload is already running");
+            }
+            return daemon().put(memdevPath(name) + "/firmware", image);
+        });
+        for (var e : started.succeeded().entrySet()) {
+            views.put(e.getKey(), view(DaemonClient.parse(e.getValue())));
+        }
+        return List.copyOf(started.succeeded().keySet());
+    }
+
+    /**
+     * Asks each memdev's host driver to cancel its upload; the memdevs that took the request. As
+     * ndctl's cancel (which gives up with ENXIO when the loader is idle, without a word), a memdev
+     * with nothing running is skipped silently and not counted; any other refusal (the last part
+     * already sent) is one line. Under -w on a terminal it notes each upload's size for the bar.
+     */
+    private List<String> cancelEach(List<String> names, Map<String, Long> totals) throws InterruptedException {
+        boolean bar = waitForEnd && Terminal.current().stderrTty();
+        Outcome<Boolean> cancelled = forEach(names, name -> {
+            if (bar) {
+                // The image size shows only while in progress, and the cancel's own answer may
+                // come after the upload stopped: look before cancelling.
+                try {
+                    MemdevView before = memdev(name);
+                    if (UploadOutcome.inProgress(before)) {
+                        totals.put(name, UploadOutcome.progress(before)[1]);
+                    }
+                } catch (IOException | ApiError e) {
+                    // only the bar needs it; the cancel says what is wrong
+                }
+            }
+            try {
+                daemon().delete(memdevPath(name) + "/firmware/upload");
+                return true;
+            } catch (ApiError e) {
+                if (e.error().equals(NOTHING_TO_CANCEL)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+        return cancelled.succeeded().entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     }
 
     /**
