@@ -12,15 +12,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The control API: HTTP + JSON on cxlkit's own {@link HttpServer}, which keeps slow and careless
  * clients from holding the threads other requests need ({@link HttpLimits}). Every request needs
- * the bearer token (compared in constant time); every refusal is a JSON {@code {"error","message"}}
- * with a 4xx/5xx status, never a stack trace.
+ * the bearer token (compared in constant time), the route index and the OpenAPI document too: one
+ * rule, as wire.md §3 has it. Every refusal is a JSON {@code {"error","message"}} with a 4xx/5xx
+ * status, never a stack trace. The routes are {@link ApiRoute}'s table; what each answers is
+ * written in {@code openapi.json}, which a test holds to the server.
  */
 public final class ControlApi implements AutoCloseable {
 
@@ -29,8 +30,8 @@ public final class ControlApi implements AutoCloseable {
     /** Largest JSON request body (faults, activation): small, so nobody can make us buffer much. */
     static final int MAX_JSON_BODY = 64 * 1024;
 
-    private static final Pattern MEMDEV = Pattern.compile("^/v1/memdevs/([A-Za-z0-9_.-]+)(/.*)?$");
-    private static final Pattern SLOT = Pattern.compile("^/firmware/slots/([0-9]{1,2})$");
+    /** The OpenAPI document and the route index made from it, read once for every daemon. */
+    private static final OpenApiDocument DOCUMENT = OpenApiDocument.load();
 
     /** Set once, right after the server starts; requests only arrive once start() has returned it. */
     private volatile HttpServer server;
@@ -108,8 +109,9 @@ public final class ControlApi implements AutoCloseable {
         } catch (ApiException e) {
             sendError(ex, e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // the answer first: with the flag set, writing to the connection's channel would close it
             sendError(ex, new ApiException(503, "shutting-down", "the daemon is stopping"));
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.fine(() -> ex.method() + " " + ex.uri().getRawPath() + ": " + e.getMessage());
             throw e; // the connection is broken (a client gone or stalled): nothing more to say on it
@@ -135,66 +137,39 @@ public final class ControlApi implements AutoCloseable {
     private void route(Exchange ex) throws ApiException, IOException, InterruptedException {
         String method = ex.method();
         String path = ex.uri().getPath();
-        if (path.equals("/v1/events")) {
-            requireMethod(method, "GET");
-            streamEvents(ex);
-            return;
+        List<ApiRoute.Match> onPath = ApiRoute.onPath(path);
+        if (onPath.isEmpty()) {
+            throw ApiException.notFound("no such route: " + path + " (GET " + ApiRoute.INDEX.template()
+                    + " lists the routes)");
         }
-        if (path.equals("/v1/memdevs")) {
-            requireMethod(method, "GET");
-            sendJson(ex, 200, routes.listMemdevs());
-            return;
-        }
-        if (path.equals("/v1/cci")) {
-            requireMethod(method, "GET");
-            sendJson(ex, 200, routes.cciDirectory());
-            return;
-        }
-        Matcher m = MEMDEV.matcher(path);
-        if (!m.matches()) {
-            throw ApiException.notFound("no such route: " + path);
-        }
-        String name = m.group(1);
-        String rest = m.group(2) == null ? "" : m.group(2);
-        switch (rest) {
-            case "" -> {
-                requireMethod(method, "GET");
-                sendJson(ex, 200, routes.getMemdev(name));
-            }
-            case "/firmware" -> {
-                requireMethod(method, "PUT");
+        ApiRoute.Match m = onPath.stream().filter(r -> r.route().method().equals(method)).findFirst()
+                .orElseThrow(() -> methodNotAllowed(ex, method, onPath));
+        String name = m.name();
+        switch (m.route()) {
+            case INDEX -> sendJson(ex, 200, DOCUMENT.index());
+            case OPENAPI -> sendJson(ex, 200, DOCUMENT.text());
+            case EVENTS -> streamEvents(ex);
+            case LIST_MEMDEVS -> sendJson(ex, 200, routes.listMemdevs());
+            case CCI_DIRECTORY -> sendJson(ex, 200, routes.cciDirectory());
+            case GET_MEMDEV -> sendJson(ex, 200, routes.getMemdev(name));
+            case UPLOAD -> {
                 long length = parseLength(ex.requestHeaders().getFirst("Content-Length"));
                 sendJson(ex, 202, routes.upload(name, ex.requestBody(), length));
             }
-            case "/firmware/upload" -> {
-                requireMethod(method, "DELETE");
-                sendJson(ex, 202, routes.cancelUpload(name));
-            }
-            case "/firmware/activate" -> {
-                requireMethod(method, "POST");
-                sendJson(ex, 200, routes.activate(name, readJson(ex)));
-            }
-            case "/reset" -> {
-                requireMethod(method, "POST");
-                sendJson(ex, 200, routes.reset(name));
-            }
-            case "/faults" -> {
-                if (method.equals("POST")) {
-                    sendJson(ex, 200, routes.injectFault(name, readJson(ex)));
-                } else {
-                    requireMethod(method, "DELETE");
-                    sendJson(ex, 200, routes.clearFaults(name));
-                }
-            }
-            default -> {
-                Matcher s = SLOT.matcher(rest);
-                if (!s.matches()) {
-                    throw ApiException.notFound("no such route: " + path);
-                }
-                requireMethod(method, "GET");
-                routes.readSlot(name, Integer.parseInt(s.group(1)), ex);
-            }
+            case CANCEL_UPLOAD -> sendJson(ex, 202, routes.cancelUpload(name));
+            case ACTIVATE -> sendJson(ex, 200, routes.activate(name, readJson(ex)));
+            case RESET -> sendJson(ex, 200, routes.reset(name));
+            case INJECT_FAULT -> sendJson(ex, 200, routes.injectFault(name, readJson(ex)));
+            case CLEAR_FAULTS -> sendJson(ex, 200, routes.clearFaults(name));
+            case READ_SLOT -> routes.readSlot(name, m.slot(), ex);
         }
+    }
+
+    /** 405 for a path that exists with other methods, which the {@code Allow} header names (RFC 9110). */
+    private static ApiException methodNotAllowed(Exchange ex, String method, List<ApiRoute.Match> onPath) {
+        String allowed = String.join(", ", onPath.stream().map(r -> r.route().method()).toList());
+        ex.responseHeaders().set("Allow", allowed);
+        return new ApiException(405, "method-not-allowed", method + " is not allowed here (" + allowed + ")");
     }
 
     private static long parseLength(String header) throws ApiException {
@@ -209,12 +184,6 @@ public final class ControlApi implements AutoCloseable {
             return n;
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("bad Content-Length");
-        }
-    }
-
-    private static void requireMethod(String method, String allowed) throws ApiException {
-        if (!method.equals(allowed)) {
-            throw new ApiException(405, "method-not-allowed", method + " is not allowed here (" + allowed + ")");
         }
     }
 
