@@ -255,8 +255,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         try {
-            String view = MemdevViews.json(m).replace("\n", "");
-            events.publish("device", view);
+            events.publish("device", MemdevViews.compactJson(m));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

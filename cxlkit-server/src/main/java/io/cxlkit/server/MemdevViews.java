@@ -56,7 +56,16 @@ final class MemdevViews {
     }
 
     static String json(MemdevView v) {
-        return io.cxlkit.host.json.JsonC.document(MemdevJson.object(v, false, true, true));
+        return io.cxlkit.host.json.JsonC.document(object(v));
+    }
+
+    /** The same object on one line without whitespace: the data of a {@code device} event. */
+    static String compactJson(Memdev m) throws InterruptedException {
+        return io.cxlkit.host.json.JsonC.toPlainString(object(build(m)));
+    }
+
+    private static io.cxlkit.host.json.JsonC.Obj object(MemdevView v) {
+        return MemdevJson.object(v, false, true, true);
     }
 
     static String jsonList(List<Memdev> memdevs) throws InterruptedException {

@@ -72,8 +72,14 @@ public final class EventHub {
         return subscribers.size();
     }
 
-    /** A device state change: {@code data} is one line of JSON. */
+    /**
+     * An event: {@code data} is one compact JSON object, which goes out as one {@code data:} line
+     * (a newline in it would end the line early and break the event apart).
+     */
     public void publish(String type, String data) {
+        if (data.indexOf('\n') >= 0 || data.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException(type + " event data spans lines: " + data);
+        }
         String event = "event: " + type + "\ndata: " + data + "\n\n";
         for (Subscriber s : subscribers) {
             // a subscriber that fell 1024 events behind loses the newest; it can re-read the state
