@@ -18,7 +18,8 @@ import picocli.CommandLine.ParentCommand;
 /**
  * Base of the {@code cxlkit cci} commands: validates everything, sends ONE command with
  * {@link SocketTransport#send} (no background waiting) and prints
- * {@code {"eid","opcode","return_code","return_code_name","background","payload"}} on one line.
+ * {@code {"eid","opcode","return_code","return_code_name","background","payload"}}, pretty as ndctl
+ * prints JSON.
  * The payload is decoded only for 0000h; otherwise it is {@code {}} (or hex if the device sent
  * bytes). Exit 0 for 0000h and 0001h, 1 for any other return code (one line after the JSON) or no
  * answer within {@link SocketTransport#ANSWER_TIMEOUT}.
@@ -107,7 +108,7 @@ abstract class CciSubcommand extends CliCommand {
                 .put("background", reply.backgroundStarted())
                 .put("payload", decoded)
                 .build();
-        print(JsonC.toPlainString(json) + System.lineSeparator());
+        print(JsonC.document(json));
         if (!rc.isAccepted()) {
             throw new Failure(new CciCommandException(opcode, rc).getMessage());
         }

@@ -1,9 +1,13 @@
 package io.cxlkit.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxlkit.device.fault.FaultSet;
+import io.cxlkit.host.json.JsonC;
+import io.cxlkit.host.json.MemdevJson;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,8 +17,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code cxlkit inject MEMDEV... FAULT} and {@code cxlkit inject --clear MEMDEV...}: device faults
  * (device-behaviour.md §8). Exactly one fault per call, every value checked before anything is
- * contacted. Prints the daemon's answer {@code {"memdev":"mem0","faults":[...]}}, one line per
- * memdev.
+ * contacted. Prints each changed memdev's faults, {@code {"memdev":"mem0","faults":[...]}}, as
+ * ndctl prints the memdevs a command changed: pretty, in an array (a single one bare when stdout is
+ * a terminal).
  */
 @Command(name = "inject", mixinStandardHelpOptions = true,
         description = "Inject a device fault, or clear them all (--clear).")
@@ -70,11 +75,22 @@ public final class InjectCommand extends DaemonCommand {
         ObjectNode fault = clear ? null : fault();
         MemdevSelector selector = selector(memdevs, filter);
         Selection selection = resolve(selector);
-        Outcome<String> outcome = forEach(selection.names(), name -> clear
+        Outcome<JsonC.Obj> outcome = forEach(selection.names(), name -> faults(DaemonClient.parse(clear
                 ? daemon().delete(memdevPath(name) + "/faults")
-                : daemon().post(memdevPath(name) + "/faults", fault));
-        outcome.succeeded().values().forEach(answer -> print(answer.strip() + System.lineSeparator()));
+                : daemon().post(memdevPath(name) + "/faults", fault))));
+        List<JsonC.Obj> changed = List.copyOf(outcome.succeeded().values());
+        if (!changed.isEmpty()) {
+            print(JsonC.document(MemdevJson.display(changed, Terminal.current().stdoutTty())));
+        }
         return outcome.exitCode(strict, selection);
+    }
+
+    /** The daemon's answer {@code {"memdev","faults"}} as this command prints it. */
+    private static JsonC.Obj faults(JsonNode answer) {
+        List<String> faults = new ArrayList<>();
+        answer.path("faults").forEach(f -> faults.add(f.asText()));
+        return JsonC.object().put("memdev", answer.path("memdev").asText()).put("faults", JsonC.strings(faults))
+                .build();
     }
 
     private int faultCount() {

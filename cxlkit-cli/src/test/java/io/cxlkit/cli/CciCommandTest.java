@@ -55,9 +55,10 @@ class CciCommandTest {
         return Cli.run(all);
     }
 
+    /** The output of a command to EID 8 answered 0000h, {@code payload} written compact. */
     private static String ok(String opcode, String payload) {
-        return "{\"eid\":8,\"opcode\":\"" + opcode + "\",\"return_code\":\"0000h\",\"return_code_name\":\"Success\","
-                + "\"background\":false,\"payload\":" + payload + "}\n";
+        return JsonCLayout.of("{\"eid\":8,\"opcode\":\"" + opcode + "\",\"return_code\":\"0000h\","
+                + "\"return_code_name\":\"Success\",\"background\":false,\"payload\":" + payload + "}");
     }
 
     private static JsonNode json(Cli.Run r) throws Exception {
@@ -65,11 +66,26 @@ class CciCommandTest {
     }
 
     @Test
-    void identify() {
+    void identifyPrintsPrettyAsNdctlDoes() {
         Cli.Run r = cci(8, "identify");
-        assertThat(r.out()).isEqualTo(ok("0001h", "{\"vendor_id\":\"1b36\",\"device_id\":\"0d93\","
-                + "\"subsystem_vendor_id\":\"0000\",\"subsystem_id\":\"0000\",\"serial_number\":0,"
-                + "\"max_message_size_exponent\":10,\"component_type\":3}"));
+        assertThat(r.out()).isEqualTo("""
+                {
+                  "eid":8,
+                  "opcode":"0001h",
+                  "return_code":"0000h",
+                  "return_code_name":"Success",
+                  "background":false,
+                  "payload":{
+                    "vendor_id":"1b36",
+                    "device_id":"0d93",
+                    "subsystem_vendor_id":"0000",
+                    "subsystem_id":"0000",
+                    "serial_number":0,
+                    "max_message_size_exponent":10,
+                    "component_type":3
+                  }
+                }
+                """);
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
     }
@@ -78,7 +94,7 @@ class CciCommandTest {
     void optionsMayFollowTheCommand() {
         Cli.Run r = Cli.run("cci", "identify", "--connect", daemon.cci(), "--eid", "9");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).startsWith("{\"eid\":9,\"opcode\":\"0001h\"").contains("\"serial_number\":1,");
+        assertThat(r.out()).startsWith("{\n  \"eid\":9,\n  \"opcode\":\"0001h\",\n").contains("\"serial_number\":1,\n");
         String tcp = daemon.cci().replace("tcp://", "tcp:");
         assertThat(Cli.run("cci", "--connect", tcp, "identify", "--eid", "8").exit()).isZero();
     }
@@ -87,8 +103,8 @@ class CciCommandTest {
     void bgStatusWithNothingRun() {
         Cli.Run r = cci(8, "bg-status");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).startsWith("{\"eid\":8,\"opcode\":\"0002h\",\"return_code\":\"0000h\"")
-                .contains("\"payload\":{\"in_progress\":false,\"percent_complete\":");
+        assertThat(r.out()).startsWith("{\n  \"eid\":8,\n  \"opcode\":\"0002h\",\n  \"return_code\":\"0000h\",\n")
+                .contains("\"payload\":{\n    \"in_progress\":false,\n    \"percent_complete\":");
     }
 
     @Test
@@ -101,8 +117,17 @@ class CciCommandTest {
     void aBadReturnCodeIsExit1WithOneLineAfterTheJson() {
         Cli.Run r = cci(8, "set-response-limit", "11");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).isEqualTo("{\"eid\":8,\"opcode\":\"0004h\",\"return_code\":\"0002h\","
-                + "\"return_code_name\":\"Invalid Input\",\"background\":false,\"payload\":{}}\n");
+        assertThat(r.out()).isEqualTo("""
+                {
+                  "eid":8,
+                  "opcode":"0004h",
+                  "return_code":"0002h",
+                  "return_code_name":"Invalid Input",
+                  "background":false,
+                  "payload":{
+                  }
+                }
+                """);
         assertThat(r.errLines()).containsExactly(
                 "cxlkit: cci set-response-limit: Set Response Message Limit: Invalid Input, 0002h");
     }
@@ -116,9 +141,10 @@ class CciCommandTest {
     void getFwInfo() {
         Cli.Run r = cci(8, "get-fw-info");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).startsWith("{\"eid\":8,\"opcode\":\"0200h\",\"return_code\":\"0000h\"")
-                .contains("\"payload\":{\"slots_supported\":2,\"active_slot\":1,\"staged_slot\":",
-                        "\"online_activation_supported\":true,\"slot_1_revision\":\"BWFW VERSION 0\",\"slot_2_revision\":");
+        assertThat(r.out()).startsWith("{\n  \"eid\":8,\n  \"opcode\":\"0200h\",\n  \"return_code\":\"0000h\",\n")
+                .contains("\"payload\":{\n    \"slots_supported\":2,\n    \"active_slot\":1,\n    \"staged_slot\":",
+                        "\"online_activation_supported\":true,\n    \"slot_1_revision\":\"BWFW VERSION 0\",\n"
+                                + "    \"slot_2_revision\":");
     }
 
     @Test
@@ -147,8 +173,8 @@ class CciCommandTest {
             Path junk = Files.write(dir.resolve("junk"), new byte[300]);
             assertThat(Cli.run(concat(base, "transfer-fw", "--action", "full", "--slot", "2", "--data",
                     junk.toString())).out()).contains("\"return_code\":\"000Ah\"");
-            assertThat(Cli.run(concat(base, "get-supported-logs")).out())
-                    .contains("{\"log_id\":\"" + VLOG + "\",\"log_size\":208}");
+            assertThat(json(Cli.run(concat(base, "get-supported-logs"))).path("payload").path("entries").get(1)
+                    .toString()).isEqualTo("{\"log_id\":\"" + VLOG + "\",\"log_size\":208}");
 
             Cli.Run whole = Cli.run(concat(base, "get-log", "--uuid", VLOG, "--length", "208"));
             assertThat(whole.exit()).isZero();
@@ -222,8 +248,8 @@ class CciCommandTest {
                 .isEqualTo(ok("0301h", "\"\""));
         Cli.Run unsupported = cci(8, "raw", "--opcode", "ffff");
         assertThat(unsupported.exit()).isEqualTo(1);
-        assertThat(unsupported.out()).isEqualTo("{\"eid\":8,\"opcode\":\"FFFFh\",\"return_code\":\"0003h\","
-                + "\"return_code_name\":\"Unsupported\",\"background\":false,\"payload\":\"\"}\n");
+        assertThat(unsupported.out()).isEqualTo(JsonCLayout.of("{\"eid\":8,\"opcode\":\"FFFFh\",\"return_code\":\"0003h\","
+                + "\"return_code_name\":\"Unsupported\",\"background\":false,\"payload\":\"\"}"));
         assertThat(unsupported.errLines()).containsExactly("cxlkit: cci raw: FFFFh: Unsupported, 0003h");
     }
 
@@ -246,7 +272,7 @@ class CciCommandTest {
         // N for memN, and --state-dir before the command as well as after it
         Cli.Run one = Cli.run("cci", "--state-dir", dir, "1", "get-fw-info");
         assertThat(one.exit()).isZero();
-        assertThat(one.out()).startsWith("{\"eid\":9,\"opcode\":\"0200h\",\"return_code\":\"0000h\"");
+        assertThat(one.out()).startsWith("{\n  \"eid\":9,\n  \"opcode\":\"0200h\",\n  \"return_code\":\"0000h\",\n");
     }
 
     @Test
@@ -354,8 +380,8 @@ class CciCommandTest {
             Path pkg = Expected.packageFile(dir);
             String[] base = {"cci", "--connect", d.cci(), "--eid", "9"};
             Cli.Run full = Cli.run(concat(base, "transfer-fw", "--action", "full", "--slot", "2", "--data", pkg.toString()));
-            assertThat(full.out()).isEqualTo("{\"eid\":9,\"opcode\":\"0201h\",\"return_code\":\"0001h\","
-                    + "\"return_code_name\":\"Background Command Started\",\"background\":true,\"payload\":{}}\n");
+            assertThat(full.out()).isEqualTo(JsonCLayout.of("{\"eid\":9,\"opcode\":\"0201h\",\"return_code\":\"0001h\","
+                    + "\"return_code_name\":\"Background Command Started\",\"background\":true,\"payload\":{}}"));
             assertThat(full.exit()).isZero();
             assertThat(full.err()).isEmpty();
             // 0001h is the answer of a command that went to the background: cci printed it and returned

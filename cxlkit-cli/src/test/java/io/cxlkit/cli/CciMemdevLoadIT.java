@@ -36,7 +36,7 @@ class CciMemdevLoadIT {
             List<Future<?>> work = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 String memdev = "mem" + (c % 2);
-                String eid = "\"eid\":" + (8 + c % 2) + ",";
+                String eid = "\n  \"eid\":" + (8 + c % 2) + ",\n";
                 work.add(pool.submit(() -> {
                     for (int i = 0; i < RUNS_PER_CLIENT; i++) {
                         LauncherProcess.Result r = cxlkit(state, "cci", memdev, "get-fw-info");

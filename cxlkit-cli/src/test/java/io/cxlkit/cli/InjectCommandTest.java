@@ -3,34 +3,68 @@ package io.cxlkit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code inject}: prints the daemon's {"memdev","faults"} answer; the faults reach the device. */
+/**
+ * {@code inject}: prints each memdev's {"memdev","faults"} as ndctl prints the memdevs a command
+ * changed (json-c's pretty style, an array; one memdev bare on a terminal); the faults reach the
+ * device.
+ */
 class InjectCommandTest {
 
     @TempDir
     Path dir;
 
+    /** One memdev's object in the printed array, written out as json-c indents it. */
+    private static String entry(String memdev, String... faults) {
+        String list = faults.length == 0 ? "[\n    ]" : Arrays.stream(faults).map(f -> "      \"" + f + "\"")
+                .collect(Collectors.joining(",\n", "[\n", "\n    ]"));
+        return "  {\n    \"memdev\":\"" + memdev + "\",\n    \"faults\":" + list + "\n  }";
+    }
+
+    /** What {@code inject} prints for these memdevs: an array of them. */
+    private static String printed(String... entries) {
+        return "[\n" + String.join(",\n", entries) + "\n]\n";
+    }
+
     @Test
     void eachFaultIsAddedAndPrinted() throws Exception {
         try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
-            assertThat(d.run("inject", "mem0", "--media-disabled").out())
-                    .isEqualTo("{\"memdev\":\"mem0\",\"faults\":[\"media-disabled\"]}\n");
+            assertThat(d.run("inject", "mem0", "--media-disabled").out()).isEqualTo("""
+                    [
+                      {
+                        "memdev":"mem0",
+                        "faults":[
+                          "media-disabled"
+                        ]
+                      }
+                    ]
+                    """);
             assertThat(d.run("inject", "mem0", "--corrupt-staging").out())
-                    .isEqualTo("{\"memdev\":\"mem0\",\"faults\":[\"media-disabled\",\"corrupt-staging\"]}\n");
+                    .isEqualTo(printed(entry("mem0", "media-disabled", "corrupt-staging")));
             Cli.Run r = d.run("inject", "0", "--fail-opcode", "0x201", "--rc", "6", "--count", "2", "--cci", "mailbox");
             assertThat(r.exit()).isZero();
             assertThat(r.err()).isEmpty();
-            assertThat(r.out()).isEqualTo("{\"memdev\":\"mem0\",\"faults\":[\"media-disabled\","
-                    + "\"fail-opcode 0201h rc 0006h count 2 cci mailbox\",\"corrupt-staging\"]}\n");
+            assertThat(r.out()).isEqualTo(printed(entry("mem0", "media-disabled",
+                    "fail-opcode 0201h rc 0006h count 2 cci mailbox", "corrupt-staging")));
             assertThat(d.run("inject", "mem0", "--late-part").out()).contains("\"late-part\"");
             assertThat(d.run("inject", "mem0", "--activation-fail", "cold-reset").out())
                     .contains("\"activation-fail cold-reset\"");
             assertThat(d.run("list", "--cxlkit").out()).contains("\"media-disabled\"", "\"late-part\"");
 
             Cli.Run clear = d.run("inject", "--clear", "mem0");
-            assertThat(clear.out()).isEqualTo("{\"memdev\":\"mem0\",\"faults\":[]}\n");
+            assertThat(clear.out()).isEqualTo("""
+                    [
+                      {
+                        "memdev":"mem0",
+                        "faults":[
+                        ]
+                      }
+                    ]
+                    """);
             assertThat(clear.exit()).isZero();
         }
     }
@@ -39,7 +73,7 @@ class InjectCommandTest {
     void failOpcodeDefaultsToCountOneOnAnyCci() throws Exception {
         try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
             assertThat(d.run("inject", "mem0", "--fail-opcode", "0202h", "--rc", "0006h").out())
-                    .isEqualTo("{\"memdev\":\"mem0\",\"faults\":[\"fail-opcode 0202h rc 0006h count 1 cci any\"]}\n");
+                    .isEqualTo(printed(entry("mem0", "fail-opcode 0202h rc 0006h count 1 cci any")));
         }
     }
 
@@ -79,12 +113,29 @@ class InjectCommandTest {
     }
 
     @Test
-    void severalMemdevsPrintOneLineEach() throws Exception {
+    void severalMemdevsPrintOneArray() throws Exception {
         try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 2)) {
             Cli.Run r = d.run("inject", "all", "--late-part");
-            assertThat(r.out()).isEqualTo("{\"memdev\":\"mem0\",\"faults\":[\"late-part\"]}\n"
-                    + "{\"memdev\":\"mem1\",\"faults\":[\"late-part\"]}\n");
-            assertThat(d.run("inject", "--clear", "1").out()).isEqualTo("{\"memdev\":\"mem1\",\"faults\":[]}\n");
+            assertThat(r.out()).isEqualTo(printed(entry("mem0", "late-part"), entry("mem1", "late-part")));
+            assertThat(d.run("inject", "--clear", "1").out()).isEqualTo(printed(entry("mem1")));
+        }
+    }
+
+    @Test
+    void onATerminalOneMemdevPrintsBareAndSeveralAnArray() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 2)) {
+            String state = d.stateDir.toString();
+            assertThat(Cli.runWithStdoutTty(true, "inject", "mem1", "--late-part", "--state-dir", state).out())
+                    .isEqualTo("""
+                            {
+                              "memdev":"mem1",
+                              "faults":[
+                                "late-part"
+                              ]
+                            }
+                            """);
+            assertThat(Cli.runWithStdoutTty(true, "inject", "--clear", "all", "--state-dir", state).out())
+                    .isEqualTo(printed(entry("mem0"), entry("mem1")));
         }
     }
 
