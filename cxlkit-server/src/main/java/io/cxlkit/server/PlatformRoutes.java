@@ -234,11 +234,9 @@ final class PlatformRoutes implements ControlApi.Routes {
         return faultsJson(m);
     }
 
+    /** {@code {"memdev","faults"}}, pretty like every other JSON answer of the API. */
     private static String faultsJson(Memdev m) {
-        var o = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
-        o.put("memdev", m.name());
-        var arr = o.putArray("faults");
-        m.device().faults().forEach(arr::add);
-        return o.toString() + "\n";
+        return JsonC.document(JsonC.object().put("memdev", m.name()).put("faults", JsonC.strings(m.device().faults()))
+                .build());
     }
 }
