@@ -80,7 +80,7 @@ class VerificationReasonIT {
             String cci = daemon.info().cci();
             LauncherProcess.Result logs = cxlkit("cci", "--connect", cci, "--eid", "8", "get-supported-logs");
             assertThat(logs.exit()).as(logs.stderr()).isZero();
-            assertThat(logs.stdout()).contains("{\n      \"log_id\":\"" + VLOG + "\",\n      \"log_size\":208\n    }");
+            assertThat(logs.stdout()).contains("{\n        \"log_id\":\"" + VLOG + "\",\n        \"log_size\":208\n      }");
             LauncherProcess.Result log = cxlkit("cci", "mem0", "get-log", "--uuid", VLOG, "--length", "208",
                     "--state-dir", state.toString());
             assertThat(log.exit()).as(log.stderr()).isZero();
