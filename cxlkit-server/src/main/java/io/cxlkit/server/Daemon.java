@@ -96,9 +96,9 @@ public final class Daemon implements AutoCloseable {
                 Memdev memdev = m;
                 var throttle = new DeviceEventThrottle(() -> publishState(events, memdev), platform.pool(), timer,
                         System::nanoTime);
-                // a view costs two mailbox commands: build it only for someone listening
+                // a view costs two mailbox commands: build it only for someone who takes device events
                 m.device().addStateListener(d -> {
-                    if (events.subscriberCount() > 0) {
+                    if (events.wants("device")) {
                         throttle.changed();
                     }
                 });
@@ -251,7 +251,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static void publishState(EventHub events, Memdev m) {
-        if (events.subscriberCount() == 0) {
+        if (!events.wants("device")) {
             return;
         }
         try {

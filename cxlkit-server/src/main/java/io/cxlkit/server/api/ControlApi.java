@@ -207,7 +207,8 @@ public final class ControlApi implements AutoCloseable {
     }
 
     private void streamEvents(Exchange ex) throws ApiException, IOException, InterruptedException {
-        EventHub.Subscriber sub = routes.events().subscribe()
+        java.util.Set<String> types = eventTypes(ex.uri().getRawQuery());
+        EventHub.Subscriber sub = routes.events().subscribe(types)
                 .orElseThrow(() -> new ApiException(429, "too-many-subscribers",
                         "at most " + EventHub.MAX_SUBSCRIBERS + " event stream subscribers"));
         try (sub) {
@@ -216,6 +217,32 @@ public final class ControlApi implements AutoCloseable {
             ex.sendResponseHeaders(200, 0);
             sub.pump(ex.responseBody());
         }
+    }
+
+    /**
+     * The event types a subscriber asked for with {@code ?types=upload,reset}: all of them without
+     * the parameter; an unknown or empty type is a 400. Other parameters are ignored.
+     */
+    static java.util.Set<String> eventTypes(String rawQuery) throws ApiException {
+        if (rawQuery == null) {
+            return java.util.Set.copyOf(EventHub.TYPES);
+        }
+        java.util.Set<String> types = null;
+        for (String param : rawQuery.split("&")) {
+            if (!param.startsWith("types=")) {
+                continue;
+            }
+            types = new java.util.LinkedHashSet<>();
+            for (String t : java.net.URLDecoder.decode(param.substring("types=".length()), StandardCharsets.UTF_8)
+                    .split(",", -1)) {
+                if (!EventHub.TYPES.contains(t)) {
+                    throw ApiException.badRequest("unknown event type '" + t + "' (" + String.join(", ", EventHub.TYPES)
+                            + ")");
+                }
+                types.add(t);
+            }
+        }
+        return types == null ? java.util.Set.copyOf(EventHub.TYPES) : types;
     }
 
     static void sendJson(Exchange ex, int status, String json) throws IOException {

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -14,11 +15,16 @@ import java.util.concurrent.TimeUnit;
  * The server-sent event stream of {@code GET /v1/events}: at most {@link #MAX_SUBSCRIBERS}
  * subscribers, each with its own bounded queue drained by its own handler thread, so a slow
  * subscriber never blocks a device or another request. Upload progress is coalesced to at most
- * ten events a second per device; the last event of an upload is always sent.
+ * ten events a second per device; the last event of an upload is always sent. A subscriber may
+ * take only some event types ({@code GET /v1/events?types=upload}): {@code device} events cost
+ * the host driver two mailbox commands each, so the daemon builds them only while a subscriber
+ * wants them ({@link #wants}), and a client that waits for uploads to end adds no mailbox traffic.
  */
 public final class EventHub {
 
     public static final int MAX_SUBSCRIBERS = 16;
+    /** Every event type, as {@code event:} lines name them. */
+    public static final List<String> TYPES = List.of("upload", "device", "reset");
     static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
     private static final int QUEUE_LIMIT = 1024;
     /** Wakes a waiting pump when the hub closes; never written. */
@@ -31,6 +37,11 @@ public final class EventHub {
     /** One subscriber's queue of encoded events. */
     public final class Subscriber implements AutoCloseable {
         private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
+        private final Set<String> types;
+
+        private Subscriber(Set<String> types) {
+            this.types = types;
+        }
 
         /** Writes events to {@code out} until the client goes away or the hub closes. */
         public void pump(OutputStream out) throws IOException, InterruptedException {
@@ -58,14 +69,29 @@ public final class EventHub {
         }
     }
 
-    /** A new subscriber, or empty when {@link #MAX_SUBSCRIBERS} are already connected. */
-    public synchronized java.util.Optional<Subscriber> subscribe() {
+    /** A new subscriber to every event type, or empty when {@link #MAX_SUBSCRIBERS} are already connected. */
+    public java.util.Optional<Subscriber> subscribe() {
+        return subscribe(Set.copyOf(TYPES));
+    }
+
+    /** A new subscriber to {@code types} (of {@link #TYPES}), or empty when {@link #MAX_SUBSCRIBERS} are connected. */
+    public synchronized java.util.Optional<Subscriber> subscribe(Set<String> types) {
         if (subscribers.size() >= MAX_SUBSCRIBERS) {
             return java.util.Optional.empty();
         }
-        Subscriber s = new Subscriber();
+        Subscriber s = new Subscriber(Set.copyOf(types));
         subscribers.add(s);
         return java.util.Optional.of(s);
+    }
+
+    /** Whether any subscriber takes events of {@code type}: the events nobody takes need not be built. */
+    public boolean wants(String type) {
+        for (Subscriber s : subscribers) {
+            if (s.types.contains(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int subscriberCount() {
@@ -82,8 +108,10 @@ public final class EventHub {
         }
         String event = "event: " + type + "\ndata: " + data + "\n\n";
         for (Subscriber s : subscribers) {
-            // a subscriber that fell 1024 events behind loses the newest; it can re-read the state
-            s.queue.offer(event);
+            if (s.types.contains(type)) {
+                // a subscriber that fell 1024 events behind loses the newest; it can re-read the state
+                s.queue.offer(event);
+            }
         }
     }
 
@@ -92,7 +120,7 @@ public final class EventHub {
      * event is sent: an upload reports every part, most of them dropped here.
      */
     public void publishProgress(String memdev, java.util.function.Supplier<String> data, boolean last, long nowNanos) {
-        if (subscribers.isEmpty()) {
+        if (!wants("upload")) {
             return;
         }
         Long previous = lastProgress.get(memdev);

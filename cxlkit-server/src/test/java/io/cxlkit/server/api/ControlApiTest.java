@@ -228,6 +228,43 @@ class ControlApiTest {
     }
 
     @Test
+    void aSubscriberTakesOnlyTheEventTypesItAskedFor() {
+        EventHub hub = new EventHub();
+        assertThat(hub.wants("device")).isFalse();
+        EventHub.Subscriber uploads = hub.subscribe(java.util.Set.of("upload")).orElseThrow();
+        // nobody takes device events: the daemon builds none (each costs two mailbox commands)
+        assertThat(hub.wants("upload")).isTrue();
+        assertThat(hub.wants("device")).isFalse();
+        hub.publish("device", "{}");
+        hub.publish("reset", "{}");
+        assertThat(uploads.queued()).isZero();
+        hub.publishProgress("mem0", () -> "{}", true, 0);
+        assertThat(uploads.queued()).isOne();
+
+        EventHub.Subscriber all = hub.subscribe().orElseThrow();
+        assertThat(hub.wants("device")).isTrue();
+        hub.publish("device", "{}");
+        assertThat(all.queued()).isOne();
+        assertThat(uploads.queued()).isOne();
+        all.close();
+        assertThat(hub.wants("device")).isFalse();
+        uploads.close();
+        assertThat(hub.wants("upload")).isFalse();
+    }
+
+    @Test
+    void theTypesParameterNamesEventTypes() throws Exception {
+        assertThat(ControlApi.eventTypes(null)).containsExactlyInAnyOrderElementsOf(EventHub.TYPES);
+        assertThat(ControlApi.eventTypes("types=upload")).containsExactly("upload");
+        assertThat(ControlApi.eventTypes("since=1&types=upload%2Creset")).containsExactly("upload", "reset");
+        assertThat(ControlApi.eventTypes("since=1")).containsExactlyInAnyOrderElementsOf(EventHub.TYPES);
+        HttpResponse<String> unknown = send(request("/v1/events?types=upload,uploads").GET().build());
+        assertError(unknown, 400, "bad-request");
+        assertThat(unknown.body()).contains("unknown event type 'uploads' (upload, device, reset)");
+        assertError(send(request("/v1/events?types=").GET().build()), 400, "bad-request");
+    }
+
+    @Test
     void progressEventsAreCoalescedToTenASecondButTheLastOneAlwaysGoesOut() {
         EventHub hub = new EventHub();
         EventHub.Subscriber sub = hub.subscribe().orElseThrow();
