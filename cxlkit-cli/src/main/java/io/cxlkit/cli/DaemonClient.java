@@ -180,6 +180,72 @@ public final class DaemonClient {
         }
     }
 
+    /** The most of an error answer's body that {@link #openStream} reads. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    /**
+     * GET of an answer that does not end by itself (the event stream, {@code text/event-stream}):
+     * its body, read as it comes, each read waiting at most {@code readTimeoutMillis}. It goes
+     * over a socket of its own as HTTP/1.0, so the daemon ends the body by closing (no chunks),
+     * and so that {@code close()} ends it at once, also while another thread is blocked reading
+     * it: HttpURLConnection's chunked body holds its lock while it reads, so a close would wait
+     * for the next event or keep-alive.
+     */
+    public InputStream openStream(String path, int readTimeoutMillis) throws IOException, ApiError {
+        URI base = URI.create(http);
+        java.net.Socket socket = new java.net.Socket();
+        try {
+            socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), CONNECT_TIMEOUT_MS);
+            socket.setSoTimeout(readTimeoutMillis);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + base.getRawAuthority() + "\r\nAuthorization: Bearer "
+                    + token + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            String statusLine = headLine(in);
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/") || !parts[1].matches("[0-9]{3}")) {
+                throw new IOException("the daemon sent a malformed status line: " + statusLine);
+            }
+            int status = Integer.parseInt(parts[1]);
+            long length = -1;
+            for (String line = headLine(in); !line.isEmpty(); line = headLine(in)) {
+                if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                    length = Long.parseLong(line.substring(15).trim());
+                }
+            }
+            if (status / 100 != 2) {
+                int max = (int) (length >= 0 ? Math.min(length, MAX_ERROR_BODY) : MAX_ERROR_BODY);
+                throw error(status, in.readNBytes(max));
+            }
+            return new java.io.FilterInputStream(in) {
+                @Override
+                public void close() throws IOException {
+                    socket.close(); // not the buffered stream's close, which waits for a blocked read
+                }
+            };
+        } catch (IOException | ApiError | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** One line of a response head, without its CRLF. */
+    private static String headLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new java.io.EOFException("the daemon closed the connection in the answer's head");
+            }
+            if (b.length() >= MAX_ERROR_BODY) {
+                throw new IOException("the daemon sent a head line above " + MAX_ERROR_BODY + " bytes");
+            }
+            b.append((char) c);
+        }
+        int n = b.length();
+        return n > 0 && b.charAt(n - 1) == '\r' ? b.substring(0, n - 1) : b.toString();
+    }
+
     /** The text of a JSON answer, parsed. */
     public static JsonNode parse(String json) throws IOException {
         try {
@@ -256,10 +322,15 @@ public final class DaemonClient {
         try (InputStream in = c.getErrorStream()) {
             bytes = in == null ? new byte[0] : in.readAllBytes();
         }
+        return error(status, bytes);
+    }
+
+    /** The refusal an error answer's status and body describe. */
+    private static ApiError error(int status, byte[] bytes) {
         JsonNode body;
         try {
             body = bytes.length == 0 ? null : JsonTree.read(bytes);
-        } catch (JacksonException e) {
+        } catch (IOException e) { // malformed JSON: said as the status alone
             body = null;
         }
         if (body == null || !body.isObject()) {

@@ -36,6 +36,24 @@ public final class Cli {
         return runWithProperty(Terminal.STDERR_TTY, "true", args);
     }
 
+    /**
+     * Runs with {@code cxlkit.stderr.tty=true} and {@code cxlkit.columns} set to {@code columns}, as
+     * bin/cxlkit runs update-firmware on a terminal that wide.
+     */
+    public static Run runOnStderrTerminal(int columns, String... args) {
+        String old = System.getProperty("cxlkit.columns");
+        System.setProperty("cxlkit.columns", Integer.toString(columns));
+        try {
+            return runOnStderrTerminal(args);
+        } finally {
+            if (old == null) {
+                System.clearProperty("cxlkit.columns");
+            } else {
+                System.setProperty("cxlkit.columns", old);
+            }
+        }
+    }
+
     private static Run runWithProperty(String property, String value, String... args) {
         String old = System.getProperty(property);
         System.setProperty(property, value);

@@ -3,6 +3,7 @@ package io.cxlkit.cli.update;
 import io.cxlkit.cli.Failure;
 import io.cxlkit.cli.Terminal;
 import io.cxlkit.cli.progress.ProgressBar;
+import io.cxlkit.cli.progress.TerminalColumns;
 import io.cxlkit.host.cci.CciAddress;
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciCommandException;
@@ -17,6 +18,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -57,7 +59,8 @@ final class SocketUpload {
         long size = Files.size(cmd.file);
         AtomicBoolean interrupted = new AtomicBoolean();
         try (CciClient client = new CciClient(SocketTransport.connect(address, cmd.eid));
-             FileChannel image = FileChannel.open(cmd.file, StandardOpenOption.READ)) {
+             FileChannel image = FileChannel.open(cmd.file, StandardOpenOption.READ);
+             TerminalColumns columns = Terminal.current().stderrTty() ? TerminalColumns.watch() : null) {
             int slot;
             try {
                 var info = client.getFwInfo();
@@ -65,11 +68,12 @@ final class SocketUpload {
             } catch (CciCommandException e) {
                 throw new Failure(address + " EID " + cmd.eid + ": " + e.getMessage());
             }
-            ProgressBar bar = Terminal.current().stderrTty()
-                    ? new ProgressBar(cmd.stderr(), System::nanoTime, "EID " + cmd.eid) : null;
+            String label = "EID " + cmd.eid;
+            ProgressBar bar = columns != null
+                    ? new ProgressBar(cmd.stderr(), System::nanoTime, columns, List.of(label)) : null;
             FirmwareUploader uploader = new FirmwareUploader(client, Clock.systemUTC(), s -> {
                 if (bar != null && s.inProgress()) {
-                    bar.update(s.bytesSent(), s.imageSize());
+                    bar.update(label, s.bytesSent(), s.imageSize(), s.stage().label());
                 }
             });
             FirmwareUploader.Upload upload;
@@ -88,7 +92,9 @@ final class SocketUpload {
                 end = upload.run(image);
             }
             if (bar != null) {
-                bar.finish(end.bytesSent(), size);
+                bar.end(label, end.bytesSent(), size, end.error().map(FinalState::failed)
+                        .orElse(FinalState.staged(slot)));
+                bar.finish();
             }
             String status = end.error().isEmpty() ? "completed"
                     : end.error().get().endsWith(":user-abort") ? "cancelled" : "failed";

@@ -10,6 +10,7 @@ import io.cxlkit.cli.MemdevSelector;
 import io.cxlkit.cli.StrictOption;
 import io.cxlkit.cli.Terminal;
 import io.cxlkit.cli.progress.ProgressBar;
+import io.cxlkit.cli.progress.TerminalColumns;
 import io.cxlkit.host.json.MemdevView;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,9 +37,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "update-firmware", mixinStandardHelpOptions = true,
         description = "Upload a firmware image to memdevs (as ndctl's cxl update-firmware).")
 public final class UpdateFirmwareCommand extends DaemonCommand {
-
-    /** How often -w looks at the daemon: fast enough for a smooth bar, cheap for the device. */
-    static final long POLL_MILLIS = 100;
 
     /** The control API's error for a cancel with no upload running (409). */
     private static final String NOTHING_TO_CANCEL = "idle";
@@ -322,57 +321,54 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
     }
 
     /**
-     * Polls until no memdev in {@code names} has an upload running; their final objects. The bar
-     * counts only the uploads this wait is about: those in {@code totals} (started here, with their
-     * image sizes) and those seen running. Their totals are remembered, because a memdev object
-     * shows {@code remaining_size} only while in progress: a failed or cancelled upload's bar ends
-     * where it stopped, not at 100%, and an earlier upload's bytes draw no bar at all.
+     * Waits until no memdev in {@code names} has an upload running, on the daemon's event stream
+     * ({@link UploadWaiter}); their final objects. The bar (on a stderr terminal) counts only the
+     * uploads this wait is about: those in {@code totals} (started here, with their image sizes)
+     * and those seen running.
      */
     private Map<String, MemdevView> waitAll(List<String> names, Map<String, Long> totals)
             throws IOException, ApiError, InterruptedException {
-        Map<String, MemdevView> last = new LinkedHashMap<>();
-        boolean bar = Terminal.current().stderrTty();
-        ProgressBar progress = bar ? new ProgressBar(err(), System::nanoTime,
-                names.size() == 1 ? names.get(0) : names.size() + " memdevs") : null;
-        this.progress = progress;
-        Map<String, String> lastStage = new LinkedHashMap<>();
-        while (true) {
-            boolean running = false;
-            long done = 0;
-            long total = 0;
-            for (String name : names) {
-                MemdevView v = lookWhileWaiting(name);
-                last.put(name, v);
-                long[] p = UploadOutcome.progress(v);
-                if (UploadOutcome.inProgress(v)) {
-                    running = true;
-                    sawRunning.add(name);
-                    totals.put(name, p[1]);
+        boolean terminal = Terminal.current().stderrTty();
+        try (TerminalColumns columns = terminal ? TerminalColumns.watch() : null) {
+            UploadWaiter.Display display = shown -> {
+                if (!terminal) {
+                    return null;
+                }
+                progress = new ProgressBar(err(), System::nanoTime, columns, shown);
+                return progress;
+            };
+            Consumer<String> say = !verbose ? null : line -> {
+                ProgressBar bar = progress;
+                if (bar != null) {
+                    bar.message("cxlkit: update-firmware: " + line);
                 } else {
-                    unfinished.remove(name);
+                    err().println("cxlkit: update-firmware: " + line);
+                    err().flush();
                 }
-                if (totals.containsKey(name)) {
-                    done += p[0];
-                    total += totals.get(name);
+            };
+            UploadWaiter.Daemon source = new UploadWaiter.Daemon() {
+                @Override
+                public UploadWaiter.Events subscribe() throws IOException, ApiError {
+                    return EventStream.open(daemon(), UploadWaiter.EVENTS_PATH);
                 }
-                if (verbose) {
-                    String stage = v.cxlkit().map(c -> c.upload().status()).orElse("?");
-                    if (!stage.equals(lastStage.put(name, stage))) {
-                        err().println("cxlkit: update-firmware: " + name + ": " + stage);
-                        err().flush();
-                    }
+
+                @Override
+                public MemdevView look(String memdev) throws IOException, ApiError, InterruptedException {
+                    return lookWhileWaiting(memdev);
                 }
-            }
-            if (!running) {
-                if (progress != null && total > 0) {
-                    progress.finish(done, total);
+            };
+            UploadWaiter.Listener listener = new UploadWaiter.Listener() {
+                @Override
+                public void running(String memdev) {
+                    sawRunning.add(memdev);
                 }
-                return last;
-            }
-            if (progress != null) {
-                progress.update(done, total);
-            }
-            Thread.sleep(POLL_MILLIS);
+
+                @Override
+                public void ended(String memdev) {
+                    unfinished.remove(memdev);
+                }
+            };
+            return new UploadWaiter(source, listener, display, say, Thread::sleep).await(names, totals);
         }
     }
 }

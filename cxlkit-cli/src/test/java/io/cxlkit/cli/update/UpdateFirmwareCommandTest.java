@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.cxlkit.cli.Cli;
+import io.cxlkit.cli.TerminalScreen;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.VerifyPolicy;
 import io.cxlkit.host.upload.UploadStatus;
@@ -229,7 +230,7 @@ class UpdateFirmwareCommandTest {
             assertThat(r.exit()).isZero();
             assertThat(r.err()).isEqualTo(COMPLETED_1 + "\n");
             assertThat(r.out()).isEqualTo(array(memdev(0, factory())));
-            assertThat(ms).as("returned after %d ms", ms).isLessThan(UpdateFirmwareCommand.POLL_MILLIS * 10);
+            assertThat(ms).as("returned after %d ms", ms).isLessThan(UploadWaiter.POLL_MILLIS * 10);
         }
     }
 
@@ -243,10 +244,10 @@ class UpdateFirmwareCommandTest {
             assertThat(r.out()).isEqualTo(array(memdev(0, staged(NEW))));
             List<String> lines = r.errLines();
             assertThat(lines.get(lines.size() - 1)).isEqualTo(COMPLETED_1);
-            // -v: the stages seen, each once, ending idle
+            // -v: the stages seen, each once, ending with what happened
             assertThat(lines.subList(0, lines.size() - 1)).doesNotHaveDuplicates()
                     .contains("cxlkit: update-firmware: mem0: transferring")
-                    .endsWith("cxlkit: update-firmware: mem0: idle");
+                    .endsWith("cxlkit: update-firmware: mem0: staged in slot 2, active after the next cold reset");
             assertThat(d.status("mem0").error()).isEmpty();
         }
     }
@@ -312,19 +313,25 @@ class UpdateFirmwareCommandTest {
         }
     }
 
+    /** The staged outcome as a line of its own under a bar line at 80 columns (label "mem0"). */
+    private static final String STAGED_LINE = "     staged in slot 2, active after the next cold reset";
+
     @Test
     void onAStderrTerminalWaitDrawsAProgressBarThere() throws Exception {
         try (UpdateDaemon d = start(none(0, 20))) { // 19 parts: about 400 ms
             Path img = pkg75k();
-            Cli.Run r = Cli.runOnStderrTerminal(
+            Cli.Run r = Cli.runOnStderrTerminal(80,
                     d.withStateDir("update-firmware", "mem0", "-F", img.toString(), "-w"));
             assertThat(r.exit()).isZero();
             assertThat(r.out()).isEqualTo(array(memdev(0, staged(NEW))));
             assertThat(r.err()).startsWith("\rmem0 [").endsWith("\n" + COMPLETED_1 + "\n");
-            String bar = r.err().substring(0, r.err().length() - COMPLETED_1.length() - 1);
-            String last = bar.substring(bar.lastIndexOf('\r') + 1);
-            assertThat(last).startsWith("mem0 [########################] 0.1/0.1 MiB 100%").endsWith("\n");
-            assertThat(bar.chars().filter(c -> c == '\n').count()).isEqualTo(1);
+            // redrawn in place: the screen shows the last drawing and the summary, nothing stacked
+            TerminalScreen screen = TerminalScreen.of(r.err(), 80);
+            assertThat(screen.wraps()).isZero();
+            assertThat(screen.lines()).hasSize(3);
+            // 79 columns: "mem0 [" + 29 + "] 0.1/0.1 MiB 100%" and room for the rate and an ETA
+            assertThat(screen.lines().get(0)).matches("mem0 \\[#{29}\\] 0\\.1/0\\.1 MiB 100%  [0-9.]+ MiB/s");
+            assertThat(screen.lines().subList(1, 3)).containsExactly(STAGED_LINE, COMPLETED_1);
 
             // off a terminal there is never a bar
             Cli.Run plain = d.run("update-firmware", "mem0", "-F", img.toString(), "-w");
@@ -332,12 +339,64 @@ class UpdateFirmwareCommandTest {
         }
     }
 
-    /** The last drawing of the bar in {@code err}, the line the bar was finished with. */
-    private static String lastBar(String err) {
-        int nl = err.indexOf('\n');
-        assertThat(nl).as(err).isPositive();
-        String bar = err.substring(0, nl);
-        return bar.substring(bar.lastIndexOf('\r') + 1).stripTrailing();
+    @Test
+    void threeMemdevsOnA50ColumnTerminalGetALineEachAndATotal() throws Exception {
+        try (UpdateDaemon d = start(none(0, 20), none(1, 20), none(2, 20))) {
+            Path img = pkg75k();
+            Cli.Run r = Cli.runOnStderrTerminal(50,
+                    d.withStateDir("update-firmware", "all", "-F", img.toString(), "-w"));
+            assertThat(r.exit()).isZero();
+            TerminalScreen screen = TerminalScreen.of(r.err(), 50);
+            assertThat(screen.wraps()).as("the summary line, 67 characters, wraps; no bar does").isOne();
+            // 49 columns: the rate fits next to a bar of 10, an ETA does not; the outcome goes below
+            String bar = " \\[##########\\] 0\\.1/0\\.1 MiB 100%  [0-9.]+ MiB/s";
+            List<String> lines = screen.lines();
+            assertThat(lines).hasSize(12);
+            for (int i = 0; i < 3; i++) {
+                assertThat(lines.get(3 * i)).matches("mem" + i + " " + bar);
+                assertThat(lines.subList(3 * i + 1, 3 * i + 3)).containsExactly(
+                        "      staged in slot 2, active after the next", "      cold reset");
+            }
+            assertThat(lines.get(9)).matches("total \\[##########\\] 0\\.2/0\\.2 MiB 100%  [0-9.]+ MiB/s");
+            assertThat(lines.subList(10, 12)).containsExactly("cxlkit: update-firmware: firmware update completed",
+                    " on 3 mem devices");
+            assertThat(lines.subList(0, 10)).allMatch(l -> l.length() < 50);
+        }
+    }
+
+    @Test
+    void verboseMessagesGoAboveTheBarsNeverIntoThem() throws Exception {
+        try (UpdateDaemon d = start(none(0, 20), none(1, 20))) {
+            Path img = pkg75k();
+            // wide enough for every message: a message may wrap, but this shows that none went into a bar
+            Cli.Run r = Cli.runOnStderrTerminal(120,
+                    d.withStateDir("update-firmware", "mem0", "mem1", "-F", img.toString(), "-w", "-v"));
+            assertThat(r.exit()).isZero();
+            TerminalScreen screen = TerminalScreen.of(r.err(), 120);
+            assertThat(screen.wraps()).isZero();
+            List<String> lines = screen.lines();
+            int bars = lines.indexOf(lines.stream().filter(l -> l.startsWith("mem0  [")).findFirst().orElseThrow());
+            // above the bars: whole messages, each stage of each memdev once, the final states last
+            List<String> messages = lines.subList(0, bars);
+            assertThat(messages).allMatch(l -> l.matches("cxlkit: update-firmware: mem[01]: [a-z ,0-9]+"))
+                    .doesNotHaveDuplicates()
+                    .contains("cxlkit: update-firmware: mem0: transferring", "cxlkit: update-firmware: mem1: transferring",
+                            "cxlkit: update-firmware: mem0: staged in slot 2, active after the next cold reset",
+                            "cxlkit: update-firmware: mem1: staged in slot 2, active after the next cold reset");
+            // below: the bars' last drawing, then the summary
+            assertThat(lines.subList(bars, lines.size())).hasSize(6).last().isEqualTo(
+                    "cxlkit: update-firmware: firmware update completed on 2 mem devices");
+            assertThat(lines.get(bars + 1)).isEqualTo(" " + STAGED_LINE);
+            assertThat(lines.get(bars + 2)).startsWith("mem1  [");
+            assertThat(lines.get(bars + 4)).startsWith("total [");
+        }
+    }
+
+    /** The lines of a screen {@code columns} wide that the bar's last drawing left, and what followed. */
+    private static List<String> screen(String err, int columns) {
+        TerminalScreen screen = TerminalScreen.of(err, columns);
+        assertThat(screen.wraps()).isZero();
+        return screen.lines();
     }
 
     @Test
@@ -346,12 +405,14 @@ class UpdateFirmwareCommandTest {
             Path img = pkg400k();
             assertThat(d.run("update-firmware", "mem0", "-F", img.toString()).exit()).isZero();
             d.await("mem0", s -> s.partsSent() >= 1);
-            Cli.Run r = Cli.runOnStderrTerminal(d.withStateDir("update-firmware", "mem0", "-c", "-w"));
+            Cli.Run r = Cli.runOnStderrTerminal(80, d.withStateDir("update-firmware", "mem0", "-c", "-w"));
             assertThat(r.exit()).isZero();
             assertThat(r.err()).startsWith("\rmem0 [").endsWith("\n" + CANCELLED_1 + "\n");
             UploadStatus end = d.status("mem0");
             assertThat(end.bytesSent()).isLessThan(Files.size(img));
-            assertThat(lastBar(r.err())).startsWith("mem0 [").doesNotContain("100%")
+            List<String> lines = screen(r.err(), 80);
+            assertThat(lines).hasSize(2).last().isEqualTo(CANCELLED_1);
+            assertThat(lines.get(0)).startsWith("mem0 [").endsWith("  cancelled").doesNotContain("100%")
                     .contains(String.format(java.util.Locale.ROOT, "/0.4 MiB %3d%%",
                             end.bytesSent() * 100 / Files.size(img)));
         }
@@ -361,12 +422,19 @@ class UpdateFirmwareCommandTest {
     void theBarOfAFailedUploadEndsWhereItStopped() throws Exception {
         try (UpdateDaemon d = start(packagePolicy(0))) {
             Path img = raw("not-a-package.bin", 20_000); // End fails: 5 of 6 parts acknowledged
-            Cli.Run r = Cli.runOnStderrTerminal(
+            // wide enough for the error line (114 characters) and for the outcome after the bar
+            Cli.Run r = Cli.runOnStderrTerminal(130,
                     d.withStateDir("update-firmware", "mem0", "-F", img.toString(), "-w"));
             assertThat(r.exit()).isEqualTo(1);
             assertThat(d.status("mem0").bytesSent()).isEqualTo(5 * 3968);
-            assertThat(lastBar(r.err())).startsWith("mem0 [#######################.] 0.0/0.0 MiB  99%  ")
-                    .endsWith(" MiB/s");
+            List<String> lines = screen(r.err(), 130);
+            // 19840 of 20000 bytes: 49 of 50 columns (a rate only if the wait saw the upload move)
+            assertThat(lines.get(0)).matches("mem0 \\[#{49}\\.\\] 0\\.0/0\\.0 MiB  99%(  [0-9.]+ MiB/s)?"
+                    + "  failed: transferring:firmware-invalid");
+            assertThat(lines.subList(1, lines.size())).containsExactly(
+                    "cxlkit: update-firmware: mem0: transferring:firmware-invalid: bad magic "
+                            + "(Transfer FW: FW Verification Failed, 000Ah)",
+                    "cxlkit: update-firmware: firmware update completed on 0 mem device");
         }
     }
 
