@@ -95,6 +95,9 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         List<String> names = selection.names();
         Map<String, MemdevView> views = new LinkedHashMap<>();
         List<String> ok = new ArrayList<>();
+        if (waitForEnd) {
+            subscribeBeforeStarting();
+        }
         // the bar's total per upload this command is about, known before the first look
         Map<String, Long> totals = new LinkedHashMap<>();
         if (cancel) {
@@ -320,14 +323,36 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
         }
     }
 
+    /** -w's subscription to upload events, taken before this command starts or cancels an upload. */
+    private UploadWaiter.Events subscription;
+    /** Why that subscription could not be had (an IOException or ApiError); then the wait looks. */
+    private Exception subscriptionRefused;
+
+    /**
+     * -w: subscribes to the daemon's upload events before this command starts (or cancels) any
+     * upload. The end of every upload it starts or cancels then comes as an event, and the wait
+     * needs no look to learn whether it came before the subscription: the only looks left are the
+     * final ones, and none lands on a device busy with the upload.
+     */
+    private void subscribeBeforeStarting() {
+        try {
+            subscription = EventStream.open(daemon(), UploadWaiter.EVENTS_PATH);
+        } catch (IOException | ApiError e) {
+            subscriptionRefused = e;
+        }
+    }
+
     /**
      * Waits until no memdev in {@code names} has an upload running, on the daemon's event stream
      * ({@link UploadWaiter}); their final objects. The bar (on a stderr terminal) counts only the
      * uploads this wait is about: those in {@code totals} (started here, with their image sizes)
-     * and those seen running.
+     * and those seen running. With -F or -c, {@code names} are the memdevs whose upload this
+     * command started or cancelled, all after it subscribed.
      */
     private Map<String, MemdevView> waitAll(List<String> names, Map<String, Long> totals)
             throws IOException, ApiError, InterruptedException {
+        Set<String> runningSinceSubscribing = subscription != null && (file != null || cancel)
+                ? Set.copyOf(names) : Set.of();
         boolean terminal = Terminal.current().stderrTty();
         try (TerminalColumns columns = terminal ? TerminalColumns.watch() : null) {
             UploadWaiter.Display display = shown -> {
@@ -349,6 +374,17 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
             UploadWaiter.Daemon source = new UploadWaiter.Daemon() {
                 @Override
                 public UploadWaiter.Events subscribe() throws IOException, ApiError {
+                    UploadWaiter.Events taken = subscription;
+                    subscription = null;
+                    if (taken != null) {
+                        return taken;
+                    }
+                    if (subscriptionRefused instanceof ApiError e) {
+                        throw e;
+                    }
+                    if (subscriptionRefused instanceof IOException e) {
+                        throw e;
+                    }
                     return EventStream.open(daemon(), UploadWaiter.EVENTS_PATH);
                 }
 
@@ -368,7 +404,8 @@ public final class UpdateFirmwareCommand extends DaemonCommand {
                     unfinished.remove(memdev);
                 }
             };
-            return new UploadWaiter(source, listener, display, say, Thread::sleep).await(names, totals);
+            return new UploadWaiter(source, listener, display, say, Thread::sleep)
+                    .await(names, totals, runningSinceSubscribing);
         }
     }
 }

@@ -22,8 +22,10 @@ import java.util.function.Consumer;
  * upload, and {@code types=upload} keeps the daemon from building {@code device} events for it.
  *
  * <p>Looks: one per memdev right after subscribing (an upload that ended before the subscription
- * shows there, one that ends after it comes as an event: none is missed), and one per memdev
- * after its end event, for the object the command prints. When the stream cannot be had (429
+ * shows there, one that ends after it comes as an event: none is missed), except for memdevs
+ * whose upload the command started or cancelled after it subscribed (their end is sure to come as
+ * an event); and one per memdev after its end event, for the object the command prints. When the
+ * stream cannot be had (429
  * beyond 16 subscribers, an older daemon) or breaks, the wait goes on by looking every
  * {@link #POLL_MILLIS} at the memdevs still running, as before there was a stream; a daemon that
  * stops ends its streams, so its end is then seen as a failed look.
@@ -100,7 +102,8 @@ final class UploadWaiter {
      * {@code remaining_size} only while an upload runs, so the sizes are remembered, and a failed or
      * cancelled upload's bar ends where it stopped.
      */
-    Map<String, MemdevView> await(List<String> names, Map<String, Long> knownTotals)
+    Map<String, MemdevView> await(List<String> names, Map<String, Long> knownTotals,
+                                  Set<String> runningSinceSubscribing)
             throws IOException, ApiError, InterruptedException {
         totals.putAll(knownTotals);
         Events events = subscribe();
@@ -108,6 +111,11 @@ final class UploadWaiter {
             Map<String, MemdevView> views = new LinkedHashMap<>();
             Set<String> running = new LinkedHashSet<>();
             for (String name : names) {
+                if (events != null && runningSinceSubscribing.contains(name)) {
+                    running.add(name);
+                    listener.running(name);
+                    continue;
+                }
                 MemdevView v = daemon.look(name);
                 views.put(name, v);
                 if (UploadOutcome.inProgress(v)) {
@@ -122,7 +130,9 @@ final class UploadWaiter {
             bar = shown.isEmpty() ? null : display.open(shown);
             for (String name : names) {
                 MemdevView v = views.get(name);
-                if (running.contains(name)) {
+                if (v == null) {
+                    progress(name, 0, "receiving"); // just started or cancelled: its events tell the rest
+                } else if (running.contains(name)) {
                     progress(name, UploadOutcome.progress(v)[0], stage(v));
                 } else if (totals.containsKey(name)) {
                     ended(name, v); // it ended before the first look
@@ -173,7 +183,9 @@ final class UploadWaiter {
             if (bar != null) {
                 bar.finish();
             }
-            return views;
+            Map<String, MemdevView> inOrder = new LinkedHashMap<>();
+            names.forEach(name -> inOrder.put(name, views.get(name)));
+            return inOrder;
         } finally {
             if (events != null) {
                 events.close();

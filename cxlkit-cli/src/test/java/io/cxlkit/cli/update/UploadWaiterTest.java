@@ -138,6 +138,11 @@ class UploadWaiterTest {
 
     private Map<String, MemdevView> await(Script daemon, List<String> names, Map<String, Long> totals,
                                           boolean bar) throws Exception {
+        return await(daemon, names, totals, bar, java.util.Set.of());
+    }
+
+    private Map<String, MemdevView> await(Script daemon, List<String> names, Map<String, Long> totals,
+                                          boolean bar, java.util.Set<String> startedSince) throws Exception {
         UploadWaiter.Listener listener = new UploadWaiter.Listener() {
             @Override
             public void running(String memdev) {
@@ -152,7 +157,8 @@ class UploadWaiterTest {
         UploadWaiter.Display display = shown -> bar
                 ? new ProgressBar(new PrintWriter(terminal), () -> 0L, () -> 200, shown) : null;
         UploadWaiter.Sleeper sleeper = millis -> daemon.log.add("sleep " + millis);
-        return new UploadWaiter(daemon, listener, display, said::add, sleeper).await(names, new HashMap<>(totals));
+        return new UploadWaiter(daemon, listener, display, said::add, sleeper).await(names, new HashMap<>(totals),
+                startedSince);
     }
 
     private static Map<String, Long> started(String... names) {
@@ -179,6 +185,33 @@ class UploadWaiterTest {
                 "mem0: staged in slot 2, active after the next cold reset");
         assertThat(running).containsExactly("mem0");
         assertThat(ended).containsExactly("mem0");
+    }
+
+    @Test
+    void anUploadStartedAfterSubscribingNeedsNoFirstLook() throws Exception {
+        // -F -w: the command subscribed, then started the uploads: each end is sure to come as an event
+        Script d = new Script().look("mem0", staged("mem0")).look("mem1", staged("mem1"))
+                .event(event("mem1", "transferring", 4096, null))
+                .event(event("mem1", "idle", SIZE, null))
+                .event(event("mem0", "idle", SIZE, null));
+        Map<String, MemdevView> end = await(d, List.of("mem0", "mem1"), started("mem0", "mem1"), true,
+                java.util.Set.of("mem0", "mem1"));
+
+        assertThat(d.log).containsExactly("subscribe", "look mem1", "look mem0", "close");
+        assertThat(end.keySet()).containsExactly("mem0", "mem1");
+        assertThat(said).containsExactly("mem0: receiving", "mem1: receiving", "mem1: transferring",
+                "mem1: staged in slot 2, active after the next cold reset",
+                "mem0: staged in slot 2, active after the next cold reset");
+        assertThat(running).containsExactly("mem0", "mem1");
+        assertThat(terminal.toString()).contains("mem0  [", "mem1  [", "total [");
+    }
+
+    @Test
+    void anUploadStartedAfterSubscribingIsLookedAtWhenThereIsNoStream() throws Exception {
+        Script d = new Script().look("mem0", running("mem0", 4096), running("mem0", 8192), staged("mem0"));
+        d.refusal = new IOException("Connection refused");
+        await(d, List.of("mem0"), started("mem0"), false, java.util.Set.of("mem0"));
+        assertThat(d.log).containsExactly("subscribe", "look mem0", "look mem0", "sleep 100", "look mem0");
     }
 
     @Test
