@@ -227,8 +227,9 @@ final class UploadWaiter {
         if (!stage.equals(lastStage.put(name, stage))) {
             say(name + ": " + stage);
         }
-        if (bar != null) {
-            bar.update(name, done, totals.get(name), stage);
+        Long total = totals.get(name);
+        if (bar != null && total != null) { // a memdev without a size has no line
+            bar.update(name, done, total, stage);
         }
     }
 
