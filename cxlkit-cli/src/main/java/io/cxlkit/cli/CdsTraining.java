@@ -57,14 +57,17 @@ public final class CdsTraining {
     /**
      * The steps, against the stand-in daemon of {@code stateDir}: the short client commands that
      * the launcher runs with the archive in mind ({@code list} first), their usage errors, help
-     * and failures. Not help or --version (which build every command), human formats (locale
-     * data), serve, demo, update-firmware or fw: every JVM start pays for the archive's size
-     * (about 3 ms per MB here, docs/startup.md), and those run long or seldom. For the same reason
-     * the training itself uses little beyond what the commands use.
+     * and failures, and {@code update-firmware -F -w} (its upload and its wait on the event
+     * stream). Not help or --version (which build every command), human formats (locale data),
+     * serve, demo or fw: every JVM start pays for the archive's size (about 3 ms per MB here,
+     * docs/startup.md), and those run long or seldom. For the same reason the training itself
+     * uses little beyond what the commands use.
      */
     static List<Step> steps(Path stateDir) {
         String dir = stateDir.toString();
         return List.of(
+                new Step(List.of("update-firmware", "mem0", "-F", image(stateDir).toString(), "-w", "--state-dir", dir),
+                        0),
                 new Step(List.of("list", "-F", "--state-dir", dir), 0),
                 new Step(List.of("list", "--cxlkit", "-m", "mem0", "--state-dir", dir), 0),
                 new Step(List.of("list", "--state-dir", stateDir.resolve("none").toString()), 1),
@@ -85,6 +88,7 @@ public final class CdsTraining {
                 "cxlkit-cds-training-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Files.createDirectory(dir);
         List<String> unexpected = new ArrayList<>();
+        Files.write(image(dir.resolve("state")), new byte[IMAGE_BYTES]);
         try (StandIn daemon = StandIn.start(dir.resolve("state"))) {
             for (Step step : steps(daemon.stateDir)) {
                 StringWriter text = new StringWriter();
@@ -106,10 +110,18 @@ public final class CdsTraining {
         return unexpected;
     }
 
+    /** The image update-firmware uploads to the stand-in: any bytes do, it reads none. */
+    static final int IMAGE_BYTES = 128;
+
+    private static Path image(Path stateDir) {
+        return stateDir.resolveSibling("fw.img");
+    }
+
     /**
      * A stand-in daemon: holds the lock of {@code stateDir}, publishes daemon.json, and answers
      * HTTP/1.1 requests on 127.0.0.1 with {@link HeadStart#MEMDEV} (an array of it for the list),
-     * a JSON 404 for anything outside {@code /v1/memdevs}.
+     * a JSON 404 for anything outside {@code /v1/memdevs}; and a subscription to the event stream
+     * with the last upload event of mem0's upload, then the end of the stream.
      */
     private static final class StandIn implements AutoCloseable {
         private final Path stateDir;
@@ -162,7 +174,16 @@ public final class CdsTraining {
                         }
                     }
                     in.skip(length);
-                    answer(request.split(" ")[1], out);
+                    String path = request.split(" ")[1];
+                    if (path.startsWith("/v1/events")) {
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n: cxlkit events\n\n"
+                                + "event: upload\ndata: {\"memdev\":\"mem0\",\"status\":\"idle\",\"image_size\":"
+                                + IMAGE_BYTES + ",\"remaining_size\":0,\"bytes_sent\":" + IMAGE_BYTES
+                                + ",\"parts_sent\":1}\n\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                        return; // an HTTP/1.0 stream ends with the connection
+                    }
+                    answer(path, out);
                 }
             } catch (IOException | RuntimeException e) {
                 // the client went away: done with it
