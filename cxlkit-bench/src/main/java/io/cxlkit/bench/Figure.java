@@ -18,11 +18,12 @@ record Figure(String name, double measured, double baseline, String unit, String
                 fmt(baseline), unit, baselineName, ratio(), target);
     }
 
-    String json() {
+    /** One line of bench-results.json; {@code group} is the argument that measures it. */
+    String json(String group) {
         return String.format(Locale.ROOT,
                 "{\"name\":\"%s\",\"measured\":%.4f,\"baseline\":%.4f,\"unit\":\"%s\",\"baseline_name\":\"%s\","
-                        + "\"ratio\":%.4f,\"lower_is_better\":%b,\"target\":\"%s\"}",
-                name, measured, baseline, unit, baselineName, ratio(), lowerIsBetter, target);
+                        + "\"ratio\":%.4f,\"lower_is_better\":%b,\"target\":\"%s\",\"group\":\"%s\"}",
+                name, measured, baseline, unit, baselineName, ratio(), lowerIsBetter, target, group);
     }
 
     private static String fmt(double v) {

@@ -16,23 +16,38 @@ final class Processes {
         return Path.of(System.getProperty("cxlkit.root", ".")).toAbsolutePath().normalize();
     }
 
-    /** Best wall time in seconds of {@code runs} runs of {@code command} (after one warm-up). */
-    static double bestWallSeconds(List<String> command, int runs) throws IOException, InterruptedException {
-        double best = Double.MAX_VALUE;
-        for (int i = 0; i <= runs; i++) {
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " failed");
-            }
-            double s = (System.nanoTime() - t0) / 1e9;
-            if (i > 0) {
-                best = Math.min(best, s);
+    /** Untimed rounds before {@link #bestWallSeconds(List, int)} times any. */
+    static final int WARMUP_ROUNDS = 2;
+
+    /**
+     * Best wall times in seconds of {@code runs} runs of each of {@code commands}, run in rounds of
+     * one each (so that a slow spell of the machine hits them alike), after
+     * {@link #WARMUP_ROUNDS} untimed rounds. Output is discarded; a command that fails fails this.
+     */
+    static double[] bestWallSeconds(List<List<String>> commands, int runs) throws IOException, InterruptedException {
+        double[] best = new double[commands.size()];
+        java.util.Arrays.fill(best, Double.MAX_VALUE);
+        for (int round = 0; round < WARMUP_ROUNDS + runs; round++) {
+            for (int c = 0; c < commands.size(); c++) {
+                double s = wallSeconds(commands.get(c));
+                if (round >= WARMUP_ROUNDS) {
+                    best[c] = Math.min(best[c], s);
+                }
             }
         }
         return best;
+    }
+
+    /** Wall time in seconds of one run of {@code command}, from its start to its exit. */
+    static double wallSeconds(List<String> command) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " failed");
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** Starts {@code bin/cxlkit serve --devices n} in {@code work} and returns its resident set size in MiB once ready. */
