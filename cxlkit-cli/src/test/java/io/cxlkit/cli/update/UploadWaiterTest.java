@@ -39,7 +39,7 @@ class UploadWaiterTest {
 
     private static MemdevView.FirmwareView slots(int active, int staged) {
         return new MemdevView.FirmwareView(2, active, staged, true, List.of("BWFW VERSION 0", "BWFW VERSION 1"),
-                false, 0, Optional.empty(), Optional.empty());
+                false, 0);
     }
 
     private static MemdevView.UploadView upload(String status, long sent, Optional<String> error) {
@@ -49,7 +49,7 @@ class UploadWaiterTest {
 
     /** An upload of {@link #SIZE} bytes running, {@code sent} of them acknowledged. */
     private static MemdevView running(String name, long sent) {
-        MemdevView.FirmwareView fw = slots(1, 0).inProgress(SIZE - sent, "transferring");
+        MemdevView.FirmwareView fw = slots(1, 0).inProgress(SIZE - sent);
         return memdev(name, fw, upload("transferring", sent, Optional.empty()));
     }
 
@@ -58,7 +58,7 @@ class UploadWaiterTest {
     }
 
     private static MemdevView failed(String name, String error, long sent) {
-        return memdev(name, slots(1, 0).failed(error), upload("idle", sent, Optional.of(error)));
+        return memdev(name, slots(1, 0), upload("idle", sent, Optional.of(error)));
     }
 
     private static UploadEvent event(String name, String status, long sent, String error) {
