@@ -221,8 +221,9 @@ class ControlApiDocumentTest {
         }
     }
 
-    /** 200 for a subscriber, 429 for the one past {@link EventHub#MAX_SUBSCRIBERS}. */
+    /** 400 for an event type nobody publishes, 200 for a subscriber, 429 for the one past {@link EventHub#MAX_SUBSCRIBERS}. */
     private void eventStreams(Api api) throws Exception {
+        record("GET /v1/events", api.send("GET /v1/events?types=upload,bogus", null, null));
         List<InputStream> open = new ArrayList<>();
         try {
             for (int i = 0; i < EventHub.MAX_SUBSCRIBERS; i++) {
