@@ -168,17 +168,9 @@ final class UploadWaiter {
                     progress(name, e.bytesSent(), e.status());
                     continue;
                 }
-                MemdevView v = daemon.look(name);
-                views.put(name, v);
-                if (UploadOutcome.inProgress(v)) {
-                    // the end of an earlier upload, queued before the first look: this one goes on
-                    totals.put(name, UploadOutcome.progress(v)[1]);
-                    progress(name, UploadOutcome.progress(v)[0], stage(v));
-                } else {
-                    running.remove(name);
-                    listener.ended(name);
-                    ended(name, v);
-                }
+                // still running after an end event: the end of an earlier upload, queued before the
+                // first look; this one goes on
+                look(name, running, views);
             }
             if (bar != null) {
                 bar.finish();
@@ -207,19 +199,25 @@ final class UploadWaiter {
     private void poll(Set<String> running, Map<String, MemdevView> views)
             throws IOException, ApiError, InterruptedException {
         for (String name : List.copyOf(running)) {
-            MemdevView v = daemon.look(name);
-            views.put(name, v);
-            if (UploadOutcome.inProgress(v)) {
-                totals.put(name, UploadOutcome.progress(v)[1]);
-                progress(name, UploadOutcome.progress(v)[0], stage(v));
-            } else {
-                running.remove(name);
-                listener.ended(name);
-                ended(name, v);
-            }
+            look(name, running, views);
         }
         if (!running.isEmpty()) {
             sleeper.sleep(POLL_MILLIS);
+        }
+    }
+
+    /** One look at {@code name}: its progress if it still runs, else its end (and it leaves {@code running}). */
+    private void look(String name, Set<String> running, Map<String, MemdevView> views)
+            throws IOException, ApiError, InterruptedException {
+        MemdevView v = daemon.look(name);
+        views.put(name, v);
+        if (UploadOutcome.inProgress(v)) {
+            totals.put(name, UploadOutcome.progress(v)[1]);
+            progress(name, UploadOutcome.progress(v)[0], stage(v));
+        } else {
+            running.remove(name);
+            listener.ended(name);
+            ended(name, v);
         }
     }
 
