@@ -50,6 +50,10 @@ class ServeConfigReadErrorIT {
         // permissions apply to nobody, not to root
         assumeTrue(onPath("setpriv") && "root".equals(System.getProperty("user.name")),
                 "needs root and setpriv to run as nobody");
+        // a checkout in a directory closed to other users (a CI clone under a 0700 mktemp) cannot be run as nobody
+        assumeTrue(run(dir, noChange(), "setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "sh",
+                "-c", "test -x \"$0\" && test -r \"$1\"", launcher(), LauncherProcess.jar().toString()).exit() == 0,
+                "nobody may not run this checkout's launcher or read its jar");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path config = Files.writeString(dir.resolve("secret.yaml"), "devices:\n  - name: mem0\n");
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("---------"));
