@@ -81,23 +81,34 @@ class ControlApiTest {
         }
     }
 
+    /**
+     * A PUT of {@code image} on a raw connection that has sent its head and 1000 bytes of the body,
+     * once the daemon has claimed mem0 for it (status {@code receiving}): the test decides when the
+     * rest arrives.
+     */
+    private java.net.Socket startSlowUpload(byte[] image) throws Exception {
+        URI http = URI.create(daemon.info().http());
+        java.net.Socket slow = new java.net.Socket(http.getHost(), http.getPort());
+        var out = slow.getOutputStream();
+        out.write(("PUT /v1/memdevs/mem0/firmware HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer "
+                + daemon.info().token() + "\r\nContent-Length: " + image.length + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(image, 0, 1000);
+        out.flush();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!uploadStatus().equals("receiving")) {
+            assertThat(System.nanoTime()).as("upload never started receiving").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        return slow;
+    }
+
     @Test
     void whileAnUploadRunsAResetAnActivationAndASecondUploadAreRefusedAndItStillSucceeds() throws Exception {
         byte[] image = pkg();
-        URI http = URI.create(daemon.info().http());
-        // a raw connection, so the test decides when the rest of the body arrives
-        try (java.net.Socket slow = new java.net.Socket(http.getHost(), http.getPort())) {
+        try (java.net.Socket slow = startSlowUpload(image)) {
             var out = slow.getOutputStream();
-            out.write(("PUT /v1/memdevs/mem0/firmware HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer "
-                    + daemon.info().token() + "\r\nContent-Length: " + image.length + "\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.write(image, 0, 1000);
-            out.flush();
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!uploadStatus().equals("receiving")) { // the daemon has claimed mem0 for the upload
-                assertThat(System.nanoTime()).as("upload never started receiving").isLessThan(deadline);
-                Thread.onSpinWait();
-            }
 
             assertError(send(request("/v1/memdevs/mem0/reset").POST(HttpRequest.BodyPublishers.noBody()).build()),
                     409, "upload-in-progress");
@@ -125,20 +136,8 @@ class ControlApiTest {
     @Test
     void aCancelWhileTheImageArrivesDiscardsItAndTheNextUploadWorks() throws Exception {
         byte[] image = pkg();
-        URI http = URI.create(daemon.info().http());
-        try (java.net.Socket slow = new java.net.Socket(http.getHost(), http.getPort())) {
+        try (java.net.Socket slow = startSlowUpload(image)) {
             var out = slow.getOutputStream();
-            out.write(("PUT /v1/memdevs/mem0/firmware HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer "
-                    + daemon.info().token() + "\r\nContent-Length: " + image.length + "\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.write(image, 0, 1000);
-            out.flush();
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!uploadStatus().equals("receiving")) {
-                assertThat(System.nanoTime()).as("upload never started receiving").isLessThan(deadline);
-                Thread.onSpinWait();
-            }
-
             assertThat(send(request("/v1/memdevs/mem0/firmware/upload").DELETE().build()).statusCode())
                     .isEqualTo(202);
             out.write(image, 1000, image.length - 1000);
