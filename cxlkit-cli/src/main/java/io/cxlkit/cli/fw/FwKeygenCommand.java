@@ -6,12 +6,11 @@ import io.cxlkit.cli.CliCommand;
 import io.cxlkit.cli.Failure;
 import io.cxlkit.cli.OutputFile;
 import io.cxlkit.protocol.fwpkg.Pem;
+import io.cxlkit.protocol.fwpkg.SigningKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,13 +38,13 @@ public final class FwKeygenCommand extends CliCommand {
         OutputFile.checkWritable(out, force);
         OutputFile.checkWritable(pub, force);
         try {
-            KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            KeyPair pair = SigningKeys.newPair();
             // 0600 from the start: the private key is never readable by others, not even briefly
             write(out, AtomicFile.PRIVATE, Pem.writePrivateKey(pair.getPrivate()));
             write(pub, AtomicFile.PUBLIC, Pem.writePublicKey(pair.getPublic()));
             return 0;
-        } catch (NoSuchAlgorithmException e) {
-            throw new Failure("this Java has no Ed25519");
+        } catch (IllegalStateException e) {
+            throw new Failure(e.getMessage()); // this Java has no Ed25519
         } catch (IOException e) {
             throw new Failure(FwPackCommand.describe(e));
         }

@@ -1,5 +1,6 @@
 package io.cxlkit.device.fw;
 
+import io.cxlkit.protocol.fwpkg.SigningKeys;
 import static io.cxlkit.device.testing.TestDevice.pkg;
 import static io.cxlkit.device.testing.TestDevice.rc;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,9 +15,7 @@ import io.cxlkit.protocol.fwpkg.KeyIds;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -39,11 +38,7 @@ class SignedPolicyTest {
     Path dir;
 
     private static KeyPair keyPair() {
-        try {
-            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return SigningKeys.newPair();
     }
 
     /** A package like {@link TestDevice#pkg} but signed with {@code key}. */

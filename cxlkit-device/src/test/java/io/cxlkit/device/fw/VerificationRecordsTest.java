@@ -1,5 +1,6 @@
 package io.cxlkit.device.fw;
 
+import io.cxlkit.protocol.fwpkg.SigningKeys;
 import static io.cxlkit.device.testing.TestDevice.pkg;
 import static io.cxlkit.device.testing.TestDevice.rc;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,9 +20,7 @@ import io.cxlkit.protocol.payload.VerificationLog;
 import io.cxlkit.protocol.payload.VerificationLog.Operation;
 import io.cxlkit.protocol.payload.VerificationLog.Record;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -48,11 +47,7 @@ class VerificationRecordsTest {
     Path dir;
 
     private static KeyPair keyPair() {
-        try {
-            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return SigningKeys.newPair();
     }
 
     private static byte[] signed(String revision, long securityVersion, KeyPair key) {

@@ -1,5 +1,6 @@
 package io.cxlkit.protocol.fuzz;
 
+import io.cxlkit.protocol.fwpkg.SigningKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -35,7 +36,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -392,11 +392,7 @@ class ProtocolDecoderFuzzProperties {
     private static final KeyPair SIGNER = keyPair();
 
     private static KeyPair keyPair() {
-        try {
-            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return SigningKeys.newPair();
     }
 
     /** A package to start from: body size, security version, signed or not. */
