@@ -40,10 +40,10 @@ final class CciDirectory {
         return new CciDirectory(entries);
     }
 
-    /** The memdev {@code name} ({@code memN}, or {@code N} for short, as elsewhere). */
+    /** The memdev {@code name} ({@code memN} or {@code N}, read as every MEMDEV word is; one memdev, so not {@code all}). */
     Optional<Entry> memdev(String name) {
-        String full = name.chars().allMatch(Character::isDigit) && !name.isEmpty() ? "mem" + name : name;
-        return entries.stream().filter(e -> e.memdev().equals(full)).findFirst();
+        return name.equals("all") ? Optional.empty()
+                : entries.stream().filter(e -> MemdevSelector.matches(name, e.memdev())).findFirst();
     }
 
     /** Where to reach {@code e}: its first TCP listener, else its first listener. */

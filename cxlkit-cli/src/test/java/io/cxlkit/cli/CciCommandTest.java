@@ -273,6 +273,12 @@ class CciCommandTest {
         Cli.Run one = Cli.run("cci", "--state-dir", dir, "1", "get-fw-info");
         assertThat(one.exit()).isZero();
         assertThat(one.out()).startsWith("{\n  \"eid\":9,\n  \"opcode\":\"0200h\",\n  \"return_code\":\"0000h\",\n");
+        // any MEMDEV word for one memdev, as every command reads them
+        Cli.Run padded = Cli.run("cci", "mem001", "identify", "--state-dir", dir);
+        assertThat(padded.exit()).isZero();
+        assertThat(padded.out()).isEqualTo(cci(9, "identify").out());
+        assertThat(Cli.run("cci", "all", "identify", "--state-dir", dir).errLines())
+                .containsExactly("cxlkit: cci identify: no memdev matches all");
     }
 
     @Test
