@@ -45,7 +45,6 @@ public final class ProgressBar {
     private final PrintWriter out;
     private final LongSupplier nanoTime;
     private final IntSupplier columns;
-    private final long startNanos;
     private final Map<String, Row> rows = new LinkedHashMap<>();
     private final int labelWidth;
     private long lastDrawNanos;
@@ -90,7 +89,6 @@ public final class ProgressBar {
         this.out = out;
         this.nanoTime = nanoTime;
         this.columns = columns;
-        this.startNanos = nanoTime.getAsLong();
         int widest = memdevs.size() > 1 ? TOTAL.length() : 0;
         for (String m : memdevs) {
             rows.put(m, new Row(m));

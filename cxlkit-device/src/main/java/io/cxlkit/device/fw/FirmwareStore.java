@@ -34,7 +34,8 @@ import java.util.concurrent.Executor;
  */
 public final class FirmwareStore {
 
-    static final String STATE_FILE = "device.properties";
+    /** The file that makes a directory a device's: its persisted state (serial, slots, staged mark). */
+    public static final String STATE_FILE = "device.properties";
     static final String STAGING_FILE = "staging.bin";
 
     private final Path dir;

@@ -21,6 +21,14 @@ public final class KeyIds {
         return text.length() == LENGTH && text.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 
+    /** {@code text}, if it is a key id; else the one message every record holding a key id gives. */
+    public static String requireKeyId(String text) {
+        if (!isKeyId(text)) {
+            throw new IllegalArgumentException("a key id is " + LENGTH + " lower-case hex digits: " + text);
+        }
+        return text;
+    }
+
     /** The key id of {@code key}, 16 lowercase hex digits. */
     public static String of(PublicKey key) {
         byte[] encoded = key.getEncoded();

@@ -52,11 +52,7 @@ public record VerificationFailure(VerificationCheck check, String detail, Option
                     + detail + "', digests " + digests.isPresent() + ", key id " + keyId.isPresent()
                     + ", security versions " + securityVersions.isPresent());
         }
-        keyId.ifPresent(id -> {
-            if (!KeyIds.isKeyId(id)) {
-                throw new IllegalArgumentException("a key id is " + KeyIds.LENGTH + " lower-case hex digits: " + id);
-            }
-        });
+        keyId.ifPresent(KeyIds::requireKeyId);
     }
 
     /** A check with nothing to add: {@code bad-magic}, {@code nonzero-padding}, {@code not-signed}. */

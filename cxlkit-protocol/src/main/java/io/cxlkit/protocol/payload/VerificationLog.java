@@ -219,12 +219,7 @@ public record VerificationLog(int capacity, long newestSequence, List<Record> re
             Objects.requireNonNull(digests, "digests");
             Objects.requireNonNull(keyId, "keyId");
             Objects.requireNonNull(securityVersions, "securityVersions");
-            keyId.ifPresent(id -> {
-                if (!KeyIds.isKeyId(id)) {
-                    throw new IllegalArgumentException("a key id is " + KeyIds.LENGTH + " lower-case hex digits: "
-                            + id);
-                }
-            });
+            keyId.ifPresent(KeyIds::requireKeyId);
             FixedAscii.requireEncodable(reason, REASON_SIZE);
         }
 

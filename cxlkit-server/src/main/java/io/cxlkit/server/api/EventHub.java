@@ -94,10 +94,6 @@ public final class EventHub {
         return false;
     }
 
-    public int subscriberCount() {
-        return subscribers.size();
-    }
-
     /**
      * An event: {@code data} is one compact JSON object, which goes out as one {@code data:} line
      * (a newline in it would end the line early and break the event apart).

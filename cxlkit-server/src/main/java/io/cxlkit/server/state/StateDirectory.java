@@ -31,8 +31,6 @@ public final class StateDirectory implements AutoCloseable {
     public static final String LOCK_FILE = "daemon.lock";
     public static final String DAEMON_FILE = "daemon.json";
 
-    /** A device's state file: a sub-directory with one is a persisted device. */
-    static final String DEVICE_STATE_FILE = "device.properties";
     /** Prefix of a device directory being deleted ({@link #dropDevice}); such leftovers go at the next start. */
     static final String DROP_PREFIX = ".drop-";
 
@@ -215,7 +213,7 @@ public final class StateDirectory implements AutoCloseable {
             for (Path e : entries) {
                 String name = e.getFileName().toString();
                 if (!name.startsWith(".") && Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)
-                        && Files.isRegularFile(e.resolve(DEVICE_STATE_FILE))) {
+                        && Files.isRegularFile(e.resolve(io.cxlkit.device.fw.FirmwareStore.STATE_FILE))) {
                     names.add(name);
                 }
             }

@@ -15,7 +15,7 @@ class PersistedDevicesTest {
 
     private void device(Path state, String name) throws Exception {
         Files.createDirectories(state.resolve(name));
-        Files.writeString(state.resolve(name).resolve(StateDirectory.DEVICE_STATE_FILE), "serial=0\n");
+        Files.writeString(state.resolve(name).resolve(io.cxlkit.device.fw.FirmwareStore.STATE_FILE), "serial=0\n");
     }
 
     @Test
