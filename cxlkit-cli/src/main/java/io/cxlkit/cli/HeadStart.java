@@ -33,14 +33,28 @@ final class HeadStart {
     private HeadStart() {
     }
 
-    /** Starts the head start if the command line {@code args} runs one of {@link #COMMANDS}. */
-    static void startFor(String[] args) {
-        if (args.length > 0 && COMMANDS.contains(args[0])) {
-            Thread t = new Thread(HeadStart::run, "cxlkit-head-start");
-            t.setDaemon(true);
-            t.start();
+    /**
+     * Starts the head start if the command line {@code args} runs one of {@link #COMMANDS}, but not
+     * for help and version options, which need none of it. The thread started, or null (the CDS
+     * training joins it, so that what it runs is in the archive too).
+     */
+    static Thread startFor(String[] args) {
+        if (args.length == 0 || !COMMANDS.contains(args[0])) {
+            return null;
         }
+        for (String arg : args) {
+            if (HELP_OPTIONS.contains(arg)) {
+                return null;
+            }
+        }
+        Thread t = new Thread(HeadStart::run, "cxlkit-head-start");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
+
+    /** Options that make a command print help or its version, and nothing else. */
+    private static final Set<String> HELP_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
     private static void run() {
         try {

@@ -222,11 +222,25 @@ public final class StateDirectory implements AutoCloseable {
         return names;
     }
 
-    /** {@code memN} by N first, then other names in alphabetical order. */
-    public static final Comparator<String> DEVICE_ORDER = Comparator
-            .comparing((String n) -> memIndex(n) < 0)
-            .thenComparingLong(StateDirectory::memIndex)
-            .thenComparing(Comparator.naturalOrder());
+    /**
+     * {@code memN} by N first, then other names in alphabetical order. A class of its own rather
+     * than a chain of {@code Comparator.comparing} lambdas: this class is initialised by every CLI
+     * command (the lock probe), and those lambdas cost a short command milliseconds of start-up
+     * that the class-data sharing archive cannot save (docs/startup.md).
+     */
+    public static final Comparator<String> DEVICE_ORDER = new DeviceOrder();
+
+    private static final class DeviceOrder implements Comparator<String> {
+        @Override
+        public int compare(String a, String b) {
+            long ia = memIndex(a);
+            long ib = memIndex(b);
+            if ((ia < 0) != (ib < 0)) {
+                return ia < 0 ? 1 : -1;
+            }
+            return ia != ib ? Long.compare(ia, ib) : a.compareTo(b);
+        }
+    }
 
     /** N of a device name {@code memN} (no leading zeros), or -1 for any other name. */
     public static long memIndex(String name) {
