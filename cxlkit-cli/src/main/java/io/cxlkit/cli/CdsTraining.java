@@ -82,7 +82,7 @@ public final class CdsTraining {
      * Runs every step with {@code out} as stdout and stderr; the steps whose exit status was not
      * the expected one, each with what it printed (empty when all went as expected).
      */
-    static List<String> run(PrintWriter out) throws IOException {
+    static List<String> run(PrintWriter out) throws IOException, InterruptedException {
         // not Files.createTempDirectory: its SecureRandom would join the archive
         Path dir = Path.of(System.getProperty("java.io.tmpdir"),
                 "cxlkit-cds-training-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
@@ -94,10 +94,12 @@ public final class CdsTraining {
                 StringWriter text = new StringWriter();
                 PrintWriter both = new PrintWriter(text, true);
                 String[] args = step.args().toArray(new String[0]);
-                CommandLine cl = Main.commandLine(args);
-                cl.setOut(both);
-                cl.setErr(both);
-                int exit = cl.execute(args);
+                // as Main.main, with the head start, whose own classes and lambda are then archived too
+                Thread head = HeadStart.startFor(args);
+                int exit = Main.run(args, both, both);
+                if (head != null) {
+                    head.join(TIME_LIMIT_MS);
+                }
                 out.print(text);
                 out.flush();
                 if (exit != step.exit()) {

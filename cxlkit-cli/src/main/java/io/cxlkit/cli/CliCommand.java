@@ -20,6 +20,21 @@ public abstract class CliCommand implements Callable<Integer> {
     @Spec
     protected CommandSpec spec;
 
+    /**
+     * Where the command writes and what it is called when it runs without picocli
+     * ({@link FastPath}); null when picocli runs it ({@link #spec} says all that).
+     */
+    private Console console;
+
+    /** Standard output, standard error and the command's name, for a run without picocli. */
+    record Console(PrintWriter out, PrintWriter err, String name) {
+    }
+
+    /** Makes this command write to {@code console} instead of picocli's writers. */
+    void runWithout(Console console) {
+        this.console = console;
+    }
+
     @Override
     public final Integer call() throws Exception {
         return execute();
@@ -29,16 +44,16 @@ public abstract class CliCommand implements Callable<Integer> {
     protected abstract int execute() throws Exception;
 
     protected PrintWriter out() {
-        return spec.commandLine().getOut();
+        return console != null ? console.out() : spec.commandLine().getOut();
     }
 
     protected PrintWriter err() {
-        return spec.commandLine().getErr();
+        return console != null ? console.err() : spec.commandLine().getErr();
     }
 
     /** The command as typed, e.g. {@code fw read-slot}. */
     protected String commandName() {
-        return FailureHandler.commandName(spec.commandLine());
+        return console != null ? console.name() : FailureHandler.commandName(spec.commandLine());
     }
 
     /** Prints one line {@code cxlkit: <command>: <message>} on stderr (a failed item or a warning). */
@@ -47,8 +62,15 @@ public abstract class CliCommand implements Callable<Integer> {
         err().flush();
     }
 
-    /** A usage error to throw: one line, exit 2. */
+    /**
+     * A usage error to throw: one line, exit 2. Without picocli this throws
+     * {@link FastPath.Declined} itself: {@link FastPath} then hands the whole command line to
+     * picocli, which says it in its words (commands validate before they print anything).
+     */
     protected ParameterException usage(String message) {
+        if (console != null) {
+            throw new FastPath.Declined(message);
+        }
         return new ParameterException(spec.commandLine(), message);
     }
 

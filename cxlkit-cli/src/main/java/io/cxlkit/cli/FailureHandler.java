@@ -19,8 +19,12 @@ final class FailureHandler implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
-        PrintWriter err = cmd.getErr();
-        String prefix = "cxlkit: " + commandName(cmd) + ": ";
+        return report(ex, cmd.getOut(), cmd.getErr(), commandName(cmd));
+    }
+
+    /** Prints what {@code ex} says about command {@code command}; the exit status. */
+    static int report(Exception ex, PrintWriter out, PrintWriter err, String command) {
+        String prefix = "cxlkit: " + command + ": ";
         int exit;
         if (ex instanceof Failure f) {
             f.messages().forEach(m -> err.println(prefix + oneLine(m)));
@@ -33,7 +37,7 @@ final class FailureHandler implements IExecutionExceptionHandler {
             exit = 1;
         }
         err.flush();
-        cmd.getOut().flush();
+        out.flush();
         return exit;
     }
 

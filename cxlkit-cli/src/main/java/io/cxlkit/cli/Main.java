@@ -1,5 +1,10 @@
 package io.cxlkit.cli;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 
 /** Entry point of {@code cxlkit.jar}; {@code bin/cxlkit} runs it. */
@@ -10,7 +15,47 @@ public final class Main {
 
     public static void main(String[] args) {
         HeadStart.startFor(args);
-        System.exit(commandLine(args).execute(args));
+        System.exit(run(args, null, null));
+    }
+
+    /**
+     * Runs the command line {@code args}, writing to {@code out} and {@code err} (null: standard
+     * output and error, as picocli writes to them): through {@link FastPath} when it takes them,
+     * else through picocli ({@link #commandLine(String...)}). The exit status.
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length > 0 && FastPathTable.COMMANDS.contains(args[0])) {
+            int exit = FastPath.run(args, out != null ? out : stdout(System.out, "sun.stdout.encoding"),
+                    err != null ? err : stdout(System.err, "sun.stderr.encoding"));
+            if (exit != FastPath.DECLINED) {
+                return exit;
+            }
+        }
+        CommandLine cl = commandLine(args);
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
+        return cl.execute(args);
+    }
+
+    /**
+     * A writer on {@code stream} as picocli 4.7 makes its own: autoflush over a buffer, in the
+     * charset that {@code property} names (cp65001 meaning UTF-8), else the platform's.
+     */
+    private static PrintWriter stdout(PrintStream stream, String property) {
+        String name = System.getProperty(property);
+        Charset charset = Charset.defaultCharset();
+        if (name != null) {
+            try {
+                charset = Charset.forName(name.equalsIgnoreCase("cp65001") ? "UTF-8" : name);
+            } catch (RuntimeException e) {
+                // as picocli: the platform's charset
+            }
+        }
+        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, charset)), true);
     }
 
     /**

@@ -31,15 +31,24 @@ public final class StateDirOption {
             description = "the daemon's state directory (default: $CXLKIT_STATE_DIR, else "
                     + "$XDG_STATE_HOME/cxlkit, else $HOME/.local/state/cxlkit)")
     void setStateDir(String dir) {
+        String problem = problem(dir);
+        if (problem != null) {
+            throw new ParameterException(mixee.commandLine(), problem);
+        }
+        this.stateDir = dir;
+    }
+
+    /** What is wrong with {@code --state-dir dir} (a usage error), or null. */
+    private static String problem(String dir) {
         if (dir.isBlank()) {
-            throw new ParameterException(mixee.commandLine(), "--state-dir needs a directory");
+            return "--state-dir needs a directory";
         }
         try {
             Path.of(dir);
         } catch (InvalidPathException e) {
-            throw new ParameterException(mixee.commandLine(), "--state-dir: bad path '" + dir + "'");
+            return "--state-dir: bad path '" + dir + "'";
         }
-        this.stateDir = dir;
+        return null;
     }
 
     /** The state directory for this run: the option, else the environment, else the home default. */
