@@ -90,4 +90,24 @@ final class Wire {
             throw new IllegalArgumentException(field + " is an unsigned " + bits + "-bit field: " + value);
         }
     }
+
+    /** Checks that {@code value} fits a two's complement field of {@code bits} bits. */
+    static void checkSigned(String field, long value, int bits) {
+        long min = -(1L << (bits - 1));
+        if (value < min || value > -min - 1) {
+            throw new IllegalArgumentException(field + " is a signed " + bits + "-bit field (" + min + ".."
+                    + (-min - 1) + "): " + value);
+        }
+    }
+
+    /**
+     * Checks that a payload that is the whole of a command's input or output has one of the
+     * lengths its layout allows: {@code min..max} bytes (both inclusive).
+     */
+    static void checkLength(String what, int length, int min, int max) {
+        if (length < min || length > max) {
+            String allowed = min == max ? Integer.toString(min) : max == min + 1 ? min + " or " + max : min + ".." + max;
+            throw new MalformedPayloadException(what + " is " + allowed + " bytes, got " + length);
+        }
+    }
 }

@@ -16,15 +16,32 @@ import io.cxlkit.protocol.frame.EndpointLimits;
 import io.cxlkit.protocol.frame.FrameDecoder;
 import io.cxlkit.protocol.frame.FrameFormat;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
+import io.cxlkit.protocol.payload.AlertConfig;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
 import io.cxlkit.protocol.payload.CelEntry;
+import io.cxlkit.protocol.payload.ClearEventRecordsRequest;
+import io.cxlkit.protocol.payload.EventInterruptPolicy;
+import io.cxlkit.protocol.payload.EventRecord;
 import io.cxlkit.protocol.payload.FixedAscii;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.GeneralMediaEvent;
+import io.cxlkit.protocol.payload.GetEventRecordsRequest;
+import io.cxlkit.protocol.payload.GetEventRecordsResponse;
 import io.cxlkit.protocol.payload.GetLogRequest;
+import io.cxlkit.protocol.payload.GetLsaRequest;
+import io.cxlkit.protocol.payload.HealthInfo;
 import io.cxlkit.protocol.payload.Identify;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.LogCapabilities;
+import io.cxlkit.protocol.payload.LogIdRequest;
 import io.cxlkit.protocol.payload.MalformedPayloadException;
+import io.cxlkit.protocol.payload.MemoryModuleEvent;
+import io.cxlkit.protocol.payload.PartitionInfo;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.SetAlertConfigRequest;
+import io.cxlkit.protocol.payload.SetLsaRequest;
+import io.cxlkit.protocol.payload.SetPartitionInfoRequest;
+import io.cxlkit.protocol.payload.ShutdownState;
 import io.cxlkit.protocol.payload.SupportedLogEntry;
 import io.cxlkit.protocol.payload.SupportedLogs;
 import io.cxlkit.protocol.payload.SupportedLogsSubList;
@@ -170,7 +187,34 @@ class ProtocolDecoderFuzzProperties {
                 ByteBuffer out = ByteBuffer.allocate(16);
                 FixedAscii.encode((String) v, out, 16);
                 return out.array();
-            }));
+            }),
+            // memory-device payloads
+            new Codec("EventRecord", EventRecord.SIZE, EventRecord::decode, v -> ((EventRecord) v).encode()),
+            new Codec("GeneralMediaEvent", EventRecord.DATA_SIZE, GeneralMediaEvent::decode,
+                    v -> ((GeneralMediaEvent) v).encode()),
+            new Codec("MemoryModuleEvent", EventRecord.DATA_SIZE, MemoryModuleEvent::decode,
+                    v -> ((MemoryModuleEvent) v).encode()),
+            new Codec("GetEventRecordsRequest", GetEventRecordsRequest.SIZE, GetEventRecordsRequest::decode,
+                    v -> ((GetEventRecordsRequest) v).encode()),
+            new Codec("GetEventRecordsResponse", -1, GetEventRecordsResponse::decode,
+                    v -> ((GetEventRecordsResponse) v).encode()),
+            new Codec("ClearEventRecordsRequest", -1, ClearEventRecordsRequest::decode,
+                    v -> ((ClearEventRecordsRequest) v).encode()),
+            new Codec("EventInterruptPolicy", -1, EventInterruptPolicy::decode,
+                    v -> ((EventInterruptPolicy) v).encode()),
+            new Codec("LogIdRequest", LogIdRequest.SIZE, LogIdRequest::decode, v -> ((LogIdRequest) v).encode()),
+            new Codec("LogCapabilities", LogCapabilities.SIZE, LogCapabilities::decode,
+                    v -> ((LogCapabilities) v).encode()),
+            new Codec("PartitionInfo", PartitionInfo.SIZE, PartitionInfo::decode, v -> ((PartitionInfo) v).encode()),
+            new Codec("SetPartitionInfoRequest", -1, SetPartitionInfoRequest::decode,
+                    v -> ((SetPartitionInfoRequest) v).encode()),
+            new Codec("GetLsaRequest", GetLsaRequest.SIZE, GetLsaRequest::decode, v -> ((GetLsaRequest) v).encode()),
+            new Codec("SetLsaRequest", -1, SetLsaRequest::decode, v -> ((SetLsaRequest) v).encode()),
+            new Codec("HealthInfo", HealthInfo.SIZE, HealthInfo::decode, v -> ((HealthInfo) v).encode()),
+            new Codec("AlertConfig", AlertConfig.SIZE, AlertConfig::decode, v -> ((AlertConfig) v).encode()),
+            new Codec("SetAlertConfigRequest", SetAlertConfigRequest.SIZE, SetAlertConfigRequest::decode,
+                    v -> ((SetAlertConfigRequest) v).encode()),
+            new Codec("ShutdownState", ShutdownState.SIZE, ShutdownState::decode, v -> ((ShutdownState) v).encode()));
 
     // ------------------------------------------------------------------------------------ inputs
 
@@ -215,6 +259,8 @@ class ProtocolDecoderFuzzProperties {
             }
         }
         sizes.addAll(List.of(0, 7, 8, 9, 27, 28, 29, 0x7F, 0x80, 0x81));
+        // the ranged and counted memory-device inputs: 4 or 5, 9 or 10, 6 + 2N, 20h + 80h·n
+        sizes.addAll(List.of(3, 4, 5, 6, 10, 11, 12, 0x20, 0x9F, 0xA0, 0x120));
         Arbitrary<byte[]> exact = seeded(Arbitraries.of(sizes));
         Arbitrary<byte[]> any = seeded(Arbitraries.integers().between(0, 300));
         Arbitrary<byte[]> countHeaders = Combinators.combine(Arbitraries.integers().between(0, 0xFFFF),
@@ -240,7 +286,17 @@ class ProtocolDecoderFuzzProperties {
 
     private static List<byte[]> validEncodings() {
         var cel = new SupportedLogEntry(io.cxlkit.protocol.payload.LogIds.CEL_UUID, 56);
+        var health = new HealthInfo(1, 0, HealthInfo.AdditionalStatus.fromBits(0x19), 42, -5, 1, 2, 3);
+        var gm = EventRecord.of(new GeneralMediaEvent(0x1000, true, 1, 0, 4), 2, 1, 0, 77);
+        var mm = EventRecord.of(new MemoryModuleEvent(3, health), 1, 2, 0, 78);
         return List.of(
+                new GetEventRecordsResponse(true, true, 3, 5, 6, List.of(gm, mm)).encode(),
+                new ClearEventRecordsRequest(1, false, List.of(1, 2, 3)).encode(),
+                EventInterruptPolicy.decode(ByteBuffer.wrap(new byte[] {0x11, 0x52, 0, (byte) 0xF1})).encode(),
+                new SetPartitionInfoRequest(4, true).encode(),
+                new SetLsaRequest(16, ByteBuffer.wrap(new byte[] {1, 2, 3})).encode(),
+                new AlertConfig(7, 0x1F, 75, 40, 85, 0, 75, 5, 100, 100).encode(),
+                new SetAlertConfigRequest(0x1F, 5, 30, 80, -10, 100, 100).encode(),
                 new ActivateFwRequest(1, 2).encode(),
                 new BackgroundOperationStatus(true, 42, io.cxlkit.protocol.Opcode.of(0x0201), 0, 0).encode(),
                 new FwInfo(3, 1, 2, true, List.of("A", "B", "", "")).encode(),
