@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxlkit.protocol.Opcode;
+import io.cxlkit.protocol.payload.EventLog;
+import java.util.EnumSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Register field records against raw values written out by hand from reference.md §1. */
@@ -158,5 +161,21 @@ class RegisterFieldsTest {
         assertThat(RegisterMap.MEMORY_DEVICE_STATUS).isEqualTo(0x180);
         assertThat(RegisterMap.EVENT_STATUS).isEqualTo(0x100);
         assertThat(RegisterMap.blockSize(4096)).isEqualTo(0x220 + 4096);
+    }
+
+    @Test
+    void eventStatus_bitIForLogI_reservedBitsIgnored() {
+        assertThat(EventStatus.NONE.toRaw()).isZero();
+        assertThat(new EventStatus(Set.of(EventLog.INFORMATIONAL)).toRaw())
+                .isEqualTo(0x1L);
+        assertThat(new EventStatus(Set.of(EventLog.WARNING,
+                EventLog.FATAL)).toRaw()).isEqualTo(0xAL);
+        assertThat(new EventStatus(EnumSet.allOf(EventLog.class)).toRaw())
+                .isEqualTo(0xFL);
+        // bit 4 (Dynamic Capacity) and bits 31:5 are not cxlkit's logs
+        assertThat(EventStatus.fromRaw(0xFFFF_FFF4L)).isEqualTo(
+                new EventStatus(Set.of(EventLog.FAILURE)));
+        assertThat(EventStatus.fromRaw(0x5L).has(EventLog.FAILURE)).isTrue();
+        assertThat(EventStatus.fromRaw(0x5L).has(EventLog.WARNING)).isFalse();
     }
 }
