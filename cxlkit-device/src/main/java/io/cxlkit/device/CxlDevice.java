@@ -4,17 +4,25 @@ import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.exec.SerialExecutor;
 import io.cxlkit.device.cci.CciPort;
 import io.cxlkit.device.clock.DeviceClock;
+import io.cxlkit.device.clock.DeviceTimestamp;
 import io.cxlkit.device.command.CommandSpec;
 import io.cxlkit.device.command.CommandTable;
 import io.cxlkit.device.command.Dispatcher;
 import io.cxlkit.device.command.OperationRunner;
 import io.cxlkit.device.command.Outcome;
+import io.cxlkit.device.event.EventCommands;
+import io.cxlkit.device.event.EventLogs;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.device.fw.DeviceStateException;
 import io.cxlkit.device.fw.FirmwareCommands;
 import io.cxlkit.device.fw.FirmwareStore;
 import io.cxlkit.device.fw.PackageChecker;
 import io.cxlkit.device.fw.VerificationLogRing;
+import io.cxlkit.device.health.AlertSettings;
+import io.cxlkit.device.health.DeviceHealth;
+import io.cxlkit.device.health.HealthCommands;
+import io.cxlkit.device.health.ShutdownStore;
+import io.cxlkit.device.health.StatusMonitor;
 import io.cxlkit.device.mailbox.MailboxDevice;
 import io.cxlkit.device.mctp.MctpCci;
 import io.cxlkit.device.persist.AtomicFiles;
@@ -23,7 +31,10 @@ import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.payload.EventLog;
+import io.cxlkit.protocol.payload.EventRecord;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.HealthInfo;
 import io.cxlkit.protocol.regs.MemoryDeviceStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +68,11 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private final OperationRunner runner;
     private final FirmwareCommands firmware;
     private final VerificationLogRing verificationLog;
+    private final EventLogs eventLogs;
+    private final EventCommands eventCommands;
+    private final DeviceHealth health;
+    /** Adds the records of the device's own changes; evaluated after every change, under the lock. */
+    private final StatusMonitor monitor;
     private final DeviceCommands commands;
     private final Dispatcher dispatcher;
     private final MailboxDevice mailbox;
@@ -66,8 +82,8 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     /** Powered off: commands are answered 0018h and listeners no longer called. Guarded by {@code lock}. */
     private boolean closed;
 
-    private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, SerialExecutor worker,
-                      DeviceThreads threads) {
+    private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, ShutdownStore shutdown,
+                      SerialExecutor worker, DeviceThreads threads) {
         this.config = config;
         this.clock = clock;
         this.store = store;
@@ -75,7 +91,14 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         this.runner = new OperationRunner(lock, clock, worker, this::backgroundEnded);
         this.verificationLog = new VerificationLogRing(clock);
         this.firmware = new FirmwareCommands(config, clock, store, faults, worker, lock, verificationLog);
-        this.commands = new DeviceCommands(config, store.serial(), clock, runner, firmware, verificationLog);
+        DeviceTimestamp timestamp = new DeviceTimestamp(clock);
+        this.eventLogs = new EventLogs(config.eventLogSize(), timestamp::now);
+        this.eventCommands = new EventCommands(eventLogs);
+        this.health = new DeviceHealth(faults, new AlertSettings(config.criticalThresholds()), shutdown,
+                this::mediaDisabled);
+        this.monitor = new StatusMonitor(health, eventLogs, this::inVolatilePartition);
+        this.commands = new DeviceCommands(config, store.serial(), timestamp, runner, firmware, verificationLog,
+                eventCommands, new HealthCommands(health));
         CommandTable table = CommandTable.of(commands);
         commands.setTable(table);
         this.dispatcher = new Dispatcher(table, faults, runner);
@@ -85,17 +108,23 @@ public final class CxlDevice implements CciPort, AutoCloseable {
 
     /**
      * Opens (or, on first start, creates) the device whose non-volatile state lives in {@code dir}.
-     * Opening is a power-on: a staged slot is verified and activated (cold-reset semantics).
+     * Opening is a power-on: a staged slot is verified and activated (cold-reset semantics), and a
+     * dirty shutdown state is counted and made clean, persisted before this returns.
      *
      * @param threads where the device's worker, hashing, mailbox commands and events run
      */
     public static CxlDevice open(DeviceConfig config, Path dir, DeviceClock clock, DeviceThreads threads,
                                  CrashHook crashHook, PackageChecker checker)
             throws IOException, DeviceStateException {
-        FirmwareStore store = FirmwareStore.open(dir, config, new AtomicFiles(crashHook), checker, threads.hashing());
-        CxlDevice device = new CxlDevice(config, clock, store, new SerialExecutor(threads.workers()), threads);
+        AtomicFiles files = new AtomicFiles(crashHook);
+        FirmwareStore store = FirmwareStore.open(dir, config, files, checker, threads.hashing());
+        ShutdownStore shutdown = ShutdownStore.open(dir, files, config.name());
+        CxlDevice device = new CxlDevice(config, clock, store, shutdown, new SerialExecutor(threads.workers()),
+                threads);
         synchronized (device.lock) {
             device.firmware.coldReset();
+            device.health.shutdown().powerOn();
+            device.monitor.rebaseline();
         }
         return device;
     }
@@ -153,6 +182,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
                 LOG.warning(config.name() + ": " + opcode + " failed: " + e.getCause());
                 outcome = Outcome.done(ReturnCode.INTERNAL_ERROR);
             }
+            monitor.evaluate();
             if (outcome instanceof Outcome.Started started) {
                 boolean abortable = dispatcher.table().lookup(opcode).map(CommandSpec::abortable).orElse(false);
                 startWork = runner.start(started.operation(), abortable);
@@ -222,6 +252,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     }
 
     private void backgroundEnded(Cci owner) {
+        monitor.evaluate(); // under the lock: a completion's effects may change the statuses
         if (owner == Cci.MAILBOX) {
             mailbox.backgroundCommandEnded();
         }
@@ -236,11 +267,37 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         }
     }
 
+    /** The Event Status register's value: bit i while event log i holds a record. */
+    @Override
+    public long eventStatus() {
+        synchronized (lock) {
+            return eventLogs.status().toRaw();
+        }
+    }
+
+    /**
+     * Media disabled (docs/events-and-health.md): the {@code media-disabled} fault; issue 15 adds a
+     * pending Sanitize here. Under the lock.
+     */
+    private boolean mediaDisabled() {
+        return faults.mediaDisabled();
+    }
+
+    /** The DPA space's end: the total capacity (partitionable capacity joins it with partitions). */
+    private long totalCapacity() {
+        return config.volatileCapacity() + config.persistentCapacity();
+    }
+
+    /** Whether {@code dpa} lies in the volatile partition [0, V) (with partitions: [0, V + share)). */
+    private boolean inVolatilePartition(long dpa) {
+        return dpa < config.volatileCapacity();
+    }
+
     /** The Memory Device Status register's value. */
     @Override
     public MemoryDeviceStatus memoryDeviceStatus() {
         synchronized (lock) {
-            boolean disabled = faults.mediaDisabled();
+            boolean disabled = mediaDisabled();
             boolean cold = disabled || firmware.coldResetNeeded();
             return new MemoryDeviceStatus(false, false,
                     disabled ? MemoryDeviceStatus.MEDIA_DISABLED : MemoryDeviceStatus.MEDIA_READY, true,
@@ -249,9 +306,12 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     }
 
     /**
-     * A cold reset (device-behaviour.md §4): drops the running operation and the open transfer,
-     * clears the timestamp, the response message limit and all faults, then activates a verified
-     * staged slot. Slots and their packages survive.
+     * A cold reset (device-behaviour.md §4, docs/events-and-health.md): drops the running operation
+     * and the open transfer; a graceful power-off (the shutdown state becomes clean, or dirty with
+     * the {@code gpf-fail} fault); a power-on (a dirty state is counted and made clean); then clears
+     * the timestamp, the response message limit, all faults, the event logs and their interrupt
+     * policy, the alert warnings and the corrected error counts, and activates a verified staged
+     * slot. Slots and their packages, the shutdown state and its count survive.
      */
     public void coldReset() throws IOException {
         synchronized (lock) {
@@ -259,22 +319,65 @@ public final class CxlDevice implements CciPort, AutoCloseable {
                 return; // powered off: there is nothing to reset, and no file may change any more
             }
             runner.dropForReset();
+            health.shutdown().powerOff(faults.gpfFail());
+            health.shutdown().powerOn();
             faults.clear();
             commands.coldReset();
+            eventCommands.coldReset();
+            health.coldReset();
             firmware.coldReset();
+            monitor.rebaseline();
         }
         LOG.info(config.name() + ": cold reset");
         stateChanged();
     }
 
-    /** Changes the injected faults under the device lock (device-behaviour.md §8). */
+    /**
+     * Changes the injected faults under the device lock (device-behaviour.md §8), then re-evaluates
+     * the health statuses, adding the records of their changes (docs/events-and-health.md).
+     */
     public <T> T withFaults(java.util.function.Function<FaultSet, T> change) {
         T result;
         synchronized (lock) {
             result = change.apply(faults); // also once closed: faults live in memory only
+            monitor.evaluate();
         }
         stateChanged();
         return result;
+    }
+
+    /**
+     * The one-shot {@code corrected-error} injection (docs/events-and-health.md): {@code count}
+     * corrected errors in the partition that holds {@code dpa}, with their records.
+     *
+     * @throws IllegalArgumentException for a DPA outside the device or a count outside 1..FFFFFFFFh
+     */
+    public void injectCorrectedErrors(long dpa, long count) {
+        if (count < 1 || count > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("count must be 1..4294967295, not " + count);
+        }
+        synchronized (lock) {
+            if (dpa < 0 || dpa >= totalCapacity()) {
+                throw new IllegalArgumentException(String.format("DPA 0x%x is outside %s (0x0..0x%x)", dpa,
+                        config.name(), totalCapacity() - 1));
+            }
+            monitor.correctedErrors(dpa, count);
+        }
+        stateChanged();
+    }
+
+    /** Get Health Info as the device would answer it now (for tests and inspection). */
+    public HealthInfo healthInfo() {
+        synchronized (lock) {
+            return health.info();
+        }
+    }
+
+    /** The records event log {@code log} holds, oldest first (for tests and inspection). */
+    public List<EventRecord> eventRecords(EventLog log) {
+        synchronized (lock) {
+            return eventLogs.records(log);
+        }
     }
 
     public List<String> faults() {
@@ -347,10 +450,12 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     }
 
     /**
-     * Powers the device off: drops the running operation (no effect takes place; its staging
-     * discard is queued on the worker, which finishes it) and forgets the open transfer (the next
-     * open deletes its staging file), answers every later command 0018h, ignores a reset and
-     * starts no listener again. The files stay as they are.
+     * Powers the device off gracefully: drops the running operation (no effect takes place; its
+     * staging discard is queued on the worker, which finishes it) and forgets the open transfer (the
+     * next open deletes its staging file); models a successful global persistent flush, which makes
+     * the shutdown state clean (dirty with the {@code gpf-fail} fault), persisted; then answers every
+     * later command 0018h, ignores a reset and starts no listener again. The other files stay as they
+     * are. A killed process does none of this: its shutdown state stays as last set.
      */
     @Override
     public void close() {
@@ -359,6 +464,11 @@ public final class CxlDevice implements CciPort, AutoCloseable {
                 return;
             }
             runner.dropForReset();
+            try {
+                health.shutdown().powerOff(faults.gpfFail());
+            } catch (IOException e) {
+                LOG.warning(config.name() + ": the shutdown state could not be persisted at power-off: " + e);
+            }
             firmware.close();
             closed = true;
         }

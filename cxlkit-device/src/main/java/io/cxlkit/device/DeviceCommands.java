@@ -1,17 +1,21 @@
 package io.cxlkit.device;
 
 import io.cxlkit.device.config.DeviceConfig;
-import io.cxlkit.device.clock.DeviceClock;
+import io.cxlkit.device.clock.DeviceTimestamp;
 import io.cxlkit.device.command.CommandTable;
 import io.cxlkit.device.command.OperationRunner;
+import io.cxlkit.device.event.EventCommands;
 import io.cxlkit.device.command.Outcome;
 import io.cxlkit.device.fw.FirmwareCommands;
 import io.cxlkit.device.fw.VerificationLogRing;
+import io.cxlkit.device.health.HealthCommands;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.GetLogRequest;
 import io.cxlkit.protocol.payload.Identify;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.LogCapabilities;
+import io.cxlkit.protocol.payload.LogIdRequest;
 import io.cxlkit.protocol.payload.LogIds;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
 import io.cxlkit.protocol.payload.SupportedLogEntry;
@@ -28,19 +32,21 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The handlers of every command but the firmware ones, which it hands to {@link FirmwareCommands}.
- * Called under the device lock by the dispatcher, after its checks.
+ * The handlers of every command, handing the firmware ones to {@link FirmwareCommands}, the event
+ * ones to {@link EventCommands} and the health ones to {@link HealthCommands}. Called under the
+ * device lock by the dispatcher, after its checks.
  */
 final class DeviceCommands implements CommandTable.Handlers {
 
     static final int DEFAULT_RESPONSE_LIMIT = 10;
     static final int MIN_RESPONSE_LIMIT = 8;
     static final int MAX_RESPONSE_LIMIT = 10;
+    /** The capabilities of every log here: persistent across a cold reset, nothing else (00000008h). */
+    static final LogCapabilities KEPT_LOG = new LogCapabilities(false, false, false, true);
 
     private final DeviceConfig config;
     /** The persisted serial, which wins over the configured one (device-behaviour.md §6). */
     private final long serial;
-    private final DeviceClock clock;
     private final OperationRunner runner;
     private final FirmwareCommands firmware;
     /**
@@ -50,18 +56,21 @@ final class DeviceCommands implements CommandTable.Handlers {
      */
     private final Map<UUID, Function<Cci, byte[]>> logs;
     private CommandTable table;
+    private final DeviceTimestamp timestamp;
+    private final EventCommands events;
+    private final HealthCommands health;
     private int responseLimit = DEFAULT_RESPONSE_LIMIT;
-    private boolean timestampSet;
-    private long timestampAtSet;
-    private long nanoTimeAtSet;
 
-    DeviceCommands(DeviceConfig config, long serial, DeviceClock clock, OperationRunner runner,
-                   FirmwareCommands firmware, VerificationLogRing verificationLog) {
+    DeviceCommands(DeviceConfig config, long serial, DeviceTimestamp timestamp, OperationRunner runner,
+                   FirmwareCommands firmware, VerificationLogRing verificationLog, EventCommands events,
+                   HealthCommands health) {
         this.config = config;
         this.serial = serial;
-        this.clock = clock;
+        this.timestamp = timestamp;
         this.runner = runner;
         this.firmware = firmware;
+        this.events = events;
+        this.health = health;
         Map<UUID, Function<Cci, byte[]>> logs = new LinkedHashMap<>();
         logs.put(LogIds.CEL_UUID, cci -> table.commandEffectsLogBytes(cci));
         logs.put(LogIds.VERIFICATION_LOG_UUID, cci -> verificationLog.bytes());
@@ -80,7 +89,7 @@ final class DeviceCommands implements CommandTable.Handlers {
     /** What a cold reset clears here: the timestamp and the response message limit. */
     void coldReset() {
         responseLimit = DEFAULT_RESPONSE_LIMIT;
-        timestampSet = false;
+        timestamp.clear();
     }
 
     @Override
@@ -131,16 +140,33 @@ final class DeviceCommands implements CommandTable.Handlers {
     }
 
     @Override
+    public Outcome getEventRecords(Cci cci, ByteBuffer in, int maxOut) {
+        return events.getEventRecords(in, maxOut);
+    }
+
+    @Override
+    public Outcome clearEventRecords(Cci cci, ByteBuffer in, int maxOut) {
+        return events.clearEventRecords(in);
+    }
+
+    @Override
+    public Outcome getEventInterruptPolicy(Cci cci, ByteBuffer in, int maxOut) {
+        return events.getEventInterruptPolicy();
+    }
+
+    @Override
+    public Outcome setEventInterruptPolicy(Cci cci, ByteBuffer in, int maxOut) {
+        return events.setEventInterruptPolicy(in);
+    }
+
+    @Override
     public Outcome getTimestamp(Cci cci, ByteBuffer in, int maxOut) {
-        long ts = timestampSet ? timestampAtSet + (clock.nanoTime() - nanoTimeAtSet) : 0;
-        return Outcome.Done.success(new Timestamp(ts).encode());
+        return Outcome.Done.success(new Timestamp(timestamp.now()).encode());
     }
 
     @Override
     public Outcome setTimestamp(Cci cci, ByteBuffer in, int maxOut) {
-        timestampAtSet = Timestamp.decode(in).nanos();
-        nanoTimeAtSet = clock.nanoTime();
-        timestampSet = true;
+        timestamp.set(Timestamp.decode(in).nanos());
         return Outcome.done(ReturnCode.SUCCESS);
     }
 
@@ -183,6 +209,27 @@ final class DeviceCommands implements CommandTable.Handlers {
         return Outcome.Done.success(out);
     }
 
+    /**
+     * Get Log Capabilities (0402h): unknown UUID 0017h. Every log the device keeps (the CEL and the
+     * Verification Log) survives a cold reset and cannot be cleared or populated: 00000008h.
+     */
+    @Override
+    public Outcome getLogCapabilities(Cci cci, ByteBuffer in, int maxOut) {
+        if (!logs.containsKey(LogIdRequest.decode(in).logId())) {
+            return Outcome.done(ReturnCode.INVALID_LOG);
+        }
+        return Outcome.Done.success(KEPT_LOG.encode());
+    }
+
+    /** Clear Log (0403h): unknown UUID 0017h; a log without Clear Log Supported (all of them): 0002h. */
+    @Override
+    public Outcome clearLog(Cci cci, ByteBuffer in, int maxOut) {
+        if (!logs.containsKey(LogIdRequest.decode(in).logId())) {
+            return Outcome.done(ReturnCode.INVALID_LOG);
+        }
+        return Outcome.done(KEPT_LOG.clearLogSupported() ? ReturnCode.SUCCESS : ReturnCode.INVALID_INPUT);
+    }
+
     @Override
     public Outcome identifyMemoryDevice(Cci cci, ByteBuffer in, int maxOut) {
         long unit = IdentifyMemoryDevice.CAPACITY_UNIT;
@@ -190,5 +237,30 @@ final class DeviceCommands implements CommandTable.Handlers {
         return Outcome.Done.success(new IdentifyMemoryDevice(firmware.fwInfo().revision(firmware.fwInfo().activeSlot()),
                 (config.volatileCapacity() + config.persistentCapacity()) / unit, config.volatileCapacity() / unit,
                 config.persistentCapacity() / unit, 0, logSize, logSize, logSize, logSize, 0, 0, 0, 0, 0, 0).encode());
+    }
+
+    @Override
+    public Outcome getHealthInfo(Cci cci, ByteBuffer in, int maxOut) {
+        return health.getHealthInfo();
+    }
+
+    @Override
+    public Outcome getAlertConfiguration(Cci cci, ByteBuffer in, int maxOut) {
+        return health.getAlertConfiguration();
+    }
+
+    @Override
+    public Outcome setAlertConfiguration(Cci cci, ByteBuffer in, int maxOut) {
+        return health.setAlertConfiguration(in);
+    }
+
+    @Override
+    public Outcome getShutdownState(Cci cci, ByteBuffer in, int maxOut) {
+        return health.getShutdownState();
+    }
+
+    @Override
+    public Outcome setShutdownState(Cci cci, ByteBuffer in, int maxOut) {
+        return health.setShutdownState(in);
     }
 }

@@ -25,6 +25,9 @@ public interface CciPort {
     /** What {@code cci} reports of the running background operation, else of its last one. */
     BackgroundOperationStatus backgroundStatus(Cci cci);
 
+    /** The Event Status register's value (bit i: event log i holds a record). */
+    long eventStatus();
+
     /** The Memory Device Status register's value. */
     MemoryDeviceStatus memoryDeviceStatus();
 

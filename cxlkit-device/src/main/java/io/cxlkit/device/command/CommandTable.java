@@ -3,6 +3,7 @@ package io.cxlkit.device.command;
 import static io.cxlkit.protocol.CelEffect.BACKGROUND_OPERATION;
 import static io.cxlkit.protocol.CelEffect.CONFIG_CHANGE_AFTER_COLD_RESET;
 import static io.cxlkit.protocol.CelEffect.IMMEDIATE_CONFIG_CHANGE;
+import static io.cxlkit.protocol.CelEffect.IMMEDIATE_LOG_CHANGE;
 import static io.cxlkit.protocol.CelEffect.IMMEDIATE_POLICY_CHANGE;
 import static io.cxlkit.protocol.CelEffect.REQUEST_ABORT_SUPPORTED;
 import static io.cxlkit.protocol.CelEffect.RESET_BITS_VALID;
@@ -13,8 +14,14 @@ import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.CelEntry;
+import io.cxlkit.protocol.payload.ClearEventRecordsRequest;
+import io.cxlkit.protocol.payload.EventInterruptPolicy;
+import io.cxlkit.protocol.payload.GetEventRecordsRequest;
 import io.cxlkit.protocol.payload.GetLogRequest;
+import io.cxlkit.protocol.payload.LogIdRequest;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.SetAlertConfigRequest;
+import io.cxlkit.protocol.payload.ShutdownState;
 import io.cxlkit.protocol.payload.SupportedLogsSubListRequest;
 import io.cxlkit.protocol.payload.Timestamp;
 import io.cxlkit.protocol.payload.TransferFwRequest;
@@ -27,7 +34,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The one declaration of every command a device supports (device-behaviour.md §1): interfaces,
+ * The one declaration of every command a device supports (device-behaviour.md §1; the event, log
+ * capability and health rows: docs/events-and-health.md): interfaces,
  * input length rule, CEL effects and handler. The dispatcher's checks and each CCI's Command
  * Effects Log are derived from it.
  */
@@ -45,6 +53,14 @@ public final class CommandTable {
 
         Outcome requestAbort(Cci cci, java.nio.ByteBuffer in, int maxOut);
 
+        Outcome getEventRecords(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome clearEventRecords(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getEventInterruptPolicy(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome setEventInterruptPolicy(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
         Outcome getFwInfo(Cci cci, java.nio.ByteBuffer in, int maxOut);
 
         Outcome transferFw(Cci cci, java.nio.ByteBuffer in, int maxOut);
@@ -59,12 +75,27 @@ public final class CommandTable {
 
         Outcome getLog(Cci cci, java.nio.ByteBuffer in, int maxOut);
 
+        Outcome getLogCapabilities(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome clearLog(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
         Outcome getSupportedLogsSubList(Cci cci, java.nio.ByteBuffer in, int maxOut);
 
         Outcome identifyMemoryDevice(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getHealthInfo(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getAlertConfiguration(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome setAlertConfiguration(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getShutdownState(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome setShutdownState(Cci cci, java.nio.ByteBuffer in, int maxOut);
     }
 
     private static final Set<Cci> MCTP_ONLY = Collections.unmodifiableSet(EnumSet.of(Cci.MCTP));
+    private static final Set<Cci> MAILBOX_ONLY = Collections.unmodifiableSet(EnumSet.of(Cci.MAILBOX));
     private static final Set<Cci> BOTH = Collections.unmodifiableSet(EnumSet.allOf(Cci.class));
 
     /** Transfer FW: staged firmware activates on a cold reset only; a part can be aborted (0341h). */
@@ -75,6 +106,10 @@ public final class CommandTable {
             IMMEDIATE_CONFIG_CHANGE, BACKGROUND_OPERATION, RESET_BITS_VALID);
     /** Set Timestamp: an immediate policy change (0008h). */
     public static final CelEffects SET_TIMESTAMP_EFFECTS = CelEffects.of(IMMEDIATE_POLICY_CHANGE);
+    /** Clear Event Records, Clear Log: an immediate log change (0010h). */
+    public static final CelEffects LOG_CHANGE_EFFECTS = CelEffects.of(IMMEDIATE_LOG_CHANGE);
+    /** Set Event Interrupt Policy, Set Alert Configuration, Set Shutdown State: an immediate policy change (0008h). */
+    public static final CelEffects POLICY_CHANGE_EFFECTS = CelEffects.of(IMMEDIATE_POLICY_CHANGE);
 
     private final Map<Opcode, CommandSpec> byOpcode;
 
@@ -97,6 +132,16 @@ public final class CommandTable {
                         CelEffects.NONE, h::setResponseMessageLimit),
                 spec(CommandId.REQUEST_ABORT_BACKGROUND_OPERATION, BOTH, LengthRule.exactly(0), CelEffects.NONE,
                         h::requestAbort),
+                // events (docs/events-and-health.md)
+                spec(CommandId.GET_EVENT_RECORDS, BOTH, LengthRule.exactly(GetEventRecordsRequest.SIZE),
+                        CelEffects.NONE, h::getEventRecords),
+                spec(CommandId.CLEAR_EVENT_RECORDS, BOTH, LengthRule.counted(ClearEventRecordsRequest.HEADER_SIZE,
+                        0x02, 2), LOG_CHANGE_EFFECTS, h::clearEventRecords),
+                spec(CommandId.GET_EVENT_INTERRUPT_POLICY, MAILBOX_ONLY, LengthRule.exactly(0), CelEffects.NONE,
+                        h::getEventInterruptPolicy),
+                spec(CommandId.SET_EVENT_INTERRUPT_POLICY, MAILBOX_ONLY,
+                        LengthRule.between(EventInterruptPolicy.MIN_SIZE, EventInterruptPolicy.SIZE),
+                        POLICY_CHANGE_EFFECTS, h::setEventInterruptPolicy),
                 spec(CommandId.GET_FW_INFO, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getFwInfo),
                 spec(CommandId.TRANSFER_FW, BOTH, LengthRule.atLeast(TransferFwRequest.HEADER_SIZE),
                         TRANSFER_FW_EFFECTS, h::transferFw),
@@ -107,11 +152,24 @@ public final class CommandTable {
                         h::setTimestamp),
                 spec(CommandId.GET_SUPPORTED_LOGS, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getSupportedLogs),
                 spec(CommandId.GET_LOG, BOTH, LengthRule.exactly(GetLogRequest.SIZE), CelEffects.NONE, h::getLog),
+                spec(CommandId.GET_LOG_CAPABILITIES, BOTH, LengthRule.exactly(LogIdRequest.SIZE), CelEffects.NONE,
+                        h::getLogCapabilities),
+                spec(CommandId.CLEAR_LOG, BOTH, LengthRule.exactly(LogIdRequest.SIZE), LOG_CHANGE_EFFECTS,
+                        h::clearLog),
                 spec(CommandId.GET_SUPPORTED_LOGS_SUB_LIST, MCTP_ONLY,
                         LengthRule.exactly(SupportedLogsSubListRequest.SIZE), CelEffects.NONE,
                         h::getSupportedLogsSubList),
                 spec(CommandId.IDENTIFY_MEMORY_DEVICE, BOTH, LengthRule.exactly(0), CelEffects.NONE,
-                        h::identifyMemoryDevice)));
+                        h::identifyMemoryDevice),
+                // health, alerts, shutdown state (docs/events-and-health.md)
+                spec(CommandId.GET_HEALTH_INFO, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getHealthInfo),
+                spec(CommandId.GET_ALERT_CONFIGURATION, BOTH, LengthRule.exactly(0), CelEffects.NONE,
+                        h::getAlertConfiguration),
+                spec(CommandId.SET_ALERT_CONFIGURATION, BOTH, LengthRule.exactly(SetAlertConfigRequest.SIZE),
+                        POLICY_CHANGE_EFFECTS, h::setAlertConfiguration),
+                spec(CommandId.GET_SHUTDOWN_STATE, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getShutdownState),
+                spec(CommandId.SET_SHUTDOWN_STATE, MAILBOX_ONLY, LengthRule.exactly(ShutdownState.SIZE),
+                        POLICY_CHANGE_EFFECTS, h::setShutdownState)));
     }
 
     private static CommandSpec spec(CommandId id, Set<Cci> ccis, LengthRule len, CelEffects fx, Handler h) {

@@ -37,7 +37,7 @@ public final class Dispatcher {
             return Outcome.done(ReturnCode.UNSUPPORTED);
         }
         CommandSpec spec = found.get();
-        if (inputLength > maxInput || !spec.inputLength().accepts(inputLength)) {
+        if (inputLength > maxInput || !spec.inputLength().accepts(inputLength, input)) {
             return Outcome.done(ReturnCode.INVALID_PAYLOAD_LENGTH);
         }
         if (!spec.offeredOn(cci)) {

@@ -1,22 +1,62 @@
 package io.cxlkit.device.command;
 
-/** A command's input payload length rule: exactly n bytes, or at least n bytes. */
-public record LengthRule(int bytes, boolean orMore) {
+import java.nio.ByteBuffer;
+
+/**
+ * A command's input payload length rule: {@code min..max} bytes and, for a list whose entry count
+ * the input states, exactly {@code min + entrySize * count}, where count is the unsigned byte at
+ * {@code countOffset} (below {@code min}, so it is always there).
+ */
+public record LengthRule(int min, int max, int countOffset, int entrySize) {
+
+    private static final int NO_COUNT = -1;
+
+    public LengthRule {
+        if (min < 0 || max < min || (countOffset != NO_COUNT && (countOffset < 0 || countOffset >= min))) {
+            throw new IllegalArgumentException("bad length rule " + min + ".." + max + " count at " + countOffset);
+        }
+    }
 
     public static LengthRule exactly(int n) {
-        return new LengthRule(n, false);
+        return new LengthRule(n, n, NO_COUNT, 0);
     }
 
     public static LengthRule atLeast(int n) {
-        return new LengthRule(n, true);
+        return new LengthRule(n, Integer.MAX_VALUE, NO_COUNT, 0);
     }
 
-    public boolean accepts(int length) {
-        return orMore ? length >= bytes : length == bytes;
+    public static LengthRule between(int min, int max) {
+        return new LengthRule(min, max, NO_COUNT, 0);
+    }
+
+    /** A {@code header}-byte header whose byte {@code countOffset} counts the {@code entrySize}-byte entries after it. */
+    public static LengthRule counted(int header, int countOffset, int entrySize) {
+        return new LengthRule(header, Integer.MAX_VALUE, countOffset, entrySize);
+    }
+
+    /**
+     * @param input the payload, from its position, holding at least {@code length} bytes (read only
+     *              for a counted rule, and only when {@code length} reaches the header)
+     */
+    public boolean accepts(int length, ByteBuffer input) {
+        if (length < min || length > max) {
+            return false;
+        }
+        if (countOffset == NO_COUNT) {
+            return true;
+        }
+        long count = input.get(input.position() + countOffset) & 0xFF;
+        return length == min + entrySize * count;
     }
 
     @Override
     public String toString() {
-        return (orMore ? "at least " : "exactly ") + bytes;
+        if (countOffset != NO_COUNT) {
+            return "exactly " + min + " + " + entrySize + " x byte " + countOffset;
+        }
+        if (min == max) {
+            return "exactly " + min;
+        }
+        return max == Integer.MAX_VALUE ? "at least " + min : min + " to " + max;
     }
 }

@@ -11,6 +11,10 @@ import java.util.Objects;
  *
  * <p>{@code trustedKeys}: the Ed25519 public keys whose signatures the {@link VerifyPolicy#SIGNED}
  * policy accepts (device-behaviour.md §5); default none, and that policy needs at least one.
+ *
+ * <p>{@code eventLogSize}: the records each of the four event logs holds, {@value #MIN_EVENT_LOG_SIZE}..
+ * {@value #MAX_EVENT_LOG_SIZE} (default 8; Identify Memory Device 30h-37h). {@code criticalThresholds}:
+ * the alert configuration's critical thresholds (docs/events-and-health.md).
  */
 public record DeviceConfig(
         String name,
@@ -31,11 +35,14 @@ public record DeviceConfig(
         int mctpMessageSizeExponent,
         Timing timing,
         VerifyPolicy verifyPolicy,
-        List<PublicKey> trustedKeys) {
+        List<PublicKey> trustedKeys,
+        CriticalThresholds criticalThresholds) {
 
     public static final long CAPACITY_UNIT = 256L << 20;
     public static final long MIN_PACKAGE_SIZE = 128;
     public static final long MAX_PACKAGE_SIZE = 4L << 30;
+    public static final int MIN_EVENT_LOG_SIZE = 1;
+    public static final int MAX_EVENT_LOG_SIZE = 1024;
 
     public DeviceConfig {
         Objects.requireNonNull(name, "name");
@@ -44,6 +51,7 @@ public record DeviceConfig(
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(verifyPolicy, "verifyPolicy");
         trustedKeys = List.copyOf(Objects.requireNonNull(trustedKeys, "trustedKeys"));
+        Objects.requireNonNull(criticalThresholds, "criticalThresholds");
         require(slots >= 2 && slots <= 4, "slots must be 2..4, got " + slots);
         require(payloadSizeExponent >= 8 && payloadSizeExponent <= 20,
                 "payload size must be 2^8..2^20 bytes, got 2^" + payloadSizeExponent);
@@ -55,7 +63,8 @@ public record DeviceConfig(
         require(volatileCapacity >= 0 && persistentCapacity >= 0
                         && volatileCapacity % CAPACITY_UNIT == 0 && persistentCapacity % CAPACITY_UNIT == 0,
                 "capacities must be multiples of 256 MiB");
-        require(eventLogSize >= 0 && eventLogSize <= 0xFFFF, "event log size is 16 bits");
+        require(eventLogSize >= MIN_EVENT_LOG_SIZE && eventLogSize <= MAX_EVENT_LOG_SIZE,
+                "event log size must be " + MIN_EVENT_LOG_SIZE + ".." + MAX_EVENT_LOG_SIZE + ", not " + eventLogSize);
         require(vendorId >= 0 && vendorId <= 0xFFFF && deviceId >= 0 && deviceId <= 0xFFFF
                 && subsystemVendorId >= 0 && subsystemVendorId <= 0xFFFF
                 && subsystemId >= 0 && subsystemId <= 0xFFFF, "PCI ids are 16 bits");
@@ -73,7 +82,7 @@ public record DeviceConfig(
     public static DeviceConfig defaults(int index) {
         return new DeviceConfig("mem" + index, index, pciAddress(index), 0x1b36, 0x0d93, 0, 0,
                 0, 1L << 30, 8, 2, true, 32L << 20, Duration.ofSeconds(30), 12, 10,
-                Timing.realistic(), VerifyPolicy.PACKAGE, List.of());
+                Timing.realistic(), VerifyPolicy.PACKAGE, List.of(), CriticalThresholds.DEFAULTS);
     }
 
     /** {@code %04x:%02x:00.0} with domain i / 243 and bus 0x0d + i % 243. */
@@ -115,6 +124,7 @@ public record DeviceConfig(
         private Timing timing;
         private VerifyPolicy verifyPolicy;
         private List<PublicKey> trustedKeys;
+        private CriticalThresholds criticalThresholds;
 
         private Builder(DeviceConfig c) {
             this.name = c.name;
@@ -136,6 +146,7 @@ public record DeviceConfig(
             this.timing = c.timing;
             this.verifyPolicy = c.verifyPolicy;
             this.trustedKeys = c.trustedKeys;
+            this.criticalThresholds = c.criticalThresholds;
         }
 
         public Builder name(String v) {
@@ -234,8 +245,14 @@ public record DeviceConfig(
             return this;
         }
 
+        public Builder criticalThresholds(CriticalThresholds v) {
+            this.criticalThresholds = v;
+            return this;
+        }
+
         public DeviceConfig build() {
-            return new DeviceConfig(name, serial, pciAddress, vendorId, deviceId, subsystemVendorId, subsystemId, volatileCapacity, persistentCapacity, eventLogSize, slots, onlineActivate, maxPackageSize, partTimeout, payloadSizeExponent, mctpMessageSizeExponent, timing, verifyPolicy, trustedKeys);
+            return new DeviceConfig(name, serial, pciAddress, vendorId, deviceId, subsystemVendorId, subsystemId, volatileCapacity, persistentCapacity, eventLogSize, slots, onlineActivate, maxPackageSize, partTimeout, payloadSizeExponent, mctpMessageSizeExponent, timing, verifyPolicy, trustedKeys,
+                    criticalThresholds);
         }
     }
 }

@@ -95,7 +95,7 @@ public final class MailboxDevice implements MailboxRegisters {
         }
         switch (qword) {
             case RegisterMap.EVENT_STATUS:
-                return 0;
+                return device.eventStatus();
             case RegisterMap.MEMORY_DEVICE_STATUS:
                 return device.memoryDeviceStatus().toRaw();
             case RegisterMap.MB_CAPABILITIES: // capabilities (low dword) + control (high dword)

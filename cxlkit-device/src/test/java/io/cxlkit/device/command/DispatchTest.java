@@ -27,7 +27,7 @@ class DispatchTest {
     @TempDir
     Path dir;
 
-    private static final int[] UNKNOWN = {0x0000, 0x0006, 0x0100, 0x0203, 0x0302, 0x0402, 0x4001, 0xFFFF};
+    private static final int[] UNKNOWN = {0x0000, 0x0006, 0x0104, 0x0203, 0x0302, 0x0404, 0x4001, 0x4205, 0xFFFF};
 
     @ParameterizedTest
     @EnumSource(Cci.class)

@@ -78,4 +78,35 @@ class DeviceConfigTest {
         rejects(b -> b.vendorId(0x10000));
         rejects(b -> b.maxPackageSize(127));
     }
+
+    @Test
+    void eventLogSize_1To1024_default8() {
+        assertThat(DeviceConfig.defaults(0).eventLogSize()).isEqualTo(8);
+        accepts(b -> b.eventLogSize(1));
+        accepts(b -> b.eventLogSize(1024));
+        rejects(b -> b.eventLogSize(0));
+        rejects(b -> b.eventLogSize(1025));
+        assertThatThrownBy(() -> DeviceConfig.defaults(0).toBuilder().eventLogSize(0).build())
+                .hasMessage("event log size must be 1..1024, not 0");
+    }
+
+    @Test
+    void criticalThresholds_defaultsAndRanges_leaveRoomForTheDefaultWarnings() {
+        assertThat(DeviceConfig.defaults(0).criticalThresholds()).isEqualTo(new CriticalThresholds(75, 85, 0));
+        new CriticalThresholds(41, 76, 4);
+        new CriticalThresholds(100, 32767, -32768);
+        assertThatThrownBy(() -> new CriticalThresholds(40, 85, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("life-used-critical must be 41..100 (above the life used warning's default, 40), not 40");
+        assertThatThrownBy(() -> new CriticalThresholds(101, 85, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CriticalThresholds(75, 75, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("over-temp-critical must be 76..32767 (above the over-temperature warning's default, 75),"
+                        + " not 75");
+        assertThatThrownBy(() -> new CriticalThresholds(75, 32768, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CriticalThresholds(75, 85, 5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("under-temp-critical must be -32768..4 (below the under-temperature warning's default, 5),"
+                        + " not 5");
+        assertThatThrownBy(() -> new CriticalThresholds(75, 85, -32769)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(DeviceConfig.defaults(0).toBuilder().criticalThresholds(new CriticalThresholds(90, 100, -5)).build()
+                .criticalThresholds().overTemperature()).isEqualTo(100);
+    }
 }

@@ -14,12 +14,16 @@ import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.fwpkg.FirmwarePackage;
 import io.cxlkit.protocol.fwpkg.PackageVerifier;
+import io.cxlkit.protocol.payload.AlertConfig;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
+import io.cxlkit.protocol.payload.EventInterruptPolicy;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.GetEventRecordsResponse;
 import io.cxlkit.protocol.payload.Identify;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
 import io.cxlkit.protocol.payload.LogIds;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.ShutdownState;
 import io.cxlkit.protocol.payload.SupportedLogEntry;
 import io.cxlkit.protocol.payload.SupportedLogs;
 import io.cxlkit.protocol.payload.SupportedLogsSubList;
@@ -477,25 +481,48 @@ class DeviceCommandFuzzProperties {
 
     // ---- commands
 
-    /** The documented command table (device-behaviour.md §1): opcode, CCIs, input length rule. */
-    record Row(int opcode, boolean mailbox, int length, boolean orMore, int celEffects) {
-        boolean offeredOn(Cci cci) {
-            return cci == Cci.MCTP || mailbox;
+    /**
+     * The documented command table (device-behaviour.md §1, docs/events-and-health.md): opcode, CCIs,
+     * input length rule ({@code min..max}; a counted list: exactly {@code min + 2 x byte 02h}).
+     */
+    record Row(int opcode, boolean mailbox, boolean mctp, int min, int max, boolean counted, int celEffects) {
+        static Row exactly(int opcode, boolean mailbox, boolean mctp, int length, int celEffects) {
+            return new Row(opcode, mailbox, mctp, length, length, false, celEffects);
         }
 
-        boolean lengthOk(int n) {
-            return orMore ? n >= length : n == length;
+        boolean offeredOn(Cci cci) {
+            return cci == Cci.MCTP ? mctp : mailbox;
+        }
+
+        boolean lengthOk(int n, byte[] payload) {
+            if (n < min || n > max) {
+                return false;
+            }
+            return !counted || n == min + 2 * (payload[2] & 0xFF);
         }
     }
 
     static final List<Row> TABLE = List.of(
-            new Row(0x0001, false, 0, false, 0), new Row(0x0002, false, 0, false, 0),
-            new Row(0x0003, false, 0, false, 0), new Row(0x0004, false, 1, false, 0),
-            new Row(0x0005, true, 0, false, 0), new Row(0x0200, true, 0, false, 0),
-            new Row(0x0201, true, 0x80, true, 0x0341), new Row(0x0202, true, 2, false, 0x0243),
-            new Row(0x0300, true, 0, false, 0), new Row(0x0301, true, 8, false, 0x0008),
-            new Row(0x0400, true, 0, false, 0), new Row(0x0401, true, 0x18, false, 0),
-            new Row(0x0405, false, 2, false, 0), new Row(0x4000, true, 0, false, 0));
+            Row.exactly(0x0001, false, true, 0, 0), Row.exactly(0x0002, false, true, 0, 0),
+            Row.exactly(0x0003, false, true, 0, 0), Row.exactly(0x0004, false, true, 1, 0),
+            Row.exactly(0x0005, true, true, 0, 0),
+            Row.exactly(0x0100, true, true, 1, 0), new Row(0x0101, true, true, 6, Integer.MAX_VALUE, true, 0x0010),
+            Row.exactly(0x0102, true, false, 0, 0), new Row(0x0103, true, false, 4, 5, false, 0x0008),
+            Row.exactly(0x0200, true, true, 0, 0),
+            new Row(0x0201, true, true, 0x80, Integer.MAX_VALUE, false, 0x0341),
+            Row.exactly(0x0202, true, true, 2, 0x0243),
+            Row.exactly(0x0300, true, true, 0, 0), Row.exactly(0x0301, true, true, 8, 0x0008),
+            Row.exactly(0x0400, true, true, 0, 0), Row.exactly(0x0401, true, true, 0x18, 0),
+            Row.exactly(0x0402, true, true, 0x10, 0), Row.exactly(0x0403, true, true, 0x10, 0x0010),
+            Row.exactly(0x0405, false, true, 2, 0), Row.exactly(0x4000, true, true, 0, 0),
+            Row.exactly(0x4200, true, true, 0, 0), Row.exactly(0x4201, true, true, 0, 0),
+            Row.exactly(0x4202, true, true, 0x0C, 0x0008), Row.exactly(0x4203, true, true, 0, 0),
+            Row.exactly(0x4204, true, false, 1, 0x0008));
+
+    /** The entries of {@code cci}'s CEL. */
+    static int celEntries(Cci cci) {
+        return (int) TABLE.stream().filter(r -> r.offeredOn(cci)).count();
+    }
 
     static Optional<Row> row(int opcode) {
         return TABLE.stream().filter(r -> r.opcode() == opcode).findFirst();
@@ -509,8 +536,8 @@ class DeviceCommandFuzzProperties {
     static Arbitrary<Integer> opcodes() {
         Arbitrary<Integer> implemented = Arbitraries.of(TABLE.stream().map(Row::opcode).toList());
         Arbitrary<Integer> firmware = Arbitraries.of(0x0005, 0x0200, 0x0201, 0x0201, 0x0202, 0x0202);
-        Arbitrary<Integer> nearMiss = Arbitraries.of(0x0000, 0x0006, 0x0100, 0x01FF, 0x0203, 0x0204, 0x0302,
-                0x0402, 0x0403, 0x0404, 0x0406, 0x0500, 0x3FFF, 0x4001, 0x4100, 0x8000, 0xFFFF, 0x0102, 0x2001);
+        Arbitrary<Integer> nearMiss = Arbitraries.of(0x0000, 0x0006, 0x0104, 0x01FF, 0x0203, 0x0204, 0x0302,
+                0x0404, 0x0406, 0x0500, 0x3FFF, 0x4001, 0x4205, 0x8000, 0xFFFF, 0x0106, 0x2001);
         return Arbitraries.frequencyOf(Tuple.of(40, implemented), Tuple.of(25, firmware), Tuple.of(10, nearMiss),
                 Tuple.of(10, Arbitraries.integers().between(0, 0xFFFF)));
     }
@@ -557,6 +584,22 @@ class DeviceCommandFuzzProperties {
             case 0x0201 -> transferPayload(s, cci);
             case 0x0202 -> activatePayload();
             case 0x0401 -> getLogPayload();
+            case 0x0100 -> Arbitraries.of(0, 1, 2, 3, 4, 0xFF).map(n -> new byte[] {(byte) (int) n});
+            case 0x0101 -> Combinators.combine(Arbitraries.of(0, 1, 2, 3, 4), Arbitraries.of(0, 1),
+                            Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 3))
+                    .as((log, all, n, first) -> {
+                        ByteBuffer b = ByteBuffer.allocate(6 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
+                        b.put((byte) (int) log).put((byte) (int) all).put((byte) (int) n).position(6);
+                        for (int i = 0; i < n; i++) {
+                            b.putShort((short) (first + i));
+                        }
+                        return b.array();
+                    });
+            case 0x0103 -> bytes(Arbitraries.of(4, 5));
+            case 0x0402, 0x0403 -> Arbitraries.of(LogIds.CEL_UUID, LogIds.VERIFICATION_LOG_UUID, new UUID(0, 0))
+                    .map(u -> new io.cxlkit.protocol.payload.LogIdRequest(u).encode());
+            case 0x4202 -> bytes(Arbitraries.just(0x0C));
+            case 0x4204 -> Arbitraries.of(0, 1, 0xFE, 0xFF).map(n -> new byte[] {(byte) (int) n});
             case 0x0004 -> Arbitraries.of(0, 1, 7, 8, 9, 10, 11, 12, 20, 21, 127, 128, 255)
                     .map(n -> new byte[] {(byte) (int) n});
             case 0x0405 -> Combinators.combine(Arbitraries.of(0, 1, 2, 13, 127, 255), Arbitraries.of(0, 1, 2, 255))
@@ -579,7 +622,7 @@ class DeviceCommandFuzzProperties {
     }
 
     static Arbitrary<byte[]> getLogPayload() {
-        int celMax = 14 * 4;
+        int celMax = celEntries(Cci.MCTP) * 4;
         Arbitrary<UUID> uuid = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just(LogIds.CEL_UUID)),
                 Tuple.of(3, Arbitraries.just(LogIds.VERIFICATION_LOG_UUID)),
                 Tuple.of(1, Arbitraries.just(new UUID(0, 0))),
@@ -879,7 +922,7 @@ class DeviceCommandFuzzProperties {
                     + (expected != null ? ", model " + ReturnCode.hex(expected) : ""));
             require(ReturnCode.fromValue(rc).isPresent(), "undefined return code " + ReturnCode.hex(rc));
             require(rc != ReturnCode.INTERNAL_ERROR.value(), "0004h Internal Error");
-            checkDispatch(cci, opcode, length, rc);
+            checkDispatch(cci, opcode, payload, length, rc);
             if (expected != null) {
                 MODEL_CHECKED.incrementAndGet();
                 require(rc == expected, "device answered " + ReturnCode.hex(rc) + ", the reference model "
@@ -911,13 +954,16 @@ class DeviceCommandFuzzProperties {
         }
 
         /** device-behaviour.md §1 checks 1-3: 0003h, 0016h, 0015h, before anything else. */
-        private void checkDispatch(Cci cci, int opcode, int length, int rc) {
+        private void checkDispatch(Cci cci, int opcode, byte[] payload, int length, int rc) {
             Optional<Row> r = row(opcode);
             if (r.isEmpty()) {
                 require(rc == ReturnCode.UNSUPPORTED.value(), "unknown opcode answered " + ReturnCode.hex(rc));
                 return;
             }
-            if (length > setup.limit(cci) || !r.get().lengthOk(length)) {
+            if (r.get().counted() && length >= r.get().min() && payload.length <= 2) {
+                return; // the count byte is a stale one of the mailbox's payload area: not known here
+            }
+            if (length > setup.limit(cci) || !r.get().lengthOk(length, payload)) {
                 require(rc == ReturnCode.INVALID_PAYLOAD_LENGTH.value(), "input length " + length
                         + " breaks the length rule but got " + ReturnCode.hex(rc));
                 return;
@@ -932,7 +978,7 @@ class DeviceCommandFuzzProperties {
         private void checkOutput(Cci cci, int opcode, byte[] payload, int length, byte[] out) {
             ByteBuffer b = ByteBuffer.wrap(out);
             int maxOut = cci == Cci.MCTP ? 1 << responseLimitExp : setup.limit(Cci.MAILBOX);
-            int cel = cci == Cci.MCTP ? 14 * 4 : 9 * 4;
+            int cel = celEntries(cci) * 4;
             switch (opcode) {
                 case 0x0001 -> {
                     require(out.length == Identify.SIZE, "Identify size " + out.length);
@@ -992,6 +1038,19 @@ class DeviceCommandFuzzProperties {
                             && sub.entries().size() == Math.min(max, total - start), "Sub-List " + sub + " for max "
                             + max + " start " + start);
                 }
+                case 0x0100 -> {
+                    GetEventRecordsResponse r = GetEventRecordsResponse.decode(b);
+                    require(out.length == r.size() && out.length <= maxOut && payload[0] <= 3,
+                            "Get Event Records " + out.length + " bytes for log " + payload[0]);
+                }
+                case 0x0102 -> require(out.length == EventInterruptPolicy.SIZE, "Get Event Interrupt Policy size "
+                        + out.length);
+                case 0x0402 -> require(Arrays.equals(out, new byte[] {8, 0, 0, 0}), "Get Log Capabilities "
+                        + Arrays.toString(out));
+                case 0x4200 -> require(Arrays.equals(out, device.device().healthInfo().encode()),
+                        "Get Health Info differs from the device's state");
+                case 0x4201 -> require(out.length == AlertConfig.SIZE, "Get Alert Configuration size " + out.length);
+                case 0x4203 -> require(out.length == ShutdownState.SIZE, "Get Shutdown State size " + out.length);
                 case 0x4000 -> {
                     require(out.length == IdentifyMemoryDevice.SIZE, "Identify Memory Device size " + out.length);
                     IdentifyMemoryDevice imd = IdentifyMemoryDevice.decode(b);
@@ -1004,7 +1063,7 @@ class DeviceCommandFuzzProperties {
         }
 
         private static byte[] celBytes(Cci cci) {
-            ByteBuffer b = ByteBuffer.allocate(14 * 4).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.allocate(TABLE.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
             for (Row r : TABLE) {
                 if (r.offeredOn(cci)) {
                     b.putShort((short) r.opcode()).putShort((short) r.celEffects());

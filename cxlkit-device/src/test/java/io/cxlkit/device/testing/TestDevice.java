@@ -375,6 +375,21 @@ public final class TestDevice implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A restart after a kill: the device is abandoned, not closed (no graceful power-off runs), and a
+     * new one opened on the same directory, clock and executors.
+     */
+    public TestDevice crashAndReopen() {
+        try {
+            device = openDevice();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (DeviceStateException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
     @Override
     public void close() {
         device.close();
