@@ -215,11 +215,7 @@ final class PlatformRoutes implements ControlApi.Routes {
     @Override
     public String injectFault(String name, JsonNode request) throws ApiException {
         Memdev m = memdev(name);
-        var change = FaultRequests.parse(request);
-        m.device().withFaults(f -> {
-            change.accept(f);
-            return null;
-        });
+        FaultRequests.parse(request).applyTo(m.device());
         LOG.info(name + ": fault injected: " + request.path("fault").asText());
         return faultsJson(m);
     }

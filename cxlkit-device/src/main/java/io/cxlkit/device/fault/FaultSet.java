@@ -98,6 +98,25 @@ public final class FaultSet {
         }
     }
 
+    /**
+     * A DPA as an injection takes it (the CLI's option, a JSON string): decimal, or hexadecimal with
+     * a {@code 0x} prefix; 0..2^63-1.
+     *
+     * @throws IllegalArgumentException for anything else, naming the text
+     */
+    public static long parseDpa(String text) {
+        try {
+            String t = text.trim();
+            long v = t.startsWith("0x") || t.startsWith("0X") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+            if (v < 0 || t.startsWith("+") || t.startsWith("0x+") || t.startsWith("0x-")) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a DPA (decimal, or hexadecimal with 0x)");
+        }
+    }
+
     public static final int MIN_LIFE_USED = 0;
     public static final int MAX_LIFE_USED = 100;
     public static final int MIN_TEMPERATURE = Short.MIN_VALUE;

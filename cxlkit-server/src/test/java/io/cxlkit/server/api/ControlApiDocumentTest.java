@@ -190,6 +190,13 @@ class ControlApiDocumentTest {
             String inject = "POST /v1/memdevs/{name}/faults";
             record(inject, api.send(inject, "mem0", "{\"fault\":\"late-part\"}".getBytes(StandardCharsets.UTF_8)));
             record(inject, api.send(inject, "mem0", "{\"fault\":\"gremlins\"}".getBytes(StandardCharsets.UTF_8)));
+            for (String body : List.of("{\"fault\":\"life-used\",\"percent\":80}", "{\"fault\":\"temperature\",\"celsius\":-5}",
+                    "{\"fault\":\"health-status\",\"conditions\":[\"maintenance\"]}",
+                    "{\"fault\":\"media-status\",\"status\":\"data-lost\"}", "{\"fault\":\"gpf-fail\"}",
+                    "{\"fault\":\"corrected-error\",\"dpa\":\"0x1000\",\"count\":2}",
+                    "{\"fault\":\"corrected-error\",\"dpa\":\"0x40000000\"}")) {
+                record(inject, api.send(inject, "mem0", body.getBytes(StandardCharsets.UTF_8)));
+            }
             record(inject, api.send(inject, "mem0", new byte[ControlApi.MAX_JSON_BODY + 1]));
             String clear = "DELETE /v1/memdevs/{name}/faults";
             record(clear, api.send(clear, "mem0", null));

@@ -1,0 +1,102 @@
+package io.cxlkit.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxlkit.device.CxlDevice;
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
+import io.cxlkit.protocol.Cci;
+import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.ReturnCode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Where the daemon powers its devices off and on (docs/events-and-health.md "Shutdown state"):
+ * stopping it ({@link Daemon#close()}, what SIGINT/SIGTERM run) is a graceful power-off that makes
+ * the shutdown state clean, or dirty with {@code gpf-fail}; the control API's reset powers off and
+ * on; a start counts a dirty state.
+ */
+class ShutdownStateDaemonTest {
+
+    @TempDir
+    Path dir;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private Daemon start() throws Exception {
+        DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).build();
+        return Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev), List.of("127.0.0.1:0"),
+                Optional.empty(), "127.0.0.1:0", 256), w -> { });
+    }
+
+    private static CxlDevice device(Daemon d) {
+        return d.platform().memdev("mem0").orElseThrow().device();
+    }
+
+    private static void arm(Daemon d) {
+        assertThat(device(d).execute(Cci.MAILBOX, CommandId.SET_SHUTDOWN_STATE.opcode(), 1,
+                ByteBuffer.wrap(new byte[] {1})).returnCode()).isEqualTo(ReturnCode.SUCCESS);
+    }
+
+    private static boolean dirty(Daemon d) {
+        return device(d).execute(Cci.MCTP, CommandId.GET_SHUTDOWN_STATE.opcode(), 0, ByteBuffer.allocate(0))
+                .output()[0] == 1;
+    }
+
+    private HttpResponse<String> post(Daemon d, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(d.info().http() + path))
+                .header("Authorization", "Bearer " + d.info().token())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String shutdownFile() throws Exception {
+        return Files.readString(dir.resolve("state").resolve("mem0").resolve("shutdown.properties"));
+    }
+
+    @Test
+    void aStopIsAGracefulPowerOff_theNextStartCountsNothing() throws Exception {
+        try (Daemon d = start()) {
+            arm(d);
+            assertThat(dirty(d)).isTrue();
+        }
+        assertThat(shutdownFile()).isEqualTo("dirty=false\ndirty_shutdown_count=0\n");
+        try (Daemon d = start()) {
+            assertThat(device(d).healthInfo().dirtyShutdownCount()).isZero();
+        }
+    }
+
+    @Test
+    void aStopWithGpfFailLeavesItDirty_theNextStartCountsIt() throws Exception {
+        try (Daemon d = start()) {
+            assertThat(post(d, "/v1/memdevs/mem0/faults", "{\"fault\":\"gpf-fail\"}").statusCode()).isEqualTo(200);
+        }
+        assertThat(shutdownFile()).isEqualTo("dirty=true\ndirty_shutdown_count=0\n");
+        try (Daemon d = start()) {
+            assertThat(device(d).healthInfo().dirtyShutdownCount()).isEqualTo(1);
+            assertThat(dirty(d)).isFalse();
+        }
+    }
+
+    @Test
+    void theControlApisReset_powersOffAndOn() throws Exception {
+        try (Daemon d = start()) {
+            arm(d);
+            assertThat(post(d, "/v1/memdevs/mem0/reset", "").statusCode()).isEqualTo(200);
+            assertThat(dirty(d)).isFalse();
+            assertThat(device(d).healthInfo().dirtyShutdownCount()).isZero();
+            assertThat(post(d, "/v1/memdevs/mem0/faults", "{\"fault\":\"gpf-fail\"}").statusCode()).isEqualTo(200);
+            assertThat(post(d, "/v1/memdevs/mem0/reset", "").statusCode()).isEqualTo(200);
+            assertThat(device(d).healthInfo().dirtyShutdownCount()).isEqualTo(1);
+            assertThat(device(d).faults()).isEmpty();
+        }
+    }
+}
