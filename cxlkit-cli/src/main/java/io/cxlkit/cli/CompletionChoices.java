@@ -67,6 +67,14 @@ public final class CompletionChoices {
         }
     }
 
+    /** {@code inject --media-status}: the Media Status names, 00h..09h in order. */
+    public static final class MediaStatuses extends Words {
+        public MediaStatuses() {
+            super(Arrays.stream(io.cxlkit.device.fault.FaultSet.MediaStatus.values())
+                    .map(io.cxlkit.device.fault.FaultSet.MediaStatus::label).toList());
+        }
+    }
+
     /** {@code inject --cci}: which CCI a fail-opcode fault applies to. */
     public static final class FaultCcis extends Words {
         public FaultCcis() {

@@ -1,6 +1,7 @@
 package io.cxlkit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.host.json.JsonC;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code cxlkit inject MEMDEV... FAULT} and {@code cxlkit inject --clear MEMDEV...}: device faults
- * (device-behaviour.md §8). Exactly one fault per call, every value checked before anything is
- * contacted. Prints each changed memdev's faults, {@code {"memdev":"mem0","faults":[...]}}, as
+ * (device-behaviour.md §8; the health faults and the one-shot corrected-error of
+ * docs/events-and-health.md). Exactly one fault per call, every value checked before anything is
+ * contacted (a corrected-error DPA outside a device is that device's refusal: exit 1). Prints each changed memdev's faults, {@code {"memdev":"mem0","faults":[...]}}, as
  * ndctl prints the memdevs a command changed: pretty, in an array (a single one bare when stdout is
  * a terminal).
  */
@@ -49,8 +51,9 @@ public final class InjectCommand extends DaemonCommand {
     @Option(names = "--rc", paramLabel = "CODE", description = "return code for --fail-opcode (0002h..0020h)")
     String rc;
 
-    @Option(names = "--count", paramLabel = "N", description = "how many commands --fail-opcode fails (default 1)")
-    Integer count;
+    @Option(names = "--count", paramLabel = "N",
+            description = "how many commands --fail-opcode fails, or errors --corrected-error adds (default 1)")
+    Long count;
 
     @Option(names = "--cci", paramLabel = "CCI", completionCandidates = CompletionChoices.FaultCcis.class,
             description = "where --fail-opcode applies: mailbox, mctp or any (default any)")
@@ -66,6 +69,30 @@ public final class InjectCommand extends DaemonCommand {
 
     @Option(names = "--late-part", description = "the next Continue/End finds its transfer expired (0002h)")
     boolean latePart;
+
+    @Option(names = "--life-used", paramLabel = "N", description = "Life Used reads N percent (0..100)")
+    Integer lifeUsed;
+
+    @Option(names = "--temperature", paramLabel = "C", description = "Device Temperature reads C (-32768..32767)")
+    Integer temperature;
+
+    @Option(names = "--health-status", paramLabel = "LIST",
+            description = "Health Status bits that read set: maintenance, performance, replacement, capacity "
+                    + "(comma-separated; replaces an earlier one)")
+    String healthStatus;
+
+    @Option(names = "--media-status", paramLabel = "NAME", completionCandidates = CompletionChoices.MediaStatuses.class,
+            description = "Media Status reads NAME: normal, not-ready, persistence-lost, data-lost, "
+                    + "powerloss-persistence-loss, shutdown-persistence-loss, persistence-loss-imminent, "
+                    + "powerloss-data-loss, shutdown-data-loss or data-loss-imminent")
+    String mediaStatus;
+
+    @Option(names = "--gpf-fail", description = "a graceful power-off leaves the shutdown state dirty")
+    boolean gpfFail;
+
+    @Option(names = "--corrected-error", paramLabel = "DPA",
+            description = "one-shot: --count corrected errors in the partition holding DPA (decimal or 0x-hex)")
+    String correctedError;
 
     @Override
     protected int execute() throws Exception {
@@ -100,6 +127,12 @@ public final class InjectCommand extends DaemonCommand {
         n += activationFail != null ? 1 : 0;
         n += corruptStaging ? 1 : 0;
         n += latePart ? 1 : 0;
+        n += lifeUsed != null ? 1 : 0;
+        n += temperature != null ? 1 : 0;
+        n += healthStatus != null ? 1 : 0;
+        n += mediaStatus != null ? 1 : 0;
+        n += gpfFail ? 1 : 0;
+        n += correctedError != null ? 1 : 0;
         return n;
     }
 
@@ -108,15 +141,67 @@ public final class InjectCommand extends DaemonCommand {
         if (faultCount() != 1) {
             throw usage(faultCount() == 0
                     ? "give one fault: --media-disabled, --fail-opcode, --activation-fail, --corrupt-staging, "
-                            + "--late-part, or --clear"
+                            + "--late-part, --life-used, --temperature, --health-status, --media-status, --gpf-fail, "
+                            + "--corrected-error, or --clear"
                     : "give exactly one fault per call");
         }
-        if (failOpcode == null && (rc != null || count != null || cci != null)) {
-            throw usage((rc != null ? "--rc" : count != null ? "--count" : "--cci") + " goes with --fail-opcode");
+        if (failOpcode == null && (rc != null || cci != null)) {
+            throw usage((rc != null ? "--rc" : "--cci") + " goes with --fail-opcode");
+        }
+        if (failOpcode == null && correctedError == null && count != null) {
+            throw usage("--count goes with --fail-opcode or --corrected-error");
         }
         ObjectNode body = DaemonClient.object();
         if (mediaDisabled) {
             return body.put("fault", "media-disabled");
+        }
+        if (gpfFail) {
+            return body.put("fault", "gpf-fail");
+        }
+        if (lifeUsed != null) {
+            if (lifeUsed < FaultSet.MIN_LIFE_USED || lifeUsed > FaultSet.MAX_LIFE_USED) {
+                throw usage("--life-used must be 0..100, not " + lifeUsed);
+            }
+            return body.put("fault", "life-used").put("percent", lifeUsed);
+        }
+        if (temperature != null) {
+            if (temperature < FaultSet.MIN_TEMPERATURE || temperature > FaultSet.MAX_TEMPERATURE) {
+                throw usage("--temperature must be -32768..32767, not " + temperature);
+            }
+            return body.put("fault", "temperature").put("celsius", temperature);
+        }
+        if (healthStatus != null) {
+            java.util.Set<FaultSet.HealthCondition> conditions;
+            try {
+                conditions = FaultSet.HealthCondition.parseList(healthStatus);
+            } catch (IllegalArgumentException e) {
+                throw usage("--health-status takes a comma-separated list of maintenance, performance, replacement "
+                        + "and capacity, not '" + healthStatus + "'");
+            }
+            ArrayNode list = body.put("fault", "health-status").putArray("conditions");
+            conditions.forEach(c -> list.add(c.label()));
+            return body;
+        }
+        if (mediaStatus != null) {
+            try {
+                FaultSet.MediaStatus.fromLabel(mediaStatus);
+            } catch (IllegalArgumentException e) {
+                throw usage("--" + e.getMessage());
+            }
+            return body.put("fault", "media-status").put("status", mediaStatus);
+        }
+        if (correctedError != null) {
+            long dpa;
+            try {
+                dpa = FaultSet.parseDpa(correctedError);
+            } catch (IllegalArgumentException e) {
+                throw usage("--corrected-error: " + e.getMessage());
+            }
+            long n = count == null ? 1 : count;
+            if (n < 1 || n > 0xFFFF_FFFFL) {
+                throw usage("--count must be 1..4294967295 for --corrected-error, not " + n);
+            }
+            return body.put("fault", "corrected-error").put("dpa", dpa).put("count", n);
         }
         if (corruptStaging) {
             return body.put("fault", "corrupt-staging");
@@ -149,15 +234,15 @@ public final class InjectCommand extends DaemonCommand {
             throw usage("--rc must be " + FaultSet.FIRST_INJECTABLE.hex() + ".." + FaultSet.LAST_INJECTABLE.hex()
                     + ", not '" + rc + "'");
         }
-        int n = count == null ? 1 : count;
-        if (n < 1) {
-            throw usage("--count must be at least 1, not " + n);
+        long n = count == null ? 1 : count;
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw usage("--count must be 1.." + Integer.MAX_VALUE + " for --fail-opcode, not " + n);
         }
         String on = cci == null ? "any" : cci;
         if (!on.equals("mailbox") && !on.equals("mctp") && !on.equals("any")) {
             throw usage("--cci takes mailbox, mctp or any, not '" + on + "'");
         }
         return body.put("fault", "fail-opcode").put("opcode", opcode.toString()).put("rc", code.hex())
-                .put("count", n).put("cci", on);
+                .put("count", (int) n).put("cci", on);
     }
 }

@@ -45,6 +45,9 @@ class CompletionChoicesTest {
                 Arguments.of("serve", "--log-level", List.of("error", "warn", "info", "debug")),
                 Arguments.of("inject", "--activation-fail", List.of("rollback", "cold-reset")),
                 Arguments.of("inject", "--cci", List.of("mailbox", "mctp", "any")),
+                Arguments.of("inject", "--media-status", List.of("normal", "not-ready", "persistence-lost", "data-lost",
+                        "powerloss-persistence-loss", "shutdown-persistence-loss", "persistence-loss-imminent",
+                        "powerloss-data-loss", "shutdown-data-loss", "data-loss-imminent")),
                 Arguments.of("cci transfer-fw", "--action", List.of("full", "initiate", "continue", "end", "abort")),
                 Arguments.of("cci activate-fw", "--action", List.of("online", "reset")));
     }
@@ -85,6 +88,10 @@ class CompletionChoicesTest {
                 assertThat(d.run("inject", "mem0", "--fail-opcode", "0201h", "--rc", "0006h", "--cci", cci).exit())
                         .as(cci).isZero();
             }
+            for (String status : new CompletionChoices.MediaStatuses()) {
+                assertThat(d.run("inject", "mem0", "--media-status", status).exit()).as(status).isZero();
+            }
+            assertThat(d.run("inject", "mem0", "--media-status", "fine").exit()).isEqualTo(2);
             assertThat(d.run("inject", "mem0", "--activation-fail", "never").exit()).isEqualTo(2);
             assertThat(d.run("inject", "mem0", "--fail-opcode", "0201h", "--rc", "0006h", "--cci", "pcie").exit())
                     .isEqualTo(2);

@@ -25,6 +25,10 @@ class InjectCommandTest {
         return "  {\n    \"memdev\":\"" + memdev + "\",\n    \"faults\":" + list + "\n  }";
     }
 
+    private static io.cxlkit.device.CxlDevice device(EmbeddedDaemon d) {
+        return d.daemon.platform().memdev("mem0").orElseThrow().device();
+    }
+
     /** What {@code inject} prints for these memdevs: an array of them. */
     private static String printed(String... entries) {
         return "[\n" + String.join(",\n", entries) + "\n]\n";
@@ -151,6 +155,51 @@ class InjectCommandTest {
             assertThat(some.errLines()).containsExactly("cxlkit: inject: no memdev matches mem9");
             assertThat(some.out()).contains("\"memdev\":\"mem0\"").contains("late-part");
             assertThat(some.exit()).isZero();
+        }
+    }
+
+    @Test
+    void theHealthFaults_areListedInTheirOrder_andReachTheDevice() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            assertThat(d.run("inject", "mem0", "--life-used", "80").out()).isEqualTo(printed(entry("mem0",
+                    "life-used=80")));
+            assertThat(d.run("inject", "mem0", "--temperature", "-5").exit()).isZero();
+            assertThat(d.run("inject", "mem0", "--health-status", "capacity,maintenance").exit()).isZero();
+            assertThat(d.run("inject", "mem0", "--media-status", "shutdown-data-loss").exit()).isZero();
+            Cli.Run gpf = d.run("inject", "mem0", "--gpf-fail");
+            assertThat(gpf.err()).isEmpty();
+            assertThat(gpf.out()).isEqualTo(printed(entry("mem0", "life-used=80", "temperature=-5",
+                    "health-status=maintenance,capacity", "media-status=shutdown-data-loss", "gpf-fail")));
+            io.cxlkit.protocol.payload.HealthInfo h = device(d).healthInfo();
+            assertThat(h.lifeUsed()).isEqualTo(80);
+            assertThat(h.temperature()).isEqualTo(-5);
+            assertThat(h.healthStatus()).isEqualTo(0x09);
+            assertThat(h.mediaStatus()).isEqualTo(0x08);
+            assertThat(d.run("inject", "--clear", "mem0").out()).isEqualTo(printed(entry("mem0")));
+            assertThat(device(d).healthInfo().lifeUsed()).isZero();
+        }
+    }
+
+    @Test
+    void correctedError_isOneShot_notListed_withHexOrDecimalDpaAndACount() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Cli.Run r = d.run("inject", "mem0", "--corrected-error", "0x1000", "--count", "3");
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).isEqualTo(printed(entry("mem0")));
+            assertThat(d.run("inject", "mem0", "--corrected-error", "4096").exit()).isZero();
+            assertThat(device(d).healthInfo().correctedPersistentErrorCount()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void correctedError_aDpaOutsideTheDevice_isExit1_withTheDevicesReason() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            Cli.Run r = d.run("inject", "mem0", "--corrected-error", "0x40000000");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.errLines()).containsExactly(
+                    "cxlkit: inject: mem0: corrected-error: DPA 0x40000000 is outside mem0 (0x0..0x3fffffff)");
+            assertThat(device(d).healthInfo().correctedPersistentErrorCount()).isZero();
         }
     }
 }

@@ -39,6 +39,10 @@ import java.util.function.Function;
  *     online_activate: true
  *     pmem_size: 1GiB
  *     ram_size: 0
+ *     event_log_size: 8          # records per event log, 1..1024
+ *     life_used_critical: 75     # critical alert thresholds: 41..100,
+ *     over_temp_critical: 85     #   76..32767 and
+ *     under_temp_critical: 0     #   -32768..4 (°C)
  * limits:                        # the bounds on clients, for the whole daemon (flags win)
  *   max_connections: 256         # CCI connections at once, across the listeners
  *   cci_stall_timeout: 5s        # a CCI frame may pause this long before its connection closes
@@ -60,7 +64,8 @@ public final class ConfigFile {
             "http_header_timeout", "http_body_timeout", "http_max_connections");
     private static final Set<String> KEYS = Set.of("name", "serial", "pci_address", "slots", "payload_size",
             "mctp_message_size", "timing", "fw_part_time", "fw_full_time", "fw_activate_time", "fw_verify",
-            "fw_max_size", "fw_part_timeout", "online_activate", "pmem_size", "ram_size", "trusted_keys");
+            "fw_max_size", "fw_part_timeout", "online_activate", "pmem_size", "ram_size", "trusted_keys",
+            "event_log_size", "life_used_critical", "over_temp_critical", "under_temp_critical");
 
     public static Contents read(Path file) throws IOException {
         String name = file.getFileName().toString();
@@ -112,6 +117,11 @@ public final class ConfigFile {
         }
     }
 
+    /** An integer value, negative ones included. */
+    private static Optional<Integer> integer(JsonNode e, String key) {
+        return get(e, key, JsonNode::asInt, n -> n.isIntegralNumber() && n.canConvertToInt());
+    }
+
     private static Optional<Integer> count(JsonNode e, String key) {
         return get(e, key, JsonNode::asInt, n -> n.isIntegralNumber() && n.canConvertToInt());
     }
@@ -148,7 +158,9 @@ public final class ConfigFile {
                     get(e, "online_activate", JsonNode::asBoolean, JsonNode::isBoolean),
                     text(e, "pmem_size").map(Units::parseSize).or(() -> num(e, "pmem_size")),
                     text(e, "ram_size").map(Units::parseSize).or(() -> num(e, "ram_size")),
-                    trustedKeys(file, e));
+                    trustedKeys(file, e),
+                    new HealthSettings(integer(e, "event_log_size"), integer(e, "life_used_critical"),
+                            integer(e, "over_temp_critical"), integer(e, "under_temp_critical")));
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(where + ": " + ex.getMessage());
         }

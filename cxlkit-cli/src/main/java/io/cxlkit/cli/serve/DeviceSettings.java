@@ -19,6 +19,7 @@ import java.util.Optional;
  * Per-device settings that may come from flags (defaults for every device) or from a config
  * file entry (overrides for one device). Empty means "not set here". {@code trustedKeys} holds
  * keys already read (see {@link #readTrustedKeys}): a config entry's list replaces the flags' one.
+ * {@code health}: the event log size and critical thresholds ({@link HealthSettings}).
  */
 public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optional<String> pciAddress,
                              Optional<Integer> slots, Optional<Long> payloadSize, Optional<Long> mctpMessageSize,
@@ -26,12 +27,14 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
                              Optional<Duration> activateTime, Optional<String> fwVerify, Optional<Long> fwMaxSize,
                              Optional<Duration> partTimeout, Optional<Boolean> onlineActivate,
                              Optional<Long> pmemSize, Optional<Long> ramSize,
-                             Optional<List<PublicKey>> trustedKeys) {
+                             Optional<List<PublicKey>> trustedKeys,
+                             HealthSettings health) {
 
     public static final DeviceSettings NONE = new DeviceSettings(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(),
+            HealthSettings.NONE);
 
     /** {@code over}'s values where set, else this one's. */
     public DeviceSettings overriddenBy(DeviceSettings over) {
@@ -40,7 +43,8 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
                 or(over.timing, timing), or(over.partTime, partTime), or(over.fullTime, fullTime),
                 or(over.activateTime, activateTime), or(over.fwVerify, fwVerify), or(over.fwMaxSize, fwMaxSize),
                 or(over.partTimeout, partTimeout), or(over.onlineActivate, onlineActivate), or(over.pmemSize, pmemSize),
-                or(over.ramSize, ramSize), or(over.trustedKeys, trustedKeys));
+                or(over.ramSize, ramSize), or(over.trustedKeys, trustedKeys),
+                health.overriddenBy(over.health));
     }
 
     private static <T> Optional<T> or(Optional<T> a, Optional<T> b) {
@@ -101,6 +105,7 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
             throw new IllegalArgumentException("pmem and ram sizes must be multiples of 256 MiB");
         }
         b.persistentCapacity(pmem).volatileCapacity(ram);
+        health.applyTo(b);
         return b.build();
     }
 

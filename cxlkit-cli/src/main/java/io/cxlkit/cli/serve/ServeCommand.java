@@ -127,6 +127,21 @@ public final class ServeCommand extends CliCommand {
             description = "true or false (default true).")
     String onlineActivate;
 
+    @Option(names = "--event-log-size", paramLabel = "N", description = "Records per event log, 1..1024 (default 8).")
+    Integer eventLogSize;
+
+    @Option(names = "--life-used-critical", paramLabel = "PERCENT",
+            description = "Life used above this is critical, 41..100 (default 75).")
+    Integer lifeUsedCritical;
+
+    @Option(names = "--over-temp-critical", paramLabel = "CELSIUS",
+            description = "A temperature at or above this is critical, 76..32767 (default 85).")
+    Integer overTempCritical;
+
+    @Option(names = "--under-temp-critical", paramLabel = "CELSIUS",
+            description = "A temperature at or below this is critical, -32768..4 (default 0).")
+    Integer underTempCritical;
+
     @Override
     protected int execute() throws Exception {
         PlatformConfig platformConfig;
@@ -250,7 +265,9 @@ public final class ServeCommand extends CliCommand {
                 opt(fullTime).map(Units::parseDuration), opt(activateTime).map(Units::parseDuration), opt(fwVerify),
                 opt(fwMaxSize).map(Units::parseSize), opt(partTimeout).map(Units::parseDuration),
                 opt(onlineActivate).map(ServeCommand::parseBool), Optional.empty(), Optional.empty(),
-                trustedKeys.isEmpty() ? Optional.empty() : Optional.of(DeviceSettings.readTrustedKeys(trustedKeys)));
+                trustedKeys.isEmpty() ? Optional.empty() : Optional.of(DeviceSettings.readTrustedKeys(trustedKeys)),
+                new HealthSettings(Optional.ofNullable(eventLogSize), Optional.ofNullable(lifeUsedCritical),
+                        Optional.ofNullable(overTempCritical), Optional.ofNullable(underTempCritical)));
     }
 
     private static Optional<String> opt(String s) {
