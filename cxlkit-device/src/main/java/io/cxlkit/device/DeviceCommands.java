@@ -227,7 +227,7 @@ final class DeviceCommands implements CommandTable.Handlers {
         if (!logs.containsKey(LogIdRequest.decode(in).logId())) {
             return Outcome.done(ReturnCode.INVALID_LOG);
         }
-        return Outcome.done(KEPT_LOG.clearLogSupported() ? ReturnCode.SUCCESS : ReturnCode.INVALID_INPUT);
+        return Outcome.done(ReturnCode.INVALID_INPUT); // no log here has Clear Log Supported (KEPT_LOG)
     }
 
     @Override
