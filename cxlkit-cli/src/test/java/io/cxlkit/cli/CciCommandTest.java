@@ -231,7 +231,7 @@ class CciCommandTest {
         assertThat(cci(8, "identify-memdev").out()).isEqualTo(ok("4000h", "{\"fw_revision\":\"BWFW VERSION 0\","
                 + "\"total_capacity\":4,\"volatile_only_capacity\":0,\"persistent_only_capacity\":4,"
                 + "\"partition_alignment\":0,\"info_event_log_size\":8,\"warning_event_log_size\":8,"
-                + "\"failure_event_log_size\":8,\"fatal_event_log_size\":8,\"lsa_size\":0,"
+                + "\"failure_event_log_size\":8,\"fatal_event_log_size\":8,\"lsa_size\":131072,"
                 + "\"poison_list_max_media_error_records\":0,\"inject_poison_limit\":0,"
                 + "\"poison_handling_capabilities\":0,\"qos_telemetry_capabilities\":0,"
                 + "\"dynamic_capacity_event_log_size\":0}"));

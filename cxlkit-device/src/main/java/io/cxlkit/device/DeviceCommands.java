@@ -188,7 +188,8 @@ final class DeviceCommands implements CommandTable.Handlers {
         long unit = IdentifyMemoryDevice.CAPACITY_UNIT;
         int logSize = config.eventLogSize();
         return Outcome.Done.success(new IdentifyMemoryDevice(firmware.fwInfo().revision(firmware.fwInfo().activeSlot()),
-                (config.volatileCapacity() + config.persistentCapacity()) / unit, config.volatileCapacity() / unit,
-                config.persistentCapacity() / unit, 0, logSize, logSize, logSize, logSize, 0, 0, 0, 0, 0, 0).encode());
+                config.totalCapacity() / unit, config.volatileCapacity() / unit, config.persistentCapacity() / unit,
+                config.partitionAlignment() / unit, logSize, logSize, logSize, logSize, config.lsaSize(),
+                0, 0, 0, 0, 0).encode());
     }
 }
