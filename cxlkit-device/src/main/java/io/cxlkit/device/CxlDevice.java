@@ -1,5 +1,8 @@
 package io.cxlkit.device;
 
+import io.cxlkit.device.capacity.MediaWipe;
+import io.cxlkit.device.capacity.PartitionCommands;
+import io.cxlkit.device.capacity.PartitionStore;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.exec.SerialExecutor;
 import io.cxlkit.device.cci.CciPort;
@@ -9,12 +12,15 @@ import io.cxlkit.device.command.CommandTable;
 import io.cxlkit.device.command.Dispatcher;
 import io.cxlkit.device.command.OperationRunner;
 import io.cxlkit.device.command.Outcome;
+import io.cxlkit.device.command.StateWriter;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.device.fw.DeviceStateException;
 import io.cxlkit.device.fw.FirmwareCommands;
 import io.cxlkit.device.fw.FirmwareStore;
 import io.cxlkit.device.fw.PackageChecker;
 import io.cxlkit.device.fw.VerificationLogRing;
+import io.cxlkit.device.label.LabelCommands;
+import io.cxlkit.device.label.LabelStore;
 import io.cxlkit.device.mailbox.MailboxDevice;
 import io.cxlkit.device.mctp.MctpCci;
 import io.cxlkit.device.persist.AtomicFiles;
@@ -58,6 +64,10 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private final FirmwareCommands firmware;
     private final VerificationLogRing verificationLog;
     private final DeviceCommands commands;
+    private final PartitionCommands partitions;
+    private final LabelCommands labels;
+    /** Lands Set LSA and Set Partition Info changes before they answer (docs/capacity-and-labels.md). */
+    private final StateWriter stateWriter;
     private final Dispatcher dispatcher;
     private final MailboxDevice mailbox;
     private final MctpCci mctp;
@@ -66,8 +76,8 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     /** Powered off: commands are answered 0018h and listeners no longer called. Guarded by {@code lock}. */
     private boolean closed;
 
-    private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, SerialExecutor worker,
-                      DeviceThreads threads) {
+    private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, PartitionStore partitionStore,
+                      LabelStore labelStore, SerialExecutor worker, DeviceThreads threads) throws IOException {
         this.config = config;
         this.clock = clock;
         this.store = store;
@@ -75,7 +85,13 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         this.runner = new OperationRunner(lock, clock, worker, this::backgroundEnded);
         this.verificationLog = new VerificationLogRing(clock);
         this.firmware = new FirmwareCommands(config, clock, store, faults, worker, lock, verificationLog);
-        this.commands = new DeviceCommands(config, store.serial(), clock, runner, firmware, verificationLog);
+        // capacity and labels: their changes land through the state writer, apart from the worker
+        this.stateWriter = new StateWriter(config.name(), new SerialExecutor(threads.workers()));
+        this.partitions = new PartitionCommands(config, partitionStore, runner, this::mediaDisabled, MediaWipe.NONE,
+                stateWriter, lock);
+        this.labels = new LabelCommands(labelStore, stateWriter, lock, this::mediaDisabled);
+        this.commands = new DeviceCommands(config, store.serial(), clock, runner, firmware, verificationLog, partitions,
+                labels);
         CommandTable table = CommandTable.of(commands);
         commands.setTable(table);
         this.dispatcher = new Dispatcher(table, faults, runner);
@@ -85,17 +101,23 @@ public final class CxlDevice implements CciPort, AutoCloseable {
 
     /**
      * Opens (or, on first start, creates) the device whose non-volatile state lives in {@code dir}.
-     * Opening is a power-on: a staged slot is verified and activated (cold-reset semantics).
+     * Opening is a power-on: a staged slot is verified and activated, a pending volatile share
+     * applied (cold-reset semantics).
      *
      * @param threads where the device's worker, hashing, mailbox commands and events run
      */
     public static CxlDevice open(DeviceConfig config, Path dir, DeviceClock clock, DeviceThreads threads,
                                  CrashHook crashHook, PackageChecker checker)
             throws IOException, DeviceStateException {
-        FirmwareStore store = FirmwareStore.open(dir, config, new AtomicFiles(crashHook), checker, threads.hashing());
-        CxlDevice device = new CxlDevice(config, clock, store, new SerialExecutor(threads.workers()), threads);
+        AtomicFiles files = new AtomicFiles(crashHook);
+        FirmwareStore store = FirmwareStore.open(dir, config, files, checker, threads.hashing());
+        PartitionStore partitionStore = PartitionStore.open(dir, config, files);
+        LabelStore labelStore = LabelStore.open(dir, config, files);
+        CxlDevice device = new CxlDevice(config, clock, store, partitionStore, labelStore,
+                new SerialExecutor(threads.workers()), threads);
         synchronized (device.lock) {
             device.firmware.coldReset();
+            device.partitions.applyPendingShare(); // a restart is a cold reset (memdev-commands.md §11)
         }
         return device;
     }
@@ -164,6 +186,13 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         if (startWork != null) {
             startWork.run(); // quick work, on this thread when the worker is idle: outside the lock
         }
+        if (outcome instanceof Outcome.Awaiting awaiting) {
+            CommandResponse response = awaitLanded(awaiting); // the change is made once it has landed
+            if (changesState(opcode)) {
+                stateChanged();
+            }
+            return response;
+        }
         if (changesState(opcode)) {
             stateChanged();
         }
@@ -216,6 +245,23 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         }
     }
 
+    /** Waits, outside the lock and without a time limit, for the state writer's answer (Set LSA and friends). */
+    private static CommandResponse awaitLanded(Outcome.Awaiting awaiting) {
+        try {
+            return awaiting.response().join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return CommandResponse.of(ReturnCode.INTERNAL_ERROR);
+        }
+    }
+
+    /**
+     * memdev-commands.md §2.4's "media disabled", for the media-gated commands; read under the
+     * lock. (A pending Sanitize, issue 15, will count too.)
+     */
+    private boolean mediaDisabled() {
+        return faults.mediaDisabled();
+    }
+
     private boolean changesState(Opcode opcode) {
         return dispatcher.table().lookup(opcode)
                 .map(spec -> !spec.effects().equals(io.cxlkit.protocol.CelEffects.NONE)).orElse(false);
@@ -251,7 +297,8 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     /**
      * A cold reset (device-behaviour.md §4): drops the running operation and the open transfer,
      * clears the timestamp, the response message limit and all faults, then activates a verified
-     * staged slot. Slots and their packages survive.
+     * staged slot and applies a pending volatile share (memdev-commands.md §11). Slots and their
+     * packages, the LSA and the share survive.
      */
     public void coldReset() throws IOException {
         synchronized (lock) {
@@ -262,6 +309,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             faults.clear();
             commands.coldReset();
             firmware.coldReset();
+            partitions.applyPendingShare();
         }
         LOG.info(config.name() + ": cold reset");
         stateChanged();
@@ -350,7 +398,8 @@ public final class CxlDevice implements CciPort, AutoCloseable {
      * Powers the device off: drops the running operation (no effect takes place; its staging
      * discard is queued on the worker, which finishes it) and forgets the open transfer (the next
      * open deletes its staging file), answers every later command 0018h, ignores a reset and
-     * starts no listener again. The files stay as they are.
+     * starts no listener again. Returns once the state writer's queued writes have landed; the
+     * files stay as they are.
      */
     @Override
     public void close() {
@@ -362,5 +411,6 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             firmware.close();
             closed = true;
         }
+        stateWriter.drainThen(labels::close); // the writes queued before the close land first
     }
 }

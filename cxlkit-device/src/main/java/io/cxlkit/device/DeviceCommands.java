@@ -1,5 +1,6 @@
 package io.cxlkit.device;
 
+import io.cxlkit.device.capacity.PartitionCommands;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.clock.DeviceClock;
 import io.cxlkit.device.command.CommandTable;
@@ -7,6 +8,7 @@ import io.cxlkit.device.command.OperationRunner;
 import io.cxlkit.device.command.Outcome;
 import io.cxlkit.device.fw.FirmwareCommands;
 import io.cxlkit.device.fw.VerificationLogRing;
+import io.cxlkit.device.label.LabelCommands;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.GetLogRequest;
@@ -49,6 +51,8 @@ final class DeviceCommands implements CommandTable.Handlers {
      * §1 has the CEL alone, and the README says why it is not.
      */
     private final Map<UUID, Function<Cci, byte[]>> logs;
+    private final PartitionCommands partitions;
+    private final LabelCommands labels;
     private CommandTable table;
     private int responseLimit = DEFAULT_RESPONSE_LIMIT;
     private boolean timestampSet;
@@ -56,8 +60,11 @@ final class DeviceCommands implements CommandTable.Handlers {
     private long nanoTimeAtSet;
 
     DeviceCommands(DeviceConfig config, long serial, DeviceClock clock, OperationRunner runner,
-                   FirmwareCommands firmware, VerificationLogRing verificationLog) {
+                   FirmwareCommands firmware, VerificationLogRing verificationLog, PartitionCommands partitions,
+                   LabelCommands labels) {
         this.config = config;
+        this.partitions = partitions;
+        this.labels = labels;
         this.serial = serial;
         this.clock = clock;
         this.runner = runner;
@@ -191,5 +198,27 @@ final class DeviceCommands implements CommandTable.Handlers {
                 config.totalCapacity() / unit, config.volatileCapacity() / unit, config.persistentCapacity() / unit,
                 config.partitionAlignment() / unit, logSize, logSize, logSize, logSize, config.lsaSize(),
                 0, 0, 0, 0, 0).encode());
+    }
+
+    // ---- capacity and labels (memdev-commands.md §5, §6) ----
+
+    @Override
+    public Outcome getPartitionInfo(Cci cci, ByteBuffer in, int maxOut) {
+        return partitions.getPartitionInfo(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome setPartitionInfo(Cci cci, ByteBuffer in, int maxOut) {
+        return partitions.setPartitionInfo(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome getLsa(Cci cci, ByteBuffer in, int maxOut) {
+        return labels.getLsa(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome setLsa(Cci cci, ByteBuffer in, int maxOut) {
+        return labels.setLsa(cci, in, maxOut);
     }
 }

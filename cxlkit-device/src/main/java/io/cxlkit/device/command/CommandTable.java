@@ -3,6 +3,7 @@ package io.cxlkit.device.command;
 import static io.cxlkit.protocol.CelEffect.BACKGROUND_OPERATION;
 import static io.cxlkit.protocol.CelEffect.CONFIG_CHANGE_AFTER_COLD_RESET;
 import static io.cxlkit.protocol.CelEffect.IMMEDIATE_CONFIG_CHANGE;
+import static io.cxlkit.protocol.CelEffect.IMMEDIATE_DATA_CHANGE;
 import static io.cxlkit.protocol.CelEffect.IMMEDIATE_POLICY_CHANGE;
 import static io.cxlkit.protocol.CelEffect.REQUEST_ABORT_SUPPORTED;
 import static io.cxlkit.protocol.CelEffect.RESET_BITS_VALID;
@@ -14,7 +15,10 @@ import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.CelEntry;
 import io.cxlkit.protocol.payload.GetLogRequest;
+import io.cxlkit.protocol.payload.GetLsaRequest;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.SetLsaRequest;
+import io.cxlkit.protocol.payload.SetPartitionInfoRequest;
 import io.cxlkit.protocol.payload.SupportedLogsSubListRequest;
 import io.cxlkit.protocol.payload.Timestamp;
 import io.cxlkit.protocol.payload.TransferFwRequest;
@@ -62,6 +66,16 @@ public final class CommandTable {
         Outcome getSupportedLogsSubList(Cci cci, java.nio.ByteBuffer in, int maxOut);
 
         Outcome identifyMemoryDevice(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        // capacity and labels (memdev-commands.md §5, §6)
+
+        Outcome getPartitionInfo(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome setPartitionInfo(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getLsa(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome setLsa(Cci cci, java.nio.ByteBuffer in, int maxOut);
     }
 
     private static final Set<Cci> MCTP_ONLY = Collections.unmodifiableSet(EnumSet.of(Cci.MCTP));
@@ -75,6 +89,14 @@ public final class CommandTable {
             IMMEDIATE_CONFIG_CHANGE, BACKGROUND_OPERATION, RESET_BITS_VALID);
     /** Set Timestamp: an immediate policy change (0008h). */
     public static final CelEffects SET_TIMESTAMP_EFFECTS = CelEffects.of(IMMEDIATE_POLICY_CHANGE);
+    /**
+     * Set Partition Info: configuration after a cold reset or now, data now (media zeroed), bits
+     * 10/11 valid (0207h; memdev-commands.md §16: not r3.1's 0E07h, only cold reset is modelled).
+     */
+    public static final CelEffects SET_PARTITION_INFO_EFFECTS = CelEffects.of(CONFIG_CHANGE_AFTER_COLD_RESET,
+            IMMEDIATE_CONFIG_CHANGE, IMMEDIATE_DATA_CHANGE, RESET_BITS_VALID);
+    /** Set LSA: an immediate configuration and data change (0006h). */
+    public static final CelEffects SET_LSA_EFFECTS = CelEffects.of(IMMEDIATE_CONFIG_CHANGE, IMMEDIATE_DATA_CHANGE);
 
     private final Map<Opcode, CommandSpec> byOpcode;
 
@@ -111,7 +133,15 @@ public final class CommandTable {
                         LengthRule.exactly(SupportedLogsSubListRequest.SIZE), CelEffects.NONE,
                         h::getSupportedLogsSubList),
                 spec(CommandId.IDENTIFY_MEMORY_DEVICE, BOTH, LengthRule.exactly(0), CelEffects.NONE,
-                        h::identifyMemoryDevice)));
+                        h::identifyMemoryDevice),
+                // capacity and labels (memdev-commands.md §1, §5, §6)
+                spec(CommandId.GET_PARTITION_INFO, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getPartitionInfo),
+                spec(CommandId.SET_PARTITION_INFO, BOTH,
+                        LengthRule.between(SetPartitionInfoRequest.SIZE, SetPartitionInfoRequest.LINUX_SIZE),
+                        SET_PARTITION_INFO_EFFECTS, h::setPartitionInfo),
+                spec(CommandId.GET_LSA, BOTH, LengthRule.exactly(GetLsaRequest.SIZE), CelEffects.NONE, h::getLsa),
+                spec(CommandId.SET_LSA, BOTH, LengthRule.atLeast(SetLsaRequest.HEADER_SIZE), SET_LSA_EFFECTS,
+                        h::setLsa)));
     }
 
     private static CommandSpec spec(CommandId id, Set<Cci> ccis, LengthRule len, CelEffects fx, Handler h) {

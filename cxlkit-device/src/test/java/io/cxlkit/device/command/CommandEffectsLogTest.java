@@ -32,13 +32,18 @@ class CommandEffectsLogTest {
     @TempDir
     Path dir;
 
-    /** opcode, effects: the table of device-behaviour.md §1, written out by hand. */
+    /**
+     * opcode, effects: the tables of device-behaviour.md §1 and memdev-commands.md §1, written out
+     * by hand.
+     */
     private static final int[][] MCTP_CEL = {
             {0x0001, 0}, {0x0002, 0}, {0x0003, 0}, {0x0004, 0}, {0x0005, 0}, {0x0200, 0}, {0x0201, 0x0341},
-            {0x0202, 0x0243}, {0x0300, 0}, {0x0301, 0x0008}, {0x0400, 0}, {0x0401, 0}, {0x0405, 0}, {0x4000, 0}};
+            {0x0202, 0x0243}, {0x0300, 0}, {0x0301, 0x0008}, {0x0400, 0}, {0x0401, 0}, {0x0405, 0}, {0x4000, 0},
+            {0x4100, 0}, {0x4101, 0x0207}, {0x4102, 0}, {0x4103, 0x0006}};
     private static final int[][] MAILBOX_CEL = {
             {0x0005, 0}, {0x0200, 0}, {0x0201, 0x0341}, {0x0202, 0x0243}, {0x0300, 0}, {0x0301, 0x0008},
-            {0x0400, 0}, {0x0401, 0}, {0x4000, 0}};
+            {0x0400, 0}, {0x0401, 0}, {0x4000, 0},
+            {0x4100, 0}, {0x4101, 0x0207}, {0x4102, 0}, {0x4103, 0x0006}};
 
     private static byte[] celBytes(int[][] entries) {
         ByteBuffer b = ByteBuffer.allocate(entries.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -88,7 +93,7 @@ class CommandEffectsLogTest {
     void getLog_returnsExactlyThisCcisCommandsInAscendingOrder(Cci cci) {
         try (TestDevice t = TestDevice.instant(dir)) {
             int size = 4 * expected(cci).length;
-            assertThat(size).isEqualTo(cci == Cci.MCTP ? 56 : 36);
+            assertThat(size).isEqualTo(cci == Cci.MCTP ? 72 : 52);
             TestDevice.Reply r = t.send(cci, CommandId.GET_LOG, getLog(LogIds.CEL_UUID, 0, size));
             assertThat(rc(r.returnCode())).isEqualTo("0000h");
             assertThat(r.output()).containsExactly(celBytes(expected(cci)));
@@ -109,8 +114,8 @@ class CommandEffectsLogTest {
     void cel_isDerivedFromTheCommandTable() {
         try (TestDevice t = TestDevice.instant(dir)) {
             CommandTable table = t.device().commandTable();
-            assertThat(table.commandEffectsLog(Cci.MCTP)).hasSize(14);
-            assertThat(table.commandEffectsLog(Cci.MAILBOX)).hasSize(9);
+            assertThat(table.commandEffectsLog(Cci.MCTP)).hasSize(18);
+            assertThat(table.commandEffectsLog(Cci.MAILBOX)).hasSize(13);
             assertThat(table.commandEffectsLogBytes(Cci.MAILBOX)).containsExactly(celBytes(MAILBOX_CEL));
             assertThat(table.commandEffectsLogBytes(Cci.MCTP)).containsExactly(celBytes(MCTP_CEL));
             // no entry claims the secondary mailbox (bit 7)
@@ -171,7 +176,7 @@ class CommandEffectsLogTest {
             SupportedLogsSubList list = SupportedLogsSubList.decode(ByteBuffer.wrap(r.output()));
             assertThat(list.totalLogs()).isEqualTo(2);
             assertThat(list.startIndex()).isZero();
-            assertThat(list.entries()).containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 56),
+            assertThat(list.entries()).containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 72),
                     new SupportedLogEntry(LogIds.VERIFICATION_LOG_UUID, 16));
             // byte-exact header: returned 2, reserved, total 2 (2 bytes), start 0, reserved (3)
             assertThat(Arrays.copyOfRange(r.output(), 0, 8)).containsExactly(2, 0, 2, 0, 0, 0, 0, 0);
@@ -190,7 +195,7 @@ class CommandEffectsLogTest {
             TestDevice.Reply first = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
                     new SupportedLogsSubListRequest(1, 0).encode());
             assertThat(SupportedLogsSubList.decode(ByteBuffer.wrap(first.output())).entries())
-                    .containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 56));
+                    .containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 72));
 
             TestDevice.Reply past = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
                     new SupportedLogsSubListRequest(5, 2).encode());
