@@ -39,6 +39,9 @@ import java.util.function.Function;
  *     online_activate: true
  *     pmem_size: 1GiB
  *     ram_size: 0
+ *     partitionable_capacity: 0  # split by Set Partition Info
+ *     partition_align: 256MiB    # default 256MiB with partitionable capacity, else 0
+ *     lsa_size: 128KiB           # 1280B..16MiB
  * limits:                        # the bounds on clients, for the whole daemon (flags win)
  *   max_connections: 256         # CCI connections at once, across the listeners
  *   cci_stall_timeout: 5s        # a CCI frame may pause this long before its connection closes
@@ -60,7 +63,8 @@ public final class ConfigFile {
             "http_header_timeout", "http_body_timeout", "http_max_connections");
     private static final Set<String> KEYS = Set.of("name", "serial", "pci_address", "slots", "payload_size",
             "mctp_message_size", "timing", "fw_part_time", "fw_full_time", "fw_activate_time", "fw_verify",
-            "fw_max_size", "fw_part_timeout", "online_activate", "pmem_size", "ram_size", "trusted_keys");
+            "fw_max_size", "fw_part_timeout", "online_activate", "pmem_size", "ram_size", "trusted_keys",
+            "partitionable_capacity", "partition_align", "lsa_size");
 
     public static Contents read(Path file) throws IOException {
         String name = file.getFileName().toString();
@@ -148,6 +152,7 @@ public final class ConfigFile {
                     get(e, "online_activate", JsonNode::asBoolean, JsonNode::isBoolean),
                     text(e, "pmem_size").map(Units::parseSize).or(() -> num(e, "pmem_size")),
                     text(e, "ram_size").map(Units::parseSize).or(() -> num(e, "ram_size")),
+                    size(e, "partitionable_capacity"), size(e, "partition_align"), size(e, "lsa_size"),
                     trustedKeys(file, e));
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(where + ": " + ex.getMessage());
@@ -172,6 +177,11 @@ public final class ConfigFile {
             files.add(base.resolve(k.asText()));
         }
         return Optional.of(DeviceSettings.readTrustedKeys(files));
+    }
+
+    /** A size as on the command line ("1GiB") or a number of bytes. */
+    private static Optional<Long> size(JsonNode e, String key) {
+        return text(e, key).map(Units::parseSize).or(() -> num(e, key));
     }
 
     private static Optional<String> text(JsonNode e, String key) {
