@@ -1,5 +1,8 @@
 package io.cxlkit.device;
 
+import io.cxlkit.device.capacity.MediaWipe;
+import io.cxlkit.device.capacity.PartitionCommands;
+import io.cxlkit.device.capacity.PartitionStore;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.exec.SerialExecutor;
 import io.cxlkit.device.cci.CciPort;
@@ -12,6 +15,7 @@ import io.cxlkit.device.command.OperationRunner;
 import io.cxlkit.device.command.Outcome;
 import io.cxlkit.device.event.EventCommands;
 import io.cxlkit.device.event.EventLogs;
+import io.cxlkit.device.command.StateWriter;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.device.fw.DeviceStateException;
 import io.cxlkit.device.fw.FirmwareCommands;
@@ -23,6 +27,8 @@ import io.cxlkit.device.health.DeviceHealth;
 import io.cxlkit.device.health.HealthCommands;
 import io.cxlkit.device.health.ShutdownStore;
 import io.cxlkit.device.health.StatusMonitor;
+import io.cxlkit.device.label.LabelCommands;
+import io.cxlkit.device.label.LabelStore;
 import io.cxlkit.device.mailbox.MailboxDevice;
 import io.cxlkit.device.mctp.MctpCci;
 import io.cxlkit.device.persist.AtomicFiles;
@@ -74,6 +80,10 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     /** Adds the records of the device's own changes; evaluated after every change, under the lock. */
     private final StatusMonitor monitor;
     private final DeviceCommands commands;
+    private final PartitionCommands partitions;
+    private final LabelCommands labels;
+    /** Lands Set LSA and Set Partition Info changes before they answer (docs/capacity-and-labels.md). */
+    private final StateWriter stateWriter;
     private final Dispatcher dispatcher;
     private final MailboxDevice mailbox;
     private final MctpCci mctp;
@@ -83,7 +93,8 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private boolean closed;
 
     private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, ShutdownStore shutdown,
-                      SerialExecutor worker, DeviceThreads threads) {
+                      PartitionStore partitionStore, LabelStore labelStore, SerialExecutor worker,
+                      DeviceThreads threads) throws IOException {
         this.config = config;
         this.clock = clock;
         this.store = store;
@@ -97,8 +108,13 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         this.health = new DeviceHealth(faults, new AlertSettings(config.criticalThresholds()), shutdown,
                 this::mediaDisabled);
         this.monitor = new StatusMonitor(health, eventLogs, this::inVolatilePartition);
+        // capacity and labels: their changes land through the state writer, apart from the worker
+        this.stateWriter = new StateWriter(config.name(), new SerialExecutor(threads.workers()));
+        this.partitions = new PartitionCommands(config, partitionStore, runner, this::mediaDisabled, MediaWipe.NONE,
+                stateWriter, lock);
+        this.labels = new LabelCommands(labelStore, stateWriter, lock, this::mediaDisabled);
         this.commands = new DeviceCommands(config, store.serial(), timestamp, runner, firmware, verificationLog,
-                eventCommands, new HealthCommands(health));
+                eventCommands, new HealthCommands(health), partitions, labels);
         CommandTable table = CommandTable.of(commands);
         commands.setTable(table);
         this.dispatcher = new Dispatcher(table, faults, runner);
@@ -108,8 +124,9 @@ public final class CxlDevice implements CciPort, AutoCloseable {
 
     /**
      * Opens (or, on first start, creates) the device whose non-volatile state lives in {@code dir}.
-     * Opening is a power-on: a staged slot is verified and activated (cold-reset semantics), and a
-     * dirty shutdown state is counted and made clean, persisted before this returns.
+     * Opening is a power-on: a staged slot is verified and activated and a pending volatile share
+     * applied (cold-reset semantics), and a dirty shutdown state is counted and made clean,
+     * persisted before this returns.
      *
      * @param threads where the device's worker, hashing, mailbox commands and events run
      */
@@ -119,10 +136,13 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         AtomicFiles files = new AtomicFiles(crashHook);
         FirmwareStore store = FirmwareStore.open(dir, config, files, checker, threads.hashing());
         ShutdownStore shutdown = ShutdownStore.open(dir, files, config.name());
-        CxlDevice device = new CxlDevice(config, clock, store, shutdown, new SerialExecutor(threads.workers()),
-                threads);
+        PartitionStore partitionStore = PartitionStore.open(dir, config, files);
+        LabelStore labelStore = LabelStore.open(dir, config, files);
+        CxlDevice device = new CxlDevice(config, clock, store, shutdown, partitionStore, labelStore,
+                new SerialExecutor(threads.workers()), threads);
         synchronized (device.lock) {
             device.firmware.coldReset();
+            device.partitions.applyPendingShare(); // a restart is a cold reset (memdev-commands.md §11)
             device.health.shutdown().powerOn();
             device.monitor.rebaseline();
         }
@@ -194,6 +214,13 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         if (startWork != null) {
             startWork.run(); // quick work, on this thread when the worker is idle: outside the lock
         }
+        if (outcome instanceof Outcome.Awaiting awaiting) {
+            CommandResponse response = awaitLanded(awaiting); // the change is made once it has landed
+            if (changesState(opcode)) {
+                stateChanged();
+            }
+            return response;
+        }
         if (changesState(opcode)) {
             stateChanged();
         }
@@ -246,6 +273,23 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         }
     }
 
+    /** Waits, outside the lock and without a time limit, for the state writer's answer (Set LSA and friends). */
+    private static CommandResponse awaitLanded(Outcome.Awaiting awaiting) {
+        try {
+            return awaiting.response().join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return CommandResponse.of(ReturnCode.INTERNAL_ERROR);
+        }
+    }
+
+    /**
+     * memdev-commands.md §2.4's "media disabled", for the media-gated commands; read under the
+     * lock. (A pending Sanitize, issue 15, will count too.)
+     */
+    private boolean mediaDisabled() {
+        return faults.mediaDisabled();
+    }
+
     private boolean changesState(Opcode opcode) {
         return dispatcher.table().lookup(opcode)
                 .map(spec -> !spec.effects().equals(io.cxlkit.protocol.CelEffects.NONE)).orElse(false);
@@ -279,18 +323,9 @@ public final class CxlDevice implements CciPort, AutoCloseable {
      * Media disabled (docs/events-and-health.md): the {@code media-disabled} fault; issue 15 adds a
      * pending Sanitize here. Under the lock.
      */
-    private boolean mediaDisabled() {
-        return faults.mediaDisabled();
-    }
-
-    /** The DPA space's end: the total capacity (partitionable capacity joins it with partitions). */
-    private long totalCapacity() {
-        return config.volatileCapacity() + config.persistentCapacity();
-    }
-
-    /** Whether {@code dpa} lies in the volatile partition [0, V) (with partitions: [0, V + share)). */
+    /** Whether {@code dpa} lies in the volatile partition [0, V + share) (memdev-commands.md §8.1). */
     private boolean inVolatilePartition(long dpa) {
-        return dpa < config.volatileCapacity();
+        return dpa < partitions.volatileBytes();
     }
 
     /** The Memory Device Status register's value. */
@@ -306,12 +341,13 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     }
 
     /**
-     * A cold reset (device-behaviour.md §4, docs/events-and-health.md): drops the running operation
-     * and the open transfer; a graceful power-off (the shutdown state becomes clean, or dirty with
-     * the {@code gpf-fail} fault); a power-on (a dirty state is counted and made clean); then clears
-     * the timestamp, the response message limit, all faults, the event logs and their interrupt
-     * policy, the alert warnings and the corrected error counts, and activates a verified staged
-     * slot. Slots and their packages, the shutdown state and its count survive.
+     * A cold reset (device-behaviour.md §4, docs/events-and-health.md, docs/capacity-and-labels.md):
+     * drops the running operation and the open transfer; a graceful power-off (the shutdown state
+     * becomes clean, or dirty with the {@code gpf-fail} fault); applies a pending volatile share; a
+     * power-on (a dirty state is counted and made clean); then clears the timestamp, the response
+     * message limit, all faults, the event logs and their interrupt policy, the alert warnings and
+     * the corrected error counts, and activates a verified staged slot. Slots and their packages,
+     * the LSA, the share, the shutdown state and its count survive.
      */
     public void coldReset() throws IOException {
         synchronized (lock) {
@@ -320,6 +356,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             }
             runner.dropForReset();
             health.shutdown().powerOff(faults.gpfFail());
+            partitions.applyPendingShare();
             health.shutdown().powerOn();
             faults.clear();
             commands.coldReset();
@@ -357,9 +394,9 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             throw new IllegalArgumentException("count must be 1..4294967295, not " + count);
         }
         synchronized (lock) {
-            if (dpa < 0 || dpa >= totalCapacity()) {
+            if (dpa < 0 || dpa >= config.totalCapacity()) {
                 throw new IllegalArgumentException(String.format("DPA 0x%x is outside %s (0x0..0x%x)", dpa,
-                        config.name(), totalCapacity() - 1));
+                        config.name(), config.totalCapacity() - 1));
             }
             monitor.correctedErrors(dpa, count);
         }
@@ -454,8 +491,9 @@ public final class CxlDevice implements CciPort, AutoCloseable {
      * staging discard is queued on the worker, which finishes it) and forgets the open transfer (the
      * next open deletes its staging file); models a successful global persistent flush, which makes
      * the shutdown state clean (dirty with the {@code gpf-fail} fault), persisted; then answers every
-     * later command 0018h, ignores a reset and starts no listener again. The other files stay as they
-     * are. A killed process does none of this: its shutdown state stays as last set.
+     * later command 0018h, ignores a reset and starts no listener again. Returns once the state
+     * writer's queued writes have landed; the other files stay as they are. A killed process does
+     * none of this: its shutdown state stays as last set.
      */
     @Override
     public void close() {
@@ -472,5 +510,6 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             firmware.close();
             closed = true;
         }
+        stateWriter.drainThen(labels::close); // the writes queued before the close land first
     }
 }

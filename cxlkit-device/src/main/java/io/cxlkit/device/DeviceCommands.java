@@ -1,5 +1,6 @@
 package io.cxlkit.device;
 
+import io.cxlkit.device.capacity.PartitionCommands;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.clock.DeviceTimestamp;
 import io.cxlkit.device.command.CommandTable;
@@ -9,6 +10,7 @@ import io.cxlkit.device.command.Outcome;
 import io.cxlkit.device.fw.FirmwareCommands;
 import io.cxlkit.device.fw.VerificationLogRing;
 import io.cxlkit.device.health.HealthCommands;
+import io.cxlkit.device.label.LabelCommands;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.GetLogRequest;
@@ -55,6 +57,8 @@ final class DeviceCommands implements CommandTable.Handlers {
      * §1 has the CEL alone, and the README says why it is not.
      */
     private final Map<UUID, Function<Cci, byte[]>> logs;
+    private final PartitionCommands partitions;
+    private final LabelCommands labels;
     private CommandTable table;
     private final DeviceTimestamp timestamp;
     private final EventCommands events;
@@ -63,8 +67,10 @@ final class DeviceCommands implements CommandTable.Handlers {
 
     DeviceCommands(DeviceConfig config, long serial, DeviceTimestamp timestamp, OperationRunner runner,
                    FirmwareCommands firmware, VerificationLogRing verificationLog, EventCommands events,
-                   HealthCommands health) {
+                   HealthCommands health, PartitionCommands partitions, LabelCommands labels) {
         this.config = config;
+        this.partitions = partitions;
+        this.labels = labels;
         this.serial = serial;
         this.timestamp = timestamp;
         this.runner = runner;
@@ -235,8 +241,31 @@ final class DeviceCommands implements CommandTable.Handlers {
         long unit = IdentifyMemoryDevice.CAPACITY_UNIT;
         int logSize = config.eventLogSize();
         return Outcome.Done.success(new IdentifyMemoryDevice(firmware.fwInfo().revision(firmware.fwInfo().activeSlot()),
-                (config.volatileCapacity() + config.persistentCapacity()) / unit, config.volatileCapacity() / unit,
-                config.persistentCapacity() / unit, 0, logSize, logSize, logSize, logSize, 0, 0, 0, 0, 0, 0).encode());
+                config.totalCapacity() / unit, config.volatileCapacity() / unit, config.persistentCapacity() / unit,
+                config.partitionAlignment() / unit, logSize, logSize, logSize, logSize, config.lsaSize(),
+                0, 0, 0, 0, 0).encode());
+    }
+
+    // ---- capacity and labels (memdev-commands.md §5, §6) ----
+
+    @Override
+    public Outcome getPartitionInfo(Cci cci, ByteBuffer in, int maxOut) {
+        return partitions.getPartitionInfo(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome setPartitionInfo(Cci cci, ByteBuffer in, int maxOut) {
+        return partitions.setPartitionInfo(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome getLsa(Cci cci, ByteBuffer in, int maxOut) {
+        return labels.getLsa(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome setLsa(Cci cci, ByteBuffer in, int maxOut) {
+        return labels.setLsa(cci, in, maxOut);
     }
 
     @Override

@@ -167,6 +167,30 @@ class DeviceThreadModelTest {
     }
 
     @Test
+    void setLsaAndSetPartitionInfoWriteOnTheStateWriter_neverOnTheCciThread() throws Exception {
+        Map<String, String> threadAt = new ConcurrentHashMap<>();
+        try (TestDevice t = TestDevice.builder(dir).instant().worker(workerThread)
+                .config(b -> b.partitionableCapacity(1L << 30).partitionAlignment(256L << 20))
+                .crashHook(point -> threadAt.put(point, Thread.currentThread().getName())).open()) {
+            threadAt.clear();
+            Future<Integer> first = callers.submit(() -> t.send(Cci.MCTP, CommandId.SET_LSA,
+                    new io.cxlkit.protocol.payload.SetLsaRequest(0, ByteBuffer.wrap(new byte[] {1})).encode())
+                    .returnCode());
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(OK);
+            Future<Integer> second = callers.submit(() -> t.send(Cci.MAILBOX, CommandId.SET_LSA,
+                    new io.cxlkit.protocol.payload.SetLsaRequest(1, ByteBuffer.wrap(new byte[] {2})).encode())
+                    .returnCode());
+            assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(OK);
+            Future<Integer> share = callers.submit(() -> t.send(Cci.MCTP, CommandId.SET_PARTITION_INFO,
+                    new io.cxlkit.protocol.payload.SetPartitionInfoRequest(2, true).encode()).returnCode());
+            assertThat(share.get(10, TimeUnit.SECONDS)).isEqualTo(OK);
+            assertThat(threadAt).containsKeys("rename lsa.bin.tmp -> lsa.bin", "fsync lsa.journal",
+                    "rename partition.properties.tmp -> partition.properties");
+            assertThat(threadAt.values()).containsOnly("test-worker");
+        }
+    }
+
+    @Test
     void theInterPartTimeoutIsCheckedOnTheWorkerNotOnTheClocksThread() {
         ManualExecutor worker = new ManualExecutor();
         try (TestDevice t = TestDevice.builder(dir).instant().worker(worker).open()) {

@@ -39,6 +39,9 @@ import java.util.function.Function;
  *     online_activate: true
  *     pmem_size: 1GiB
  *     ram_size: 0
+ *     partitionable_capacity: 0  # split by Set Partition Info
+ *     partition_align: 256MiB    # default 256MiB with partitionable capacity, else 0
+ *     lsa_size: 128KiB           # 1280B..16MiB
  *     event_log_size: 8          # records per event log, 1..1024
  *     life_used_critical: 75     # critical alert thresholds: 41..100,
  *     over_temp_critical: 85     #   76..32767 and
@@ -65,7 +68,8 @@ public final class ConfigFile {
     private static final Set<String> KEYS = Set.of("name", "serial", "pci_address", "slots", "payload_size",
             "mctp_message_size", "timing", "fw_part_time", "fw_full_time", "fw_activate_time", "fw_verify",
             "fw_max_size", "fw_part_timeout", "online_activate", "pmem_size", "ram_size", "trusted_keys",
-            "event_log_size", "life_used_critical", "over_temp_critical", "under_temp_critical");
+            "partitionable_capacity", "partition_align", "lsa_size", "event_log_size", "life_used_critical",
+            "over_temp_critical", "under_temp_critical");
 
     public static Contents read(Path file) throws IOException {
         String name = file.getFileName().toString();
@@ -158,6 +162,7 @@ public final class ConfigFile {
                     get(e, "online_activate", JsonNode::asBoolean, JsonNode::isBoolean),
                     text(e, "pmem_size").map(Units::parseSize).or(() -> num(e, "pmem_size")),
                     text(e, "ram_size").map(Units::parseSize).or(() -> num(e, "ram_size")),
+                    size(e, "partitionable_capacity"), size(e, "partition_align"), size(e, "lsa_size"),
                     trustedKeys(file, e),
                     new HealthSettings(integer(e, "event_log_size"), integer(e, "life_used_critical"),
                             integer(e, "over_temp_critical"), integer(e, "under_temp_critical")));
@@ -184,6 +189,11 @@ public final class ConfigFile {
             files.add(base.resolve(k.asText()));
         }
         return Optional.of(DeviceSettings.readTrustedKeys(files));
+    }
+
+    /** A size as on the command line ("1GiB") or a number of bytes. */
+    private static Optional<Long> size(JsonNode e, String key) {
+        return text(e, key).map(Units::parseSize).or(() -> num(e, key));
     }
 
     private static Optional<String> text(JsonNode e, String key) {

@@ -27,13 +27,14 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
                              Optional<Duration> activateTime, Optional<String> fwVerify, Optional<Long> fwMaxSize,
                              Optional<Duration> partTimeout, Optional<Boolean> onlineActivate,
                              Optional<Long> pmemSize, Optional<Long> ramSize,
+                             Optional<Long> partitionableCapacity, Optional<Long> partitionAlign, Optional<Long> lsaSize,
                              Optional<List<PublicKey>> trustedKeys,
                              HealthSettings health) {
 
     public static final DeviceSettings NONE = new DeviceSettings(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             HealthSettings.NONE);
 
     /** {@code over}'s values where set, else this one's. */
@@ -43,7 +44,8 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
                 or(over.timing, timing), or(over.partTime, partTime), or(over.fullTime, fullTime),
                 or(over.activateTime, activateTime), or(over.fwVerify, fwVerify), or(over.fwMaxSize, fwMaxSize),
                 or(over.partTimeout, partTimeout), or(over.onlineActivate, onlineActivate), or(over.pmemSize, pmemSize),
-                or(over.ramSize, ramSize), or(over.trustedKeys, trustedKeys),
+                or(over.ramSize, ramSize), or(over.partitionableCapacity, partitionableCapacity),
+                or(over.partitionAlign, partitionAlign), or(over.lsaSize, lsaSize), or(over.trustedKeys, trustedKeys),
                 health.overriddenBy(over.health));
     }
 
@@ -106,7 +108,23 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
         }
         b.persistentCapacity(pmem).volatileCapacity(ram);
         health.applyTo(b);
+        capacityAndLabels(b, name.orElse("mem" + index));
         return b.build();
+    }
+
+    /**
+     * Partitionable capacity, its alignment (256 MiB when something is partitionable, unless given)
+     * and the LSA size; DeviceConfig checks the rest, naming the device.
+     */
+    private void capacityAndLabels(DeviceConfig.Builder b, String device) {
+        long x = partitionableCapacity.orElse(0L);
+        b.partitionableCapacity(x).partitionAlignment(partitionAlign.orElse(x > 0 ? DeviceConfig.CAPACITY_UNIT : 0));
+        lsaSize.ifPresent(s -> {
+            if (s < DeviceConfig.MIN_LSA_SIZE || s > DeviceConfig.MAX_LSA_SIZE) {
+                throw new IllegalArgumentException(device + ": lsa-size must be 1280 B..16 MiB, not " + Units.describe(s));
+            }
+            b.lsaSize((int) (long) s);
+        });
     }
 
     /**

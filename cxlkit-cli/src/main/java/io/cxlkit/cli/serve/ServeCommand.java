@@ -142,6 +142,18 @@ public final class ServeCommand extends CliCommand {
             description = "A temperature at or below this is critical, -32768..4 (default 0).")
     Integer underTempCritical;
 
+    @Option(names = "--partitionable-capacity", paramLabel = "SIZE",
+            description = "Capacity Set Partition Info splits into volatile and persistent, a multiple of 256MiB "
+                    + "(default 0).")
+    String partitionableCapacity;
+
+    @Option(names = "--partition-align", paramLabel = "SIZE", description = "The steps of that split, a multiple of "
+            + "256MiB dividing the partitionable capacity (default 256MiB with partitionable capacity, else 0).")
+    String partitionAlign;
+
+    @Option(names = "--lsa-size", paramLabel = "SIZE", description = "Label Storage Area, 1280B..16MiB (default 128KiB).")
+    String lsaSize;
+
     @Override
     protected int execute() throws Exception {
         PlatformConfig platformConfig;
@@ -265,6 +277,8 @@ public final class ServeCommand extends CliCommand {
                 opt(fullTime).map(Units::parseDuration), opt(activateTime).map(Units::parseDuration), opt(fwVerify),
                 opt(fwMaxSize).map(Units::parseSize), opt(partTimeout).map(Units::parseDuration),
                 opt(onlineActivate).map(ServeCommand::parseBool), Optional.empty(), Optional.empty(),
+                opt(partitionableCapacity).map(Units::parseSize), opt(partitionAlign).map(Units::parseSize),
+                opt(lsaSize).map(Units::parseSize),
                 trustedKeys.isEmpty() ? Optional.empty() : Optional.of(DeviceSettings.readTrustedKeys(trustedKeys)),
                 new HealthSettings(Optional.ofNullable(eventLogSize), Optional.ofNullable(lifeUsedCritical),
                         Optional.ofNullable(overTempCritical), Optional.ofNullable(underTempCritical)));

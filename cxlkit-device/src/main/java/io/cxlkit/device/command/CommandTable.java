@@ -4,6 +4,7 @@ import static io.cxlkit.protocol.CelEffect.BACKGROUND_OPERATION;
 import static io.cxlkit.protocol.CelEffect.CONFIG_CHANGE_AFTER_COLD_RESET;
 import static io.cxlkit.protocol.CelEffect.IMMEDIATE_CONFIG_CHANGE;
 import static io.cxlkit.protocol.CelEffect.IMMEDIATE_LOG_CHANGE;
+import static io.cxlkit.protocol.CelEffect.IMMEDIATE_DATA_CHANGE;
 import static io.cxlkit.protocol.CelEffect.IMMEDIATE_POLICY_CHANGE;
 import static io.cxlkit.protocol.CelEffect.REQUEST_ABORT_SUPPORTED;
 import static io.cxlkit.protocol.CelEffect.RESET_BITS_VALID;
@@ -22,6 +23,9 @@ import io.cxlkit.protocol.payload.LogIdRequest;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
 import io.cxlkit.protocol.payload.SetAlertConfigRequest;
 import io.cxlkit.protocol.payload.ShutdownState;
+import io.cxlkit.protocol.payload.GetLsaRequest;
+import io.cxlkit.protocol.payload.SetLsaRequest;
+import io.cxlkit.protocol.payload.SetPartitionInfoRequest;
 import io.cxlkit.protocol.payload.SupportedLogsSubListRequest;
 import io.cxlkit.protocol.payload.Timestamp;
 import io.cxlkit.protocol.payload.TransferFwRequest;
@@ -92,6 +96,15 @@ public final class CommandTable {
         Outcome getShutdownState(Cci cci, java.nio.ByteBuffer in, int maxOut);
 
         Outcome setShutdownState(Cci cci, java.nio.ByteBuffer in, int maxOut);
+        // capacity and labels (memdev-commands.md §5, §6)
+
+        Outcome getPartitionInfo(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome setPartitionInfo(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getLsa(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome setLsa(Cci cci, java.nio.ByteBuffer in, int maxOut);
     }
 
     private static final Set<Cci> MCTP_ONLY = Collections.unmodifiableSet(EnumSet.of(Cci.MCTP));
@@ -110,6 +123,14 @@ public final class CommandTable {
     public static final CelEffects LOG_CHANGE_EFFECTS = CelEffects.of(IMMEDIATE_LOG_CHANGE);
     /** Set Event Interrupt Policy, Set Alert Configuration, Set Shutdown State: an immediate policy change (0008h). */
     public static final CelEffects POLICY_CHANGE_EFFECTS = CelEffects.of(IMMEDIATE_POLICY_CHANGE);
+    /**
+     * Set Partition Info: configuration after a cold reset or now, data now (media zeroed), bits
+     * 10/11 valid (0207h; memdev-commands.md §16: not r3.1's 0E07h, only cold reset is modelled).
+     */
+    public static final CelEffects SET_PARTITION_INFO_EFFECTS = CelEffects.of(CONFIG_CHANGE_AFTER_COLD_RESET,
+            IMMEDIATE_CONFIG_CHANGE, IMMEDIATE_DATA_CHANGE, RESET_BITS_VALID);
+    /** Set LSA: an immediate configuration and data change (0006h). */
+    public static final CelEffects SET_LSA_EFFECTS = CelEffects.of(IMMEDIATE_CONFIG_CHANGE, IMMEDIATE_DATA_CHANGE);
 
     private final Map<Opcode, CommandSpec> byOpcode;
 
@@ -169,7 +190,15 @@ public final class CommandTable {
                         POLICY_CHANGE_EFFECTS, h::setAlertConfiguration),
                 spec(CommandId.GET_SHUTDOWN_STATE, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getShutdownState),
                 spec(CommandId.SET_SHUTDOWN_STATE, MAILBOX_ONLY, LengthRule.exactly(ShutdownState.SIZE),
-                        POLICY_CHANGE_EFFECTS, h::setShutdownState)));
+                        POLICY_CHANGE_EFFECTS, h::setShutdownState),
+                // capacity and labels (memdev-commands.md §1, §5, §6)
+                spec(CommandId.GET_PARTITION_INFO, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getPartitionInfo),
+                spec(CommandId.SET_PARTITION_INFO, BOTH,
+                        LengthRule.between(SetPartitionInfoRequest.SIZE, SetPartitionInfoRequest.LINUX_SIZE),
+                        SET_PARTITION_INFO_EFFECTS, h::setPartitionInfo),
+                spec(CommandId.GET_LSA, BOTH, LengthRule.exactly(GetLsaRequest.SIZE), CelEffects.NONE, h::getLsa),
+                spec(CommandId.SET_LSA, BOTH, LengthRule.atLeast(SetLsaRequest.HEADER_SIZE), SET_LSA_EFFECTS,
+                        h::setLsa)));
     }
 
     private static CommandSpec spec(CommandId id, Set<Cci> ccis, LengthRule len, CelEffects fx, Handler h) {

@@ -29,6 +29,14 @@ public sealed interface Outcome {
     record After(CompletableFuture<?> ready, CommandResponse response) implements Outcome {
     }
 
+    /**
+     * The answer is {@code response}'s, which the device's {@link StateWriter} gives once the
+     * command's change has landed on disk: the command waits outside the device lock, as long as
+     * that takes (no foreground budget), since it must not answer before its change is durable.
+     */
+    record Awaiting(CompletableFuture<CommandResponse> response) implements Outcome {
+    }
+
     static Done done(ReturnCode rc) {
         return Done.of(rc);
     }

@@ -15,6 +15,13 @@ import java.util.Objects;
  * <p>{@code eventLogSize}: the records each of the four event logs holds, {@value #MIN_EVENT_LOG_SIZE}..
  * {@value #MAX_EVENT_LOG_SIZE} (default 8; Identify Memory Device 30h-37h). {@code criticalThresholds}:
  * the alert configuration's critical thresholds (docs/events-and-health.md).
+ *
+ * <p>Capacity (docs/capacity-and-labels.md): volatile-only V ({@code volatileCapacity}),
+ * persistent-only P ({@code persistentCapacity}), partitionable X ({@code partitionableCapacity},
+ * default 0) split by Set Partition Info in steps of the alignment A ({@code partitionAlignment},
+ * 0 when nothing is partitionable); all multiples of 256 MiB, X a multiple of A. {@code lsaSize}:
+ * the Label Storage Area's size in bytes, {@link #MIN_LSA_SIZE}..{@link #MAX_LSA_SIZE}. A broken rule
+ * is one line naming the device.
  */
 public record DeviceConfig(
         String name,
@@ -26,6 +33,9 @@ public record DeviceConfig(
         int subsystemId,
         long volatileCapacity,
         long persistentCapacity,
+        long partitionableCapacity,
+        long partitionAlignment,
+        int lsaSize,
         int eventLogSize,
         int slots,
         boolean onlineActivate,
@@ -43,6 +53,10 @@ public record DeviceConfig(
     public static final long MAX_PACKAGE_SIZE = 4L << 30;
     public static final int MIN_EVENT_LOG_SIZE = 1;
     public static final int MAX_EVENT_LOG_SIZE = 1024;
+    /** The smallest Label Storage Area, r3.1 §9.13.2.1's minimum. */
+    public static final int MIN_LSA_SIZE = 1280;
+    public static final int MAX_LSA_SIZE = 16 << 20;
+    public static final int DEFAULT_LSA_SIZE = 128 << 10;
 
     public DeviceConfig {
         Objects.requireNonNull(name, "name");
@@ -65,11 +79,30 @@ public record DeviceConfig(
                 "capacities must be multiples of 256 MiB");
         require(eventLogSize >= MIN_EVENT_LOG_SIZE && eventLogSize <= MAX_EVENT_LOG_SIZE,
                 "event log size must be " + MIN_EVENT_LOG_SIZE + ".." + MAX_EVENT_LOG_SIZE + ", not " + eventLogSize);
+        checkPartitioning(name, volatileCapacity, persistentCapacity, partitionableCapacity, partitionAlignment);
+        require(lsaSize >= MIN_LSA_SIZE && lsaSize <= MAX_LSA_SIZE,
+                name + ": LSA size must be 1280 B..16 MiB, not " + lsaSize + " B");
         require(vendorId >= 0 && vendorId <= 0xFFFF && deviceId >= 0 && deviceId <= 0xFFFF
                 && subsystemVendorId >= 0 && subsystemVendorId <= 0xFFFF
                 && subsystemId >= 0 && subsystemId <= 0xFFFF, "PCI ids are 16 bits");
         require(verifyPolicy != VerifyPolicy.SIGNED || !trustedKeys.isEmpty(),
                 "the signed verification policy needs at least one trusted key");
+    }
+
+    /** The capacity rules of docs/capacity-and-labels.md; every message names the device. */
+    private static void checkPartitioning(String name, long v, long p, long x, long a) {
+        require(x >= 0 && x % CAPACITY_UNIT == 0,
+                name + ": partitionable capacity must be a multiple of 256 MiB, not " + x + " B");
+        require(a >= 0 && a % CAPACITY_UNIT == 0,
+                name + ": partition alignment must be a multiple of 256 MiB, not " + a + " B");
+        require(x == 0 || a != 0, name + ": partitionable capacity " + mib(x) + " needs a partition alignment, not 0");
+        require(a == 0 || x % a == 0, name + ": partitionable capacity " + mib(x)
+                + " is not a multiple of the partition alignment " + mib(a));
+        require(v <= Long.MAX_VALUE - p && v + p <= Long.MAX_VALUE - x, name + ": total capacity overflows");
+    }
+
+    private static String mib(long bytes) {
+        return (bytes >> 20) + " MiB";
     }
 
     private static void require(boolean ok, String message) {
@@ -81,7 +114,7 @@ public record DeviceConfig(
     /** The defaults for device {@code mem<index>} (device-behaviour.md §9). */
     public static DeviceConfig defaults(int index) {
         return new DeviceConfig("mem" + index, index, pciAddress(index), 0x1b36, 0x0d93, 0, 0,
-                0, 1L << 30, 8, 2, true, 32L << 20, Duration.ofSeconds(30), 12, 10,
+                0, 1L << 30, 0, 0, DEFAULT_LSA_SIZE, 8, 2, true, 32L << 20, Duration.ofSeconds(30), 12, 10,
                 Timing.realistic(), VerifyPolicy.PACKAGE, List.of(), CriticalThresholds.DEFAULTS);
     }
 
@@ -96,6 +129,11 @@ public record DeviceConfig(
 
     public int mctpMessageSize() {
         return 1 << mctpMessageSizeExponent;
+    }
+
+    /** Volatile-only, persistent-only and partitionable capacity together (Identify Memory Device 10h). */
+    public long totalCapacity() {
+        return volatileCapacity + persistentCapacity + partitionableCapacity;
     }
 
     /** A builder starting from this configuration. */
@@ -114,6 +152,9 @@ public record DeviceConfig(
         private int subsystemId;
         private long volatileCapacity;
         private long persistentCapacity;
+        private long partitionableCapacity;
+        private long partitionAlignment;
+        private int lsaSize;
         private int eventLogSize;
         private int slots;
         private boolean onlineActivate;
@@ -136,6 +177,9 @@ public record DeviceConfig(
             this.subsystemId = c.subsystemId;
             this.volatileCapacity = c.volatileCapacity;
             this.persistentCapacity = c.persistentCapacity;
+            this.partitionableCapacity = c.partitionableCapacity;
+            this.partitionAlignment = c.partitionAlignment;
+            this.lsaSize = c.lsaSize;
             this.eventLogSize = c.eventLogSize;
             this.slots = c.slots;
             this.onlineActivate = c.onlineActivate;
@@ -191,6 +235,21 @@ public record DeviceConfig(
 
         public Builder persistentCapacity(long v) {
             this.persistentCapacity = v;
+            return this;
+        }
+
+        public Builder partitionableCapacity(long v) {
+            this.partitionableCapacity = v;
+            return this;
+        }
+
+        public Builder partitionAlignment(long v) {
+            this.partitionAlignment = v;
+            return this;
+        }
+
+        public Builder lsaSize(int v) {
+            this.lsaSize = v;
             return this;
         }
 
@@ -251,7 +310,7 @@ public record DeviceConfig(
         }
 
         public DeviceConfig build() {
-            return new DeviceConfig(name, serial, pciAddress, vendorId, deviceId, subsystemVendorId, subsystemId, volatileCapacity, persistentCapacity, eventLogSize, slots, onlineActivate, maxPackageSize, partTimeout, payloadSizeExponent, mctpMessageSizeExponent, timing, verifyPolicy, trustedKeys,
+            return new DeviceConfig(name, serial, pciAddress, vendorId, deviceId, subsystemVendorId, subsystemId, volatileCapacity, persistentCapacity, partitionableCapacity, partitionAlignment, lsaSize, eventLogSize, slots, onlineActivate, maxPackageSize, partTimeout, payloadSizeExponent, mctpMessageSizeExponent, timing, verifyPolicy, trustedKeys,
                     criticalThresholds);
         }
     }

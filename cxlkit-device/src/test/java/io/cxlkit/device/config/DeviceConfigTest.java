@@ -41,6 +41,10 @@ class DeviceConfigTest {
         assertThat(c.mctpMessageSizeExponent()).isEqualTo(10);
         assertThat(c.mctpMessageSize()).isEqualTo(1024);
         assertThat(c.verifyPolicy()).isEqualTo(VerifyPolicy.PACKAGE);
+        assertThat(c.partitionableCapacity()).isZero();
+        assertThat(c.partitionAlignment()).isZero();
+        assertThat(c.lsaSize()).isEqualTo(128 << 10);
+        assertThat(c.totalCapacity()).isEqualTo(1L << 30);
     }
 
     @Test
@@ -108,5 +112,56 @@ class DeviceConfigTest {
         assertThatThrownBy(() -> new CriticalThresholds(75, 85, -32769)).isInstanceOf(IllegalArgumentException.class);
         assertThat(DeviceConfig.defaults(0).toBuilder().criticalThresholds(new CriticalThresholds(90, 100, -5)).build()
                 .criticalThresholds().overTemperature()).isEqualTo(100);
+    }
+
+    private static final long MIB = 1L << 20;
+
+    /** The one-line message building mem3 with {@code change} fails with. */
+    private static String rejection(UnaryOperator<DeviceConfig.Builder> change) {
+        try {
+            change.apply(DeviceConfig.defaults(3).toBuilder()).build();
+        } catch (IllegalArgumentException e) {
+            assertThat(e.getMessage()).doesNotContain("\n");
+            return e.getMessage();
+        }
+        throw new AssertionError("accepted");
+    }
+
+    @Test
+    void partitioning_multiplesOf256MiB_xAMultipleOfA_aNeededWhenXIsNotZero_messagesNameTheDevice() {
+        accepts(b -> b.partitionableCapacity(1024 * MIB).partitionAlignment(256 * MIB));
+        accepts(b -> b.partitionableCapacity(1024 * MIB).partitionAlignment(1024 * MIB));
+        accepts(b -> b.partitionableCapacity(1536 * MIB).partitionAlignment(512 * MIB));
+        accepts(b -> b.partitionableCapacity(0).partitionAlignment(512 * MIB));
+        assertThat(DeviceConfig.defaults(0).toBuilder().volatileCapacity(256 * MIB).partitionableCapacity(512 * MIB)
+                .partitionAlignment(256 * MIB).build().totalCapacity()).isEqualTo((256 + 1024 + 512) * MIB);
+
+        assertThat(rejection(b -> b.partitionableCapacity(100 * MIB).partitionAlignment(256 * MIB)))
+                .isEqualTo("mem3: partitionable capacity must be a multiple of 256 MiB, not 104857600 B");
+        assertThat(rejection(b -> b.partitionableCapacity(512 * MIB).partitionAlignment(128 * MIB)))
+                .isEqualTo("mem3: partition alignment must be a multiple of 256 MiB, not 134217728 B");
+        assertThat(rejection(b -> b.partitionableCapacity(512 * MIB)))
+                .isEqualTo("mem3: partitionable capacity 512 MiB needs a partition alignment, not 0");
+        assertThat(rejection(b -> b.partitionableCapacity(768 * MIB).partitionAlignment(512 * MIB)))
+                .isEqualTo("mem3: partitionable capacity 768 MiB is not a multiple of the partition alignment 512 MiB");
+        assertThat(rejection(b -> b.partitionableCapacity(256 * MIB).partitionAlignment(512 * MIB)))
+                .startsWith("mem3: partitionable capacity 256 MiB is not a multiple");
+        assertThat(rejection(b -> b.partitionableCapacity(-256 * MIB).partitionAlignment(256 * MIB)))
+                .startsWith("mem3: partitionable capacity must be a multiple of 256 MiB");
+        assertThat(rejection(b -> b.partitionAlignment(-256 * MIB))).startsWith("mem3: partition alignment");
+        long huge = (Long.MAX_VALUE / (256 * MIB)) * 256 * MIB;
+        assertThat(rejection(b -> b.persistentCapacity(huge).partitionableCapacity(huge).partitionAlignment(256 * MIB)))
+                .isEqualTo("mem3: total capacity overflows");
+    }
+
+    @Test
+    void lsaSize_1280BTo16MiB_theMessageNamesTheDevice() {
+        accepts(b -> b.lsaSize(1280));
+        accepts(b -> b.lsaSize(1281));
+        accepts(b -> b.lsaSize(16 << 20));
+        assertThat(rejection(b -> b.lsaSize(1279))).isEqualTo("mem3: LSA size must be 1280 B..16 MiB, not 1279 B");
+        assertThat(rejection(b -> b.lsaSize((16 << 20) + 1)))
+                .isEqualTo("mem3: LSA size must be 1280 B..16 MiB, not 16777217 B");
+        assertThat(rejection(b -> b.lsaSize(0))).startsWith("mem3: LSA size");
     }
 }

@@ -22,6 +22,7 @@ import io.cxlkit.protocol.payload.GetEventRecordsResponse;
 import io.cxlkit.protocol.payload.Identify;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
 import io.cxlkit.protocol.payload.LogIds;
+import io.cxlkit.protocol.payload.PartitionInfo;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
 import io.cxlkit.protocol.payload.ShutdownState;
 import io.cxlkit.protocol.payload.SupportedLogEntry;
@@ -77,10 +78,11 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
 /**
  * Fuzzes every command handler of the device through both CCIs: random opcodes (weighted toward
- * the 14 implemented ones, plus near misses and any 16-bit value) with random payloads (random
+ * the implemented ones of {@link #TABLE}, plus near misses and any 16-bit value) with random payloads (random
  * lengths, the exact table lengths, the CCI limits and one past them; boundary values in the
  * action, slot and offset fields of Transfer FW and Activate FW; random Get Log UUIDs, offsets and
- * lengths; Set Response Message Limit values; Sub-List indices), well-formed uploads of valid and
+ * lengths; Set Response Message Limit values; Sub-List indices; LSA offsets and lengths at the
+ * LSA's and the CCI's edges; partition shares), well-formed uploads of valid and
  * corrupted packages, clock advances, cold resets, restarts, injected faults, and raw accesses to
  * the register block at any offset and width, on the MCTP CCI ({@code device.mctp().handle(...)})
  * and the mailbox (the register flow).
@@ -89,7 +91,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * 0000h..0020h and never 0004h Internal Error; the dispatch checks of device-behaviour.md §1
  * (0003h, 0016h, 0015h) hold; the response fits the CCI (MCTP: the response message limit, echoed
  * tag and opcode, category 1, BO flag exactly on 0001h; mailbox: the payload area); a successful
- * response decodes with the protocol's decoders and has the documented size. A register access works
+ * response decodes with the protocol's decoders and has the documented size (Get LSA: the bytes
+ * the successful Set LSAs wrote, across resets and restarts). A register access works
  * when naturally aligned inside the block and is otherwise an IllegalArgumentException, nothing else
  * (MailboxRegisters' contract). After every step: the
  * device invariants hold (active slot in range with an intact package, every filled slot intact
@@ -515,6 +518,9 @@ class DeviceCommandFuzzProperties {
             Row.exactly(0x0400, true, true, 0, 0), Row.exactly(0x0401, true, true, 0x18, 0),
             Row.exactly(0x0402, true, true, 0x10, 0), Row.exactly(0x0403, true, true, 0x10, 0x0010),
             Row.exactly(0x0405, false, true, 2, 0), Row.exactly(0x4000, true, true, 0, 0),
+            // capacity and labels (memdev-commands.md §1): 4101h takes 9 or 10 bytes
+            Row.exactly(0x4100, true, true, 0, 0), new Row(0x4101, true, true, 9, 10, false, 0x0207),
+            Row.exactly(0x4102, true, true, 8, 0), new Row(0x4103, true, true, 8, Integer.MAX_VALUE, false, 0x0006),
             Row.exactly(0x4200, true, true, 0, 0), Row.exactly(0x4201, true, true, 0, 0),
             Row.exactly(0x4202, true, true, 0x0C, 0x0008), Row.exactly(0x4203, true, true, 0, 0),
             Row.exactly(0x4204, true, false, 1, 0x0008));
@@ -537,7 +543,7 @@ class DeviceCommandFuzzProperties {
         Arbitrary<Integer> implemented = Arbitraries.of(TABLE.stream().map(Row::opcode).toList());
         Arbitrary<Integer> firmware = Arbitraries.of(0x0005, 0x0200, 0x0201, 0x0201, 0x0202, 0x0202);
         Arbitrary<Integer> nearMiss = Arbitraries.of(0x0000, 0x0006, 0x0104, 0x01FF, 0x0203, 0x0204, 0x0302,
-                0x0404, 0x0406, 0x0500, 0x3FFF, 0x4001, 0x4205, 0x8000, 0xFFFF, 0x0106, 0x2001);
+                0x0404, 0x0406, 0x0500, 0x3FFF, 0x4001, 0x4104, 0x4205, 0x8000, 0xFFFF, 0x0106, 0x2001);
         return Arbitraries.frequencyOf(Tuple.of(40, implemented), Tuple.of(25, firmware), Tuple.of(10, nearMiss),
                 Tuple.of(10, Arbitraries.integers().between(0, 0xFFFF)));
     }
@@ -555,7 +561,7 @@ class DeviceCommandFuzzProperties {
         }
         int size = s.limit(Cci.MAILBOX);
         Arbitrary<Integer> beyond = Arbitraries.of(size + 1, size + 128, (1 << 21) - 1);
-        if (modelOpcode(opcode)) {
+        if (modelOpcode(opcode) || opcode == 0x4103) { // Set LSA: the LSA's model needs the bytes written
             return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(payload.length)), Tuple.of(1, beyond));
         }
         Arbitrary<Integer> any = Arbitraries.frequencyOf(
@@ -602,6 +608,9 @@ class DeviceCommandFuzzProperties {
             case 0x4204 -> Arbitraries.of(0, 1, 0xFE, 0xFF).map(n -> new byte[] {(byte) (int) n});
             case 0x0004 -> Arbitraries.of(0, 1, 7, 8, 9, 10, 11, 12, 20, 21, 127, 128, 255)
                     .map(n -> new byte[] {(byte) (int) n});
+            case 0x4101 -> setPartitionPayload();
+            case 0x4102 -> getLsaPayload(limit);
+            case 0x4103 -> setLsaPayload(limit);
             case 0x0405 -> Combinators.combine(Arbitraries.of(0, 1, 2, 13, 127, 255), Arbitraries.of(0, 1, 2, 255))
                     .as((max, start) -> new byte[] {(byte) (int) max, (byte) (int) start});
             case 0x0301 -> Arbitraries.frequencyOf(
@@ -611,6 +620,45 @@ class DeviceCommandFuzzProperties {
             default -> Arbitraries.just(new byte[0]);
         };
         return Arbitraries.frequencyOf(Tuple.of(6, specific), Tuple.of(2, anyLength));
+    }
+
+    static final int LSA_SIZE = DeviceConfig.DEFAULT_LSA_SIZE;
+
+    /** Set Partition Info: shares around 0 and huge ones, Immediate or not, 9 or 10 bytes. */
+    static Arbitrary<byte[]> setPartitionPayload() {
+        return Combinators.combine(Arbitraries.of(0L, 1L, 2L, 4L, -1L, Long.MIN_VALUE), Arbitraries.of(0, 1, 0xFE, 0xFF),
+                Arbitraries.of(9, 10)).as((share, flags, n) -> {
+                    ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+                    b.putLong(0, share).put(8, (byte) (int) flags);
+                    return b.array();
+                });
+    }
+
+    /** LSA offsets and lengths at the edges: 0, S-1, S, S+1, the CCI's limit, 32-bit extremes. */
+    static Arbitrary<Long> lsaEdge(int limit) {
+        return Arbitraries.frequencyOf(
+                Tuple.of(4, Arbitraries.of(0L, 1L, 8L, (long) LSA_SIZE - 1, (long) LSA_SIZE, LSA_SIZE + 1L,
+                        (long) limit - 8, (long) limit, limit + 1L, (long) LSA_SIZE - limit)),
+                Tuple.of(3, Arbitraries.longs().between(0, LSA_SIZE)),
+                Tuple.of(1, Arbitraries.of(0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL)));
+    }
+
+    static Arbitrary<byte[]> getLsaPayload(int limit) {
+        return Combinators.combine(lsaEdge(limit), lsaEdge(limit)).as((o, l) -> {
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            return b.putInt(0, (int) (long) o).putInt(4, (int) (long) l).array();
+        });
+    }
+
+    static Arbitrary<byte[]> setLsaPayload(int limit) {
+        Arbitrary<Integer> dataLength = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.of(0, 1, limit - 8)),
+                Tuple.of(3, Arbitraries.integers().between(0, Math.max(0, limit - 8))));
+        return Combinators.combine(lsaEdge(limit), dataLength, Arbitraries.longs()).as((o, n, seed) -> {
+            byte[] p = new byte[8 + n];
+            new Random(seed).nextBytes(p);
+            ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) (long) o);
+            return p;
+        });
     }
 
     static Arbitrary<byte[]> activatePayload() {
@@ -778,6 +826,8 @@ class DeviceCommandFuzzProperties {
         private final Deque<String> log = new ArrayDeque<>();
         private final Map<Cci, Upload> uploads = new EnumMap<>(Cci.class);
         private int responseLimitExp = 10;
+        /** What the LSA holds: every successful Set LSA's bytes (persisted, so kept across resets and restarts). */
+        private final byte[] lsa = new byte[LSA_SIZE];
         private int tag;
         private int lastActive = 1;
         private final String[] inspected = new String[FwInfo.SLOT_COUNT + 1];
@@ -1051,6 +1101,26 @@ class DeviceCommandFuzzProperties {
                         "Get Health Info differs from the device's state");
                 case 0x4201 -> require(out.length == AlertConfig.SIZE, "Get Alert Configuration size " + out.length);
                 case 0x4203 -> require(out.length == ShutdownState.SIZE, "Get Shutdown State size " + out.length);
+                case 0x4100 -> {
+                    require(out.length == PartitionInfo.SIZE, "Get Partition Info size " + out.length);
+                    require(PartitionInfo.decode(b).equals(new PartitionInfo(0, 4, 0, 0)),
+                            "Get Partition Info " + Arrays.toString(out));
+                }
+                case 0x4102 -> {
+                    ByteBuffer in = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+                    long offset = in.getInt(0) & 0xFFFF_FFFFL;
+                    long len = in.getInt(4) & 0xFFFF_FFFFL;
+                    require(offset + len <= LSA_SIZE && len <= maxOut, "Get LSA succeeded for offset " + offset
+                            + " length " + len + " (limit " + maxOut + ")");
+                    require(Arrays.equals(out, Arrays.copyOfRange(lsa, (int) offset, (int) (offset + len))),
+                            "Get LSA bytes differ from those Set LSA wrote");
+                }
+                case 0x4103 -> {
+                    long offset = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xFFFF_FFFFL;
+                    require(out.length == 0 && offset + payload.length - 8 <= LSA_SIZE,
+                            "Set LSA succeeded beyond the LSA at " + offset);
+                    System.arraycopy(payload, 8, lsa, (int) offset, payload.length - 8);
+                }
                 case 0x4000 -> {
                     require(out.length == IdentifyMemoryDevice.SIZE, "Identify Memory Device size " + out.length);
                     IdentifyMemoryDevice imd = IdentifyMemoryDevice.decode(b);
@@ -1063,7 +1133,7 @@ class DeviceCommandFuzzProperties {
         }
 
         private static byte[] celBytes(Cci cci) {
-            ByteBuffer b = ByteBuffer.allocate(TABLE.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.allocate(celEntries(cci) * 4).order(ByteOrder.LITTLE_ENDIAN);
             for (Row r : TABLE) {
                 if (r.offeredOn(cci)) {
                     b.putShort((short) r.opcode()).putShort((short) r.celEffects());

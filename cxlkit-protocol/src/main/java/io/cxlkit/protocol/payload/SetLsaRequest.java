@@ -50,9 +50,7 @@ public record SetLsaRequest(long offset, ByteBuffer data) {
      */
     public static SetLsaRequest decode(ByteBuffer in) {
         ByteBuffer b = Wire.view(in, HEADER_SIZE, "Set LSA input");
-        int start = in.position() + HEADER_SIZE;
-        ByteBuffer data = in.slice(start, in.limit() - start).asReadOnlyBuffer();
-        SetLsaRequest v = new SetLsaRequest(Wire.u32(b, 0x00), data);
+        SetLsaRequest v = new SetLsaRequest(Wire.u32(b, 0x00), Wire.trailingData(in, HEADER_SIZE));
         in.position(in.limit());
         return v;
     }

@@ -100,9 +100,8 @@ public record TransferFwRequest(int action, int slot, long offsetUnits, ByteBuff
      */
     public static TransferFwRequest decode(ByteBuffer in) {
         ByteBuffer b = Wire.view(in, HEADER_SIZE, "Transfer FW input");
-        int start = in.position() + HEADER_SIZE;
-        ByteBuffer data = in.slice(start, in.limit() - start).asReadOnlyBuffer();
-        TransferFwRequest v = new TransferFwRequest(Wire.u8(b, 0x00), Wire.u8(b, 0x01), Wire.u32(b, 0x04), data);
+        TransferFwRequest v = new TransferFwRequest(Wire.u8(b, 0x00), Wire.u8(b, 0x01), Wire.u32(b, 0x04),
+                Wire.trailingData(in, HEADER_SIZE));
         in.position(in.limit());
         return v;
     }

@@ -40,6 +40,16 @@ final class Wire {
         return b;
     }
 
+    /**
+     * The bytes after a {@code headerSize}-byte header at {@code in}'s position, up to its limit, as
+     * a read-only view (not a copy): the data of a request whose data runs to the end. Does not
+     * move {@code in}; check the header's length first ({@link #view}).
+     */
+    static ByteBuffer trailingData(ByteBuffer in, int headerSize) {
+        int start = in.position() + headerSize;
+        return in.slice(start, in.limit() - start).asReadOnlyBuffer();
+    }
+
     static void skip(ByteBuffer b, int n) {
         b.position(b.position() + n);
     }
