@@ -3,13 +3,21 @@ package io.cxlkit.host.cci;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
+import io.cxlkit.protocol.payload.AlertConfig;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
 import io.cxlkit.protocol.payload.FwInfo;
 import io.cxlkit.protocol.payload.GetLogRequest;
+import io.cxlkit.protocol.payload.GetLsaRequest;
+import io.cxlkit.protocol.payload.HealthInfo;
 import io.cxlkit.protocol.payload.Identify;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
 import io.cxlkit.protocol.payload.MalformedPayloadException;
+import io.cxlkit.protocol.payload.PartitionInfo;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.SetAlertConfigRequest;
+import io.cxlkit.protocol.payload.SetLsaRequest;
+import io.cxlkit.protocol.payload.SetPartitionInfoRequest;
+import io.cxlkit.protocol.payload.ShutdownState;
 import io.cxlkit.protocol.payload.SupportedLogs;
 import io.cxlkit.protocol.payload.SupportedLogsSubList;
 import io.cxlkit.protocol.payload.SupportedLogsSubListRequest;
@@ -106,6 +114,59 @@ public final class CciClient implements AutoCloseable {
 
     public IdentifyMemoryDevice identifyMemoryDevice() throws IOException, InterruptedException, CciCommandException {
         return call(CommandId.IDENTIFY_MEMORY_DEVICE, new byte[0], IdentifyMemoryDevice::decode);
+    }
+
+    public PartitionInfo getPartitionInfo() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_PARTITION_INFO, new byte[0], PartitionInfo::decode);
+    }
+
+    public void setPartitionInfo(SetPartitionInfoRequest request)
+            throws IOException, InterruptedException, CciCommandException {
+        call(CommandId.SET_PARTITION_INFO, request.encode(), b -> null);
+    }
+
+    /**
+     * Get LSA: {@code length} bytes of the Label Storage Area from {@code offset}; an answer of
+     * another length is malformed.
+     */
+    public byte[] getLsa(long offset, int length) throws IOException, InterruptedException, CciCommandException {
+        byte[] out = call(CommandId.GET_LSA, new GetLsaRequest(offset, length).encode(), b -> {
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            return bytes;
+        });
+        if (out.length != length) {
+            throw new IOException(transport.describe() + ": malformed Get LSA output: " + out.length
+                    + " bytes for " + length);
+        }
+        return out;
+    }
+
+    /** Set LSA: {@code length} bytes of {@code data} from {@code from}, written at {@code offset}. */
+    public void setLsa(long offset, byte[] data, int from, int length)
+            throws IOException, InterruptedException, CciCommandException {
+        call(CommandId.SET_LSA, new SetLsaRequest(offset, ByteBuffer.wrap(data, from, length)).encode(), b -> null);
+    }
+
+    public HealthInfo getHealthInfo() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_HEALTH_INFO, new byte[0], HealthInfo::decode);
+    }
+
+    public AlertConfig getAlertConfig() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_ALERT_CONFIGURATION, new byte[0], AlertConfig::decode);
+    }
+
+    public void setAlertConfig(SetAlertConfigRequest request)
+            throws IOException, InterruptedException, CciCommandException {
+        call(CommandId.SET_ALERT_CONFIGURATION, request.encode(), b -> null);
+    }
+
+    public ShutdownState getShutdownState() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_SHUTDOWN_STATE, new byte[0], ShutdownState::decode);
+    }
+
+    public void setShutdownState(ShutdownState state) throws IOException, InterruptedException, CciCommandException {
+        call(CommandId.SET_SHUTDOWN_STATE, state.encode(), b -> null);
     }
 
     private <T> T call(CommandId id, byte[] input, Function<ByteBuffer, T> decode)

@@ -9,17 +9,36 @@ import io.cxlkit.host.upload.FirmwareBusyException;
 import io.cxlkit.host.upload.FirmwareUploader;
 import io.cxlkit.host.upload.UploadStatus;
 import io.cxlkit.host.verification.VerificationLogReader;
+import io.cxlkit.protocol.CommandId;
+import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.ActivateFwAction;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
+import io.cxlkit.protocol.payload.AlertConfig;
+import io.cxlkit.protocol.payload.CelEntry;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.HealthInfo;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.LogIds;
+import io.cxlkit.protocol.payload.MalformedPayloadException;
+import io.cxlkit.protocol.payload.PartitionInfo;
+import io.cxlkit.protocol.payload.SetAlertConfigRequest;
+import io.cxlkit.protocol.payload.SetLsaRequest;
+import io.cxlkit.protocol.payload.SetPartitionInfoRequest;
+import io.cxlkit.protocol.payload.ShutdownState;
+import io.cxlkit.protocol.payload.SupportedLogEntry;
 import io.cxlkit.protocol.payload.VerificationLog;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * The host's driver for one memory device, as the kernel's cxl_pci/cxl_mem pair sits on a PCI
@@ -27,8 +46,41 @@ import java.util.function.Consumer;
  * CCI client over the device's mailbox, the firmware uploader, and the commands behind sysfs.
  * Mailbox commands from the views, activation and the uploader share one transport, which runs
  * one command at a time.
+ *
+ * <p>{@link #attach()} is the kernel's probe (memdev-commands.md §13.1): what it learns (the
+ * capacities, the LSA size, the CEL) stays until the next attach, after a cold reset.
  */
 public final class MemdevDriver implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(MemdevDriver.class.getName());
+
+    /** What a failed Set LSA leaves, in libcxl's words: the labels may be half written. */
+    public static final String LABELS_INCONSISTENT = "labels may be in an inconsistent state";
+
+    /**
+     * What attaching learned, as the kernel keeps it after its probe.
+     *
+     * @param identify Identify Memory Device's output at attach
+     * @param cel      the opcodes the Command Effects Log lists
+     * @param ramSize  the volatile capacity in bytes: Get Partition Info's active volatile capacity when the
+     *                 device has a partition alignment, else Identify's Volatile Only Capacity
+     * @param pmemSize the persistent capacity in bytes, likewise
+     */
+    public record Attachment(IdentifyMemoryDevice identify, Set<Opcode> cel, long ramSize, long pmemSize) {
+        public Attachment {
+            Objects.requireNonNull(identify, "identify");
+            cel = Set.copyOf(cel);
+        }
+
+        /** The Label Storage Area's size in bytes (Identify 38h). */
+        public long lsaSize() {
+            return identify.lsaSize();
+        }
+
+        public boolean celLists(CommandId command) {
+            return cel.contains(command.opcode());
+        }
+    }
 
     private final String name;
     private final String host;
@@ -36,6 +88,13 @@ public final class MemdevDriver implements AutoCloseable {
     private final CciClient client;
     private final FirmwareUploader uploader;
     private final VerificationLogReader verificationLog;
+    /** The last successful attach; null before one, or after one that failed. */
+    private volatile Attachment attachment;
+    /**
+     * Held across one whole label operation (its chunks): two operations on this driver's labels
+     * never interleave chunk by chunk, so a read sees a write through the driver whole or not at all.
+     */
+    private final ReentrantLock labels = new ReentrantLock(true);
 
     public MemdevDriver(String name, String host, long serial, CciTransport mailbox, Clock wallClock,
                         Consumer<UploadStatus> uploadListener) {
@@ -119,6 +178,200 @@ public final class MemdevDriver implements AutoCloseable {
                 }
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Attaches as the kernel's probe does (memdev-commands.md §13.1): Identify Memory Device and
+     * the CEL (Get Supported Logs, Get Log); the capacities from Get Partition Info when Identify's
+     * Partition Alignment is not zero, else from its Volatile Only and Persistent Only capacities;
+     * then, if the CEL lists Set Shutdown State and the persistent capacity is not zero, Set
+     * Shutdown State dirty, whose failure is logged and changes nothing else. It does not set the
+     * timestamp and leaves the event logs alone. A failure of the other commands fails the attach
+     * (logged; {@link #attachment()} tries again).
+     *
+     * @return what it learned, or empty when it failed
+     */
+    public Optional<Attachment> attach() throws InterruptedException {
+        try {
+            return Optional.of(attachOrThrow());
+        } catch (IOException | CciCommandException e) {
+            LOG.warning(name + ": attach failed: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** What the last attach learned; attaches again first when there was none or it failed. */
+    public Optional<Attachment> attachment() throws InterruptedException {
+        Attachment a = attachment;
+        return a != null ? Optional.of(a) : attach();
+    }
+
+    /**
+     * What the last attach learned; attaches again first when there was none or it failed, and then
+     * throws what failed it.
+     */
+    public Attachment attached() throws IOException, InterruptedException, CciCommandException {
+        Attachment a = attachment;
+        return a != null ? a : attachOrThrow();
+    }
+
+    private Attachment attachOrThrow() throws IOException, InterruptedException, CciCommandException {
+        attachment = null;
+        try {
+            IdentifyMemoryDevice identify = client.identifyMemoryDevice();
+            Set<Opcode> cel = commandEffectsLog();
+            long unit = IdentifyMemoryDevice.CAPACITY_UNIT;
+            long ram;
+            long pmem;
+            if (identify.partitionAlignment() != 0) {
+                PartitionInfo p = client.getPartitionInfo();
+                ram = p.activeVolatile() * unit;
+                pmem = p.activePersistent() * unit;
+            } else {
+                ram = identify.volatileOnlyCapacity() * unit;
+                pmem = identify.persistentOnlyCapacity() * unit;
+            }
+            Attachment a = new Attachment(identify, cel, ram, pmem);
+            if (pmem != 0 && a.celLists(CommandId.SET_SHUTDOWN_STATE)) {
+                try {
+                    client.setShutdownState(ShutdownState.DIRTY);
+                } catch (IOException | CciCommandException e) {
+                    LOG.warning(name + ": Set Shutdown State (dirty) failed at attach: " + e.getMessage());
+                }
+            }
+            attachment = a;
+            return a;
+        } catch (MalformedPayloadException e) {
+            throw new IOException(client.transport().describe() + ": malformed answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** The opcodes the CEL lists: its size from Get Supported Logs, its bytes by Get Log in Payload Size reads. */
+    private Set<Opcode> commandEffectsLog() throws IOException, InterruptedException, CciCommandException {
+        long size = client.getSupportedLogs().entries().stream().filter(e -> e.logId().equals(LogIds.CEL_UUID))
+                .mapToLong(SupportedLogEntry::logSize).findFirst()
+                .orElseThrow(() -> new IOException(client.transport().describe() + ": Get Supported Logs lists no CEL"));
+        int chunk = client.transport().maxPayload();
+        Set<Opcode> opcodes = new TreeSet<>();
+        for (long offset = 0; offset + CelEntry.SIZE <= size; ) {
+            long n = Math.min(chunk - chunk % CelEntry.SIZE, size - offset);
+            ByteBuffer b = ByteBuffer.wrap(client.getLog(LogIds.CEL_UUID, offset, n));
+            if (b.remaining() != n) {
+                throw new IOException(client.transport().describe() + ": Get Log of the CEL returned " + b.remaining()
+                        + " bytes for " + n);
+            }
+            while (b.remaining() >= CelEntry.SIZE) {
+                opcodes.add(CelEntry.decode(b).opcode());
+            }
+            offset += n;
+        }
+        return opcodes;
+    }
+
+    /** Get Health Info, or empty if the device refuses or does not answer (the view then omits it). */
+    public Optional<HealthInfo> healthInfo() throws InterruptedException {
+        try {
+            return Optional.of(client.getHealthInfo());
+        } catch (IOException | CciCommandException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Get Alert Configuration, or empty if the device refuses or does not answer. */
+    public Optional<AlertConfig> alertConfig() throws InterruptedException {
+        try {
+            return Optional.of(client.getAlertConfig());
+        } catch (IOException | CciCommandException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Get Partition Info, or empty if the device refuses or does not answer. */
+    public Optional<PartitionInfo> partitionInfo() throws InterruptedException {
+        try {
+            return Optional.of(client.getPartitionInfo());
+        } catch (IOException | CciCommandException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Set Alert Configuration, as ndctl's {@code set-alert-config} sends it. */
+    public void setAlertConfig(SetAlertConfigRequest request)
+            throws IOException, InterruptedException, CciCommandException {
+        client.setAlertConfig(request);
+    }
+
+    /**
+     * Set Partition Info of {@code volatileBytes} (a multiple of 256 MiB) without Immediate: the
+     * change waits for the next cold reset, as the kernel, which refuses Immediate from user space,
+     * leaves it.
+     */
+    public void setPartition(long volatileBytes) throws IOException, InterruptedException, CciCommandException {
+        if (volatileBytes < 0 || volatileBytes % IdentifyMemoryDevice.CAPACITY_UNIT != 0) {
+            throw new IllegalArgumentException("the volatile capacity must be a multiple of 256 MiB: " + volatileBytes);
+        }
+        client.setPartitionInfo(new SetPartitionInfoRequest(volatileBytes / IdentifyMemoryDevice.CAPACITY_UNIT,
+                false));
+    }
+
+    /** The most label bytes one Get LSA or Set LSA carries: the Payload Size less Set LSA's 8-byte header. */
+    public int labelChunk() throws IOException, InterruptedException {
+        return client.transport().maxPayload() - SetLsaRequest.HEADER_SIZE;
+    }
+
+    /**
+     * {@code length} bytes of the Label Storage Area from {@code offset}, by Get LSA in chunks of
+     * {@link #labelChunk()}; the first failure stops it.
+     */
+    public byte[] readLabels(long offset, int length) throws IOException, InterruptedException, CciCommandException {
+        byte[] out = new byte[length];
+        labels.lock();
+        try {
+            int chunk = labelChunk();
+            for (int done = 0; done < length; ) {
+                int n = Math.min(chunk, length - done);
+                System.arraycopy(client.getLsa(offset + done, n), 0, out, done, n);
+                done += n;
+            }
+        } finally {
+            labels.unlock();
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code data} to the Label Storage Area at {@code offset}, by Set LSA in chunks of
+     * {@link #labelChunk()}; the first failure stops it, and then the labels may be half written
+     * ({@link #LABELS_INCONSISTENT}).
+     */
+    public void writeLabels(long offset, byte[] data) throws IOException, InterruptedException, CciCommandException {
+        setLabels(offset, data.length, data);
+    }
+
+    /** Writes {@code length} zero bytes at {@code offset}, as {@link #writeLabels} writes. */
+    public void zeroLabels(long offset, int length) throws IOException, InterruptedException, CciCommandException {
+        setLabels(offset, length, null);
+    }
+
+    /** Set LSA in chunks: {@code data}'s bytes, or zeros when it is null. */
+    private void setLabels(long offset, int length, byte[] data)
+            throws IOException, InterruptedException, CciCommandException {
+        labels.lock();
+        try {
+            int chunk = labelChunk();
+            byte[] zeros = data == null ? new byte[Math.min(chunk, length)] : null;
+            for (int done = 0; done < length; ) {
+                int n = Math.min(chunk, length - done);
+                if (data == null) {
+                    client.setLsa(offset + done, zeros, 0, n);
+                } else {
+                    client.setLsa(offset + done, data, done, n);
+                }
+                done += n;
+            }
+        } finally {
+            labels.unlock();
         }
     }
 

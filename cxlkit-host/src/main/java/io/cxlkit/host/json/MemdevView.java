@@ -1,7 +1,10 @@
 package io.cxlkit.host.json;
 
+import io.cxlkit.protocol.payload.AlertConfig;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.HealthInfo;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.PartitionInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +29,17 @@ import java.util.regex.Pattern;
  * @param firmware        from Get FW Info plus whether an upload runs and what is left of it; empty if Get FW
  *                        Info failed
  * @param cxlkit          cxlkit's own extension object (wire.md §3); empty when not known
+ * @param health          Get Health Info's output ({@code health}); empty when not asked for or when the
+ *                        command failed
+ * @param alertConfig     Get Alert Configuration's output ({@code alert_config}); empty likewise
+ * @param partitionInfo   Identify Memory Device's capacities and Get Partition Info's
+ *                        ({@code partition_info}); empty when not asked for or when Identify Memory Device
+ *                        failed
  */
 public record MemdevView(String name, long pmemSize, long ramSize, long serial, String host,
                          Optional<String> firmwareVersion, Optional<FirmwareView> firmware,
-                         Optional<CxlkitView> cxlkit) {
+                         Optional<CxlkitView> cxlkit, Optional<HealthInfo> health,
+                         Optional<AlertConfig> alertConfig, Optional<PartitionView> partitionInfo) {
 
     public MemdevView {
         Objects.requireNonNull(name, "name");
@@ -37,6 +47,16 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
         Objects.requireNonNull(firmwareVersion, "firmwareVersion");
         Objects.requireNonNull(firmware, "firmware");
         Objects.requireNonNull(cxlkit, "cxlkit");
+        Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(alertConfig, "alertConfig");
+        Objects.requireNonNull(partitionInfo, "partitionInfo");
+    }
+
+    /** A view without the objects only {@code list -H/-A/-I} (the API's {@code include=}) ask for. */
+    public MemdevView(String name, long pmemSize, long ramSize, long serial, String host,
+                      Optional<String> firmwareVersion, Optional<FirmwareView> firmware, Optional<CxlkitView> cxlkit) {
+        this(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware, cxlkit, Optional.empty(),
+                Optional.empty(), Optional.empty());
     }
 
     /** A memdev with no firmware version, firmware object or cxlkit object (yet). */
@@ -51,7 +71,8 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
     }
 
     public MemdevView withFirmwareVersion(String version) {
-        return new MemdevView(name, pmemSize, ramSize, serial, host, Optional.of(version), firmware, cxlkit);
+        return new MemdevView(name, pmemSize, ramSize, serial, host, Optional.of(version), firmware, cxlkit, health,
+                alertConfig, partitionInfo);
     }
 
     /** Sets {@code firmware_version} from a successful Identify Memory Device. */
@@ -61,11 +82,13 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
 
     /** Drops {@code firmware_version} (Identify Memory Device failed). */
     public MemdevView withoutFirmwareVersion() {
-        return new MemdevView(name, pmemSize, ramSize, serial, host, Optional.empty(), firmware, cxlkit);
+        return new MemdevView(name, pmemSize, ramSize, serial, host, Optional.empty(), firmware, cxlkit, health,
+                alertConfig, partitionInfo);
     }
 
     public MemdevView withFirmware(FirmwareView fw) {
-        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, Optional.of(fw), cxlkit);
+        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, Optional.of(fw), cxlkit, health,
+                alertConfig, partitionInfo);
     }
 
     /** Sets the {@code firmware} object from a successful Get FW Info, with no upload running. */
@@ -75,12 +98,63 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
 
     /** Drops the {@code firmware} object (Get FW Info failed). */
     public MemdevView withoutFirmware() {
-        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, Optional.empty(), cxlkit);
+        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, Optional.empty(), cxlkit,
+                health, alertConfig, partitionInfo);
     }
 
     public MemdevView withCxlkit(CxlkitView extension) {
         return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware,
-                Optional.of(extension));
+                Optional.of(extension), health, alertConfig, partitionInfo);
+    }
+
+    /** Sets the {@code health} object from a successful Get Health Info. */
+    public MemdevView withHealth(HealthInfo h) {
+        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware, cxlkit,
+                Optional.of(h), alertConfig, partitionInfo);
+    }
+
+    /** Sets the {@code alert_config} object from a successful Get Alert Configuration. */
+    public MemdevView withAlertConfig(AlertConfig a) {
+        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware, cxlkit, health,
+                Optional.of(a), partitionInfo);
+    }
+
+    public MemdevView withPartitionInfo(PartitionView p) {
+        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware, cxlkit, health,
+                alertConfig, Optional.of(p));
+    }
+
+    /**
+     * The data behind ndctl's {@code partition_info} object, in bytes: Identify Memory Device's
+     * Total, Volatile Only, Persistent Only capacities and Partition Alignment, and, only when the
+     * alignment is not zero and Get Partition Info succeeded, its active and next capacities (ndctl's
+     * {@code util_cxl_memdev_partition_to_json}). Capacities are 64-bit unsigned bit patterns, as the
+     * wire's units times 256 MiB wrap in ndctl's arithmetic.
+     */
+    public record PartitionView(long totalSize, long volatileOnlySize, long persistentOnlySize, long alignmentSize,
+                                Optional<ActivePartitions> active) {
+
+        public PartitionView {
+            Objects.requireNonNull(active, "active");
+        }
+
+        /**
+         * From Identify Memory Device and, when its alignment is not zero, Get Partition Info (empty:
+         * that command failed, and the active and next sizes are left out, as ndctl does).
+         */
+        public static PartitionView from(IdentifyMemoryDevice identify, Optional<PartitionInfo> partitions) {
+            long unit = IdentifyMemoryDevice.CAPACITY_UNIT;
+            Optional<ActivePartitions> active = identify.partitionAlignment() == 0 ? Optional.empty()
+                    : partitions.map(p -> new ActivePartitions(p.activeVolatile() * unit, p.activePersistent() * unit,
+                    p.nextVolatile() * unit, p.nextPersistent() * unit));
+            return new PartitionView(identify.totalCapacity() * unit, identify.volatileOnlyCapacity() * unit,
+                    identify.persistentOnlyCapacity() * unit, identify.partitionAlignment() * unit, active);
+        }
+    }
+
+    /** Get Partition Info's capacities in bytes; the next ones are 0 when no change is pending. */
+    public record ActivePartitions(long activeVolatileSize, long activePersistentSize, long nextVolatileSize,
+                                   long nextPersistentSize) {
     }
 
     /**

@@ -91,6 +91,7 @@ public final class RecordingTransport implements CciTransport {
     private volatile Script script = c -> null;
     private volatile Supplier<byte[]> verificationLog;
     private volatile Consumer<Command> onCommand = c -> { };
+    private volatile java.util.function.Function<Command, byte[]> outputs = c -> null;
     private volatile boolean background;
     private int maxPayloadCalls;
     /** The final code of the last command sent in the background, returned by awaitBackground. */
@@ -130,6 +131,15 @@ public final class RecordingTransport implements CciTransport {
 
     public RecordingTransport script(Script s) {
         this.script = s;
+        return this;
+    }
+
+    /**
+     * The output of a command that succeeds, from {@code f} (null: the default, none but Get FW
+     * Info's and the Verification Log's).
+     */
+    public RecordingTransport outputs(java.util.function.Function<Command, byte[]> f) {
+        this.outputs = f;
         return this;
     }
 
@@ -174,6 +184,10 @@ public final class RecordingTransport implements CciTransport {
             } else {
                 out = Arrays.copyOfRange(bytes, (int) req.offset(), (int) (req.offset() + req.length()));
             }
+        }
+        byte[] scriptedOutput = rc == ReturnCode.SUCCESS.value() ? outputs.apply(c) : null;
+        if (scriptedOutput != null) {
+            out = scriptedOutput;
         }
         boolean runsInBackground = background && (c.isTransfer() || c.isActivate())
                 && !c.isTransfer(TransferFwAction.ABORT);
