@@ -6,30 +6,57 @@ import io.cxlkit.host.json.MemdevView;
 import io.cxlkit.host.upload.UploadStatus;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.host.driver.MemdevDriver;
 import io.cxlkit.protocol.payload.FwInfo;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.PartitionInfo;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Builds the host's view of a memdev, as sysfs is for ndctl: from Get FW Info and Identify Memory
- * Device sent by the host driver over the mailbox (never read from device objects), plus the
- * driver's upload state. ndctl's objects carry ndctl's keys only; the {@code cxlkit} object adds the
- * upload's stage and outcome and emulator facts (limits, policy, faults).
+ * Builds the host's view of a memdev, as sysfs is for ndctl: the capacities the host driver learned
+ * when it attached (memdev-commands.md §13.1), Get FW Info and Identify Memory Device sent by the host
+ * driver over the mailbox (never read from device objects), plus the driver's upload state; and, when
+ * asked for ({@code include=}), Get Health Info, Get Alert Configuration and Get Partition Info, each
+ * left out when its command fails. ndctl's objects carry ndctl's keys only; the {@code cxlkit} object
+ * adds the upload's stage and outcome and emulator facts (limits, policy, faults).
  */
 final class MemdevViews {
     private MemdevViews() {
     }
 
+    /** What every answer prints: the objects a view has (each is built only when asked for). */
+    static final Set<MemdevJson.Include> EVERYTHING = EnumSet.allOf(MemdevJson.Include.class);
+
     static MemdevView build(Memdev m) throws InterruptedException {
-        Optional<IdentifyMemoryDevice> identify = m.driver().identify();
-        Optional<FwInfo> fw = m.driver().firmwareInfo();
-        long unit = IdentifyMemoryDevice.CAPACITY_UNIT;
-        MemdevView v = MemdevView.of(m.name(), identify.map(i -> i.persistentOnlyCapacity() * unit).orElse(0L),
-                identify.map(i -> i.volatileOnlyCapacity() * unit).orElse(0L), m.driver().serial(), m.driver().host());
+        return build(m, Set.of());
+    }
+
+    /** The view with the optional objects of {@code include} (firmware and cxlkit are always built). */
+    static MemdevView build(Memdev m, Set<MemdevJson.Include> include) throws InterruptedException {
+        MemdevDriver driver = m.driver();
+        Optional<MemdevDriver.Attachment> attached = driver.attachment();
+        MemdevView v = MemdevView.of(m.name(), attached.map(MemdevDriver.Attachment::pmemSize).orElse(0L),
+                attached.map(MemdevDriver.Attachment::ramSize).orElse(0L), driver.serial(), driver.host());
+        if (include.contains(MemdevJson.Include.HEALTH)) {
+            v = driver.healthInfo().map(v::withHealth).orElse(v);
+        }
+        if (include.contains(MemdevJson.Include.ALERT_CONFIG)) {
+            v = driver.alertConfig().map(v::withAlertConfig).orElse(v);
+        }
+        Optional<IdentifyMemoryDevice> identify = driver.identify();
+        Optional<FwInfo> fw = driver.firmwareInfo();
         if (identify.isPresent()) {
             v = v.withFirmwareVersion(identify.get());
+            if (include.contains(MemdevJson.Include.PARTITION_INFO)) {
+                // as ndctl: Get Partition Info only when the device has an alignment
+                Optional<PartitionInfo> partitions = identify.get().partitionAlignment() == 0 ? Optional.empty()
+                        : driver.partitionInfo();
+                v = v.withPartitionInfo(MemdevView.PartitionView.from(identify.get(), partitions));
+            }
         }
         UploadStatus upload = m.uploader().status();
         if (fw.isPresent()) {
@@ -55,6 +82,11 @@ final class MemdevViews {
         return json(build(m));
     }
 
+    /** The same with the optional objects of {@code include}. */
+    static String json(Memdev m, Set<MemdevJson.Include> include) throws InterruptedException {
+        return json(build(m, include));
+    }
+
     static String json(MemdevView v) {
         return io.cxlkit.host.json.JsonC.document(object(v));
     }
@@ -65,14 +97,14 @@ final class MemdevViews {
     }
 
     private static io.cxlkit.host.json.JsonC.Obj object(MemdevView v) {
-        return MemdevJson.object(v, false, true, true);
+        return MemdevJson.object(v, false, EVERYTHING);
     }
 
-    static String jsonList(List<Memdev> memdevs) throws InterruptedException {
+    static String jsonList(List<Memdev> memdevs, Set<MemdevJson.Include> include) throws InterruptedException {
         List<MemdevView> views = new ArrayList<>();
         for (Memdev m : memdevs) {
-            views.add(build(m));
+            views.add(build(m, include));
         }
-        return MemdevJson.list(views, false, true, true);
+        return MemdevJson.list(views, false, EVERYTHING);
     }
 }

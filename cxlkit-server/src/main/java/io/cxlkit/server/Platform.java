@@ -80,12 +80,20 @@ public final class Platform implements AutoCloseable {
                 memdevs.put(name, new Memdev(name, device, driver, eid));
                 index++;
             }
+            for (Memdev m : memdevs.values()) {
+                m.driver().attach(); // the kernel's probe (memdev-commands.md §13.1); a failure is logged
+            }
             LOG.info("opened " + memdevs.size() + " device(s) on " + stateDir.path());
             return new Platform(pool, spool, Collections.unmodifiableMap(memdevs));
         } catch (IOException | DeviceStateException | RuntimeException e) {
             memdevs.values().forEach(m -> m.device().close());
             pool.shutdown();
             throw e;
+        } catch (InterruptedException e) {
+            memdevs.values().forEach(m -> m.device().close());
+            pool.shutdown();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the host drivers attached", e);
         }
     }
 

@@ -3,6 +3,8 @@ package io.cxlkit.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTimeoutException;
+import io.cxlkit.host.driver.AlertConfigChange;
+import io.cxlkit.host.driver.MemdevDriver;
 import io.cxlkit.host.json.JsonC;
 import io.cxlkit.host.json.MemdevJson;
 import io.cxlkit.host.json.MemdevView;
@@ -10,8 +12,12 @@ import io.cxlkit.host.upload.FirmwareAction;
 import io.cxlkit.host.upload.FirmwareBusyException;
 import io.cxlkit.host.upload.FirmwareUploader;
 import io.cxlkit.host.upload.UploadError;
+import io.cxlkit.protocol.payload.AlertWarning;
+import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.SetAlertConfigRequest;
 import io.cxlkit.protocol.payload.VerificationLog;
 import io.cxlkit.server.api.ApiException;
+import io.cxlkit.server.api.Params;
 import io.cxlkit.server.api.ControlApi;
 import io.cxlkit.server.api.EventHub;
 import io.cxlkit.server.http.Exchange;
@@ -21,8 +27,12 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /** What the control API's routes do on a {@link Platform} (wire.md §3). */
@@ -55,13 +65,13 @@ final class PlatformRoutes implements ControlApi.Routes {
     }
 
     @Override
-    public String listMemdevs() throws InterruptedException {
-        return MemdevViews.jsonList(platform.memdevs());
+    public String listMemdevs(Set<MemdevJson.Include> include) throws InterruptedException {
+        return MemdevViews.jsonList(platform.memdevs(), include);
     }
 
     @Override
-    public String getMemdev(String name) throws ApiException, InterruptedException {
-        return MemdevViews.json(memdev(name));
+    public String getMemdev(String name, Set<MemdevJson.Include> include) throws ApiException, InterruptedException {
+        return MemdevViews.json(memdev(name), include);
     }
 
     @Override
@@ -167,6 +177,7 @@ final class PlatformRoutes implements ControlApi.Routes {
         try (FirmwareUploader.Claim claim = m.uploader().claim(FirmwareAction.RESET)) {
             OptionalLong mark = markVerificationLog(m);
             m.device().coldReset();
+            m.driver().attach(); // the device came back: the host driver probes it again (§13.1)
             rejected = m.driver().verificationLog().newestSince(mark, VerificationLog.Operation.COLD_RESET);
         } catch (FirmwareBusyException e) {
             throw busy(name, e);
@@ -234,5 +245,200 @@ final class PlatformRoutes implements ControlApi.Routes {
     private static String faultsJson(Memdev m) {
         return JsonC.document(JsonC.object().put("memdev", m.name()).put("faults", JsonC.strings(m.device().faults()))
                 .build());
+    }
+
+    // ------------------------------------------------------------------ labels, alerts, partitions
+
+    /**
+     * The size of {@code m}'s Label Storage Area as its host driver learned it at attach; when that
+     * attach failed the driver tries again, and a failure now is the route's (422, 504, 502).
+     */
+    private static long labelSize(Memdev m) throws ApiException, InterruptedException {
+        try {
+            return m.driver().attached().lsaSize();
+        } catch (CciCommandException | IOException e) {
+            throw labelsFailed(m.name(), e, false);
+        }
+    }
+
+    /** The failure of a label transfer, as ApiException: 422 with the device's answer, 504, 502. */
+    private static ApiException labelsFailed(String memdev, Exception e, boolean write) {
+        String after = write ? "; " + MemdevDriver.LABELS_INCONSISTENT : "";
+        if (e instanceof CciCommandException c) {
+            ApiException d = deviceError(memdev, c);
+            return new ApiException(422, d.error(), d.getMessage() + after, d.extraJson());
+        }
+        if (e instanceof CciTimeoutException) {
+            return new ApiException(504, "device-timeout", memdev + ": " + e.getMessage() + after);
+        }
+        return new ApiException(502, "bad-device-answer", memdev + ": " + e.getMessage() + after);
+    }
+
+    /** The member a refusal over the label storage area's bounds adds: {@code "label_size":S}. */
+    private static String labelSizeMember(long lsa) {
+        return "\"label_size\":" + lsa;
+    }
+
+    /** {@code {"memdev","offset","size"}}: what a label write or zeroing did. */
+    private static String labelsJson(String memdev, long offset, long size) {
+        return JsonC.document(JsonC.object().put("memdev", memdev).put("offset", offset).put("size", size).build());
+    }
+
+    @Override
+    public void readLabels(String name, long offset, long size, Exchange ex)
+            throws ApiException, IOException, InterruptedException {
+        Memdev m = memdev(name);
+        long lsa = labelSize(m);
+        if (offset > lsa || (size != 0 && size > lsa - offset)) {
+            throw new ApiException(400, "out-of-range", name + ": " + size + " bytes at offset " + offset
+                    + " are beyond the label storage area (" + lsa + " bytes)", labelSizeMember(lsa));
+        }
+        long length = size == 0 ? lsa - offset : size;
+        byte[] bytes;
+        try {
+            bytes = m.driver().readLabels(offset, (int) length);
+        } catch (CciCommandException | IOException e) {
+            throw labelsFailed(name, e, false);
+        }
+        ex.responseHeaders().set("Content-Type", "application/octet-stream");
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.responseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public String writeLabels(String name, long offset, InputStream body, long length)
+            throws ApiException, IOException, InterruptedException {
+        Memdev m = memdev(name);
+        long lsa = labelSize(m);
+        long room = offset > lsa ? -1 : lsa - offset;
+        if (length > room || (length < 0 && room < 0)) {
+            throw new ApiException(413, "too-large", name + ": " + (length < 0 ? "the body" : length + " bytes")
+                    + " at offset " + offset + " would go beyond the label storage area (" + lsa + " bytes)", labelSizeMember(lsa));
+        }
+        // at most the room left (+1 to see a chunked body that is longer): 16 MiB at most
+        byte[] data = body.readNBytes((int) Math.max(0, room) + 1);
+        if (data.length > room) {
+            throw new ApiException(413, "too-large", name + ": a body above " + room + " bytes at offset " + offset
+                    + " would go beyond the label storage area (" + lsa + " bytes)", labelSizeMember(lsa));
+        }
+        try {
+            m.driver().writeLabels(offset, data);
+        } catch (CciCommandException | IOException e) {
+            throw labelsFailed(name, e, true);
+        }
+        return labelsJson(name, offset, data.length);
+    }
+
+    @Override
+    public String zeroLabels(String name, JsonNode request) throws ApiException, InterruptedException {
+        Memdev m = memdev(name);
+        requireOnly(request, Set.of("offset", "size"));
+        long offset = Params.unsigned(request, "offset", 0);
+        long size = Params.unsigned(request, "size", 0);
+        long lsa = labelSize(m);
+        if (offset > lsa || (size != 0 && size > lsa - offset)) {
+            throw new ApiException(400, "out-of-range", name + ": " + size + " bytes at offset " + offset
+                    + " are beyond the label storage area (" + lsa + " bytes)", labelSizeMember(lsa));
+        }
+        long length = size == 0 ? lsa - offset : size;
+        try {
+            m.driver().zeroLabels(offset, (int) length);
+        } catch (CciCommandException | IOException e) {
+            throw labelsFailed(name, e, true);
+        }
+        return labelsJson(name, offset, length);
+    }
+
+    /** 400 for a member not in {@code allowed}, so that a typo is not silently ignored. */
+    private static void requireOnly(JsonNode request, Set<String> allowed) throws ApiException {
+        for (Iterator<String> it = request.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!allowed.contains(key)) {
+                throw ApiException.badRequest("unknown member '" + key + "' (" + String.join(", ",
+                        allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    /**
+     * {@code {"life_used":{"alert":"on","threshold":30},"over_temperature":{"alert":"off"}}}: ndctl's
+     * set-alert-config with its rules and messages ({@link AlertConfigChange}), each a 400; then Set
+     * Alert Configuration; the answer is the memdev with {@code alert_config}.
+     */
+    @Override
+    public String setAlertConfig(String name, JsonNode request) throws ApiException, InterruptedException {
+        Memdev m = memdev(name);
+        requireOnly(request, Set.copyOf(AlertConfigChange.NAMES));
+        Map<AlertWarning, AlertConfigChange.Setting> settings = new EnumMap<>(AlertWarning.class);
+        for (AlertWarning w : AlertWarning.values()) {
+            String key = AlertConfigChange.name(w);
+            JsonNode s = request.get(key);
+            if (s == null) {
+                continue;
+            }
+            if (!s.isObject()) {
+                throw ApiException.badRequest("'" + key + "' must be an object: {\"alert\":\"on\"|\"off\"[,"
+                        + "\"threshold\":N]}");
+            }
+            requireOnly(s, Set.of("alert", "threshold"));
+            JsonNode alert = s.get("alert");
+            JsonNode threshold = s.get("threshold");
+            if (alert != null && !alert.isTextual()) {
+                throw ApiException.badRequest("'" + key + ".alert' must be \"on\" or \"off\"");
+            }
+            if (threshold != null && !threshold.isTextual() && !threshold.isIntegralNumber()) {
+                throw ApiException.badRequest("'" + key + ".threshold' must be an integer");
+            }
+            settings.put(w, new AlertConfigChange.Setting(Optional.ofNullable(alert).map(JsonNode::asText),
+                    Optional.ofNullable(threshold).map(JsonNode::asText)));
+        }
+        SetAlertConfigRequest change;
+        try {
+            change = AlertConfigChange.request(settings);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        try {
+            m.driver().setAlertConfig(change);
+        } catch (CciCommandException e) {
+            throw deviceError(name, e);
+        } catch (CciTimeoutException e) {
+            throw new ApiException(504, "device-timeout", name + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new ApiException(502, "bad-device-answer", name + ": " + e.getMessage());
+        }
+        LOG.info(name + ": Set Alert Configuration " + change);
+        return MemdevViews.json(m, Set.of(MemdevJson.Include.ALERT_CONFIG));
+    }
+
+    /**
+     * {@code {"volatile_size":BYTES}}: Set Partition Info of that volatile capacity without
+     * Immediate (the kernel refuses Immediate from user space); BYTES a multiple of 256 MiB. The
+     * answer is the memdev with {@code partition_info}, whose next sizes show the change.
+     */
+    @Override
+    public String setPartition(String name, JsonNode request) throws ApiException, InterruptedException {
+        Memdev m = memdev(name);
+        requireOnly(request, Set.of("volatile_size"));
+        if (!request.has("volatile_size")) {
+            throw ApiException.badRequest("'volatile_size' (bytes) is required");
+        }
+        long bytes = Params.unsigned(request, "volatile_size", 0);
+        if (bytes % IdentifyMemoryDevice.CAPACITY_UNIT != 0) {
+            throw ApiException.badRequest("'volatile_size' must be a multiple of 256 MiB (268435456), not " + bytes);
+        }
+        try {
+            m.driver().setPartition(bytes);
+        } catch (CciCommandException e) {
+            throw deviceError(name, e);
+        } catch (CciTimeoutException e) {
+            throw new ApiException(504, "device-timeout", name + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new ApiException(502, "bad-device-answer", name + ": " + e.getMessage());
+        }
+        LOG.info(name + ": Set Partition Info, volatile " + bytes + " bytes at the next cold reset");
+        return MemdevViews.json(m, Set.of(MemdevJson.Include.PARTITION_INFO));
     }
 }

@@ -23,7 +23,12 @@ public enum ApiRoute {
     RESET("POST", "/v1/memdevs/{name}/reset"),
     INJECT_FAULT("POST", "/v1/memdevs/{name}/faults"),
     CLEAR_FAULTS("DELETE", "/v1/memdevs/{name}/faults"),
-    READ_SLOT("GET", "/v1/memdevs/{name}/firmware/slots/{slot}");
+    READ_SLOT("GET", "/v1/memdevs/{name}/firmware/slots/{slot}"),
+    READ_LABELS("GET", "/v1/memdevs/{name}/labels"),
+    WRITE_LABELS("PUT", "/v1/memdevs/{name}/labels"),
+    ZERO_LABELS("POST", "/v1/memdevs/{name}/labels/zero"),
+    SET_ALERT_CONFIG("PUT", "/v1/memdevs/{name}/alert-config"),
+    SET_PARTITION("POST", "/v1/memdevs/{name}/partition");
 
     private final String method;
     private final String template;

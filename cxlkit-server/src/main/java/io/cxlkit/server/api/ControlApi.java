@@ -2,6 +2,7 @@ package io.cxlkit.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxlkit.host.json.MemdevJson;
 import io.cxlkit.server.http.Exchange;
 import io.cxlkit.server.http.HttpLimits;
 import io.cxlkit.server.http.HttpServer;
@@ -40,9 +41,11 @@ public final class ControlApi implements AutoCloseable {
 
     /** What the API does; {@link ControlApi} only authenticates, routes and reports errors. */
     public interface Routes {
-        String listMemdevs() throws ApiException, InterruptedException;
+        /** Every memdev, each with the optional objects of {@code include} besides those it always has. */
+        String listMemdevs(java.util.Set<MemdevJson.Include> include) throws ApiException, InterruptedException;
 
-        String getMemdev(String name) throws ApiException, InterruptedException;
+        String getMemdev(String name, java.util.Set<MemdevJson.Include> include)
+                throws ApiException, InterruptedException;
 
         /** Where each memdev answers on the CCI socket endpoint: its EID and listeners. */
         String cciDirectory();
@@ -62,6 +65,20 @@ public final class ControlApi implements AutoCloseable {
         String injectFault(String name, JsonNode request) throws ApiException;
 
         String clearFaults(String name) throws ApiException;
+
+        /** Streams {@code size} bytes of the LSA from {@code offset} (0: to its end). */
+        void readLabels(String name, long offset, long size, Exchange exchange)
+                throws ApiException, IOException, InterruptedException;
+
+        /** Writes the body ({@code length} -1 if unknown) to the LSA at {@code offset}. */
+        String writeLabels(String name, long offset, InputStream body, long length)
+                throws ApiException, IOException, InterruptedException;
+
+        String zeroLabels(String name, JsonNode request) throws ApiException, InterruptedException;
+
+        String setAlertConfig(String name, JsonNode request) throws ApiException, InterruptedException;
+
+        String setPartition(String name, JsonNode request) throws ApiException, InterruptedException;
 
         EventHub events();
     }
@@ -149,9 +166,9 @@ public final class ControlApi implements AutoCloseable {
             case INDEX -> sendJson(ex, 200, DOCUMENT.index());
             case OPENAPI -> sendJson(ex, 200, DOCUMENT.text());
             case EVENTS -> streamEvents(ex);
-            case LIST_MEMDEVS -> sendJson(ex, 200, routes.listMemdevs());
+            case LIST_MEMDEVS -> sendJson(ex, 200, routes.listMemdevs(includes(ex.uri().getRawQuery())));
             case CCI_DIRECTORY -> sendJson(ex, 200, routes.cciDirectory());
-            case GET_MEMDEV -> sendJson(ex, 200, routes.getMemdev(name));
+            case GET_MEMDEV -> sendJson(ex, 200, routes.getMemdev(name, includes(ex.uri().getRawQuery())));
             case UPLOAD -> {
                 long length = parseLength(ex.requestHeaders().getFirst("Content-Length"));
                 sendJson(ex, 202, routes.upload(name, ex.requestBody(), length));
@@ -162,7 +179,50 @@ public final class ControlApi implements AutoCloseable {
             case INJECT_FAULT -> sendJson(ex, 200, routes.injectFault(name, readJson(ex)));
             case CLEAR_FAULTS -> sendJson(ex, 200, routes.clearFaults(name));
             case READ_SLOT -> routes.readSlot(name, m.slot(), ex);
+            case READ_LABELS -> {
+                var query = Params.query(ex.uri().getRawQuery());
+                routes.readLabels(name, Params.unsigned(query, "offset", 0), Params.unsigned(query, "size", 0), ex);
+            }
+            case WRITE_LABELS -> {
+                long offset = Params.unsigned(Params.query(ex.uri().getRawQuery()), "offset", 0);
+                long length = parseLength(ex.requestHeaders().getFirst("Content-Length"));
+                sendJson(ex, 200, routes.writeLabels(name, offset, ex.requestBody(), length));
+            }
+            case ZERO_LABELS -> sendJson(ex, 200, routes.zeroLabels(name, readJsonOrNothing(ex)));
+            case SET_ALERT_CONFIG -> sendJson(ex, 200, routes.setAlertConfig(name, readJson(ex)));
+            case SET_PARTITION -> sendJson(ex, 200, routes.setPartition(name, readJson(ex)));
         }
+    }
+
+    /** The words of {@code include=} (memdev-commands.md §14): the optional objects of a memdev they name. */
+    static final java.util.Map<String, MemdevJson.Include> INCLUDE_WORDS = java.util.Map.of(
+            MemdevJson.Include.HEALTH.key(), MemdevJson.Include.HEALTH,
+            MemdevJson.Include.ALERT_CONFIG.key(), MemdevJson.Include.ALERT_CONFIG,
+            MemdevJson.Include.PARTITION_INFO.key(), MemdevJson.Include.PARTITION_INFO,
+            MemdevJson.Include.FIRMWARE.key(), MemdevJson.Include.FIRMWARE);
+
+    /**
+     * The objects {@code ?include=health,alert_config} asks for (several {@code include} parameters
+     * add up; an empty one asks for nothing); an unknown word is a 400 {@code bad-include}.
+     * {@code firmware} is always in the answer anyway. Other parameters are ignored.
+     */
+    static java.util.Set<MemdevJson.Include> includes(String rawQuery) throws ApiException {
+        java.util.Set<MemdevJson.Include> out = java.util.EnumSet.noneOf(MemdevJson.Include.class);
+        for (String value : Params.query(rawQuery).getOrDefault("include", List.of())) {
+            if (value.isEmpty()) {
+                continue;
+            }
+            for (String word : value.split(",", -1)) {
+                MemdevJson.Include i = INCLUDE_WORDS.get(word);
+                if (i == null) {
+                    throw new ApiException(400, "bad-include", "unknown include '" + word + "' (health, alert_config, "
+                            + "partition_info, firmware" + (word.equals("media_errors")
+                            ? "; media_errors is not served by this version" : "") + ")");
+                }
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     /** 405 for a path that exists with other methods, which the {@code Allow} header names (RFC 9110). */
@@ -189,11 +249,15 @@ public final class ControlApi implements AutoCloseable {
 
     private static JsonNode readJson(Exchange ex) throws ApiException, IOException {
         byte[] body = ex.requestBody().readNBytes(MAX_JSON_BODY + 1);
-        if (body.length > MAX_JSON_BODY) {
-            throw new ApiException(413, "too-large", "request body above " + MAX_JSON_BODY + " bytes");
-        }
         if (body.length == 0) {
             throw ApiException.badRequest("a JSON object is required");
+        }
+        return parseJson(body);
+    }
+
+    private static JsonNode parseJson(byte[] body) throws ApiException, IOException {
+        if (body.length > MAX_JSON_BODY) {
+            throw new ApiException(413, "too-large", "request body above " + MAX_JSON_BODY + " bytes");
         }
         try {
             JsonNode n = JSON.readTree(body);
@@ -204,6 +268,12 @@ public final class ControlApi implements AutoCloseable {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /** A JSON object body, or an empty object when there is no body at all. */
+    private static JsonNode readJsonOrNothing(Exchange ex) throws ApiException, IOException {
+        byte[] body = ex.requestBody().readNBytes(MAX_JSON_BODY + 1);
+        return body.length == 0 ? JSON.createObjectNode() : parseJson(body);
     }
 
     private void streamEvents(Exchange ex) throws ApiException, IOException, InterruptedException {

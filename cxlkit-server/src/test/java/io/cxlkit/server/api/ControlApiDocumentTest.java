@@ -52,19 +52,32 @@ class ControlApiDocumentTest {
             + "FirmwareAction (checked below); which action holds the memdev is FirmwareUploaderTest's";
 
     /** Documented answers no request here causes: each needs something the test cannot bring about quickly. */
-    private static final Map<String, String> NOT_CAUSED_HERE = Map.of(
-            "PUT /v1/memdevs/{name}/firmware 409 activation-in-progress", FIRMWARE_ACTIONS,
-            "PUT /v1/memdevs/{name}/firmware 409 reset-in-progress", FIRMWARE_ACTIONS,
-            "POST /v1/memdevs/{name}/firmware/activate 409 activation-in-progress", FIRMWARE_ACTIONS,
-            "POST /v1/memdevs/{name}/firmware/activate 409 reset-in-progress", FIRMWARE_ACTIONS,
-            "POST /v1/memdevs/{name}/reset 409 activation-in-progress", FIRMWARE_ACTIONS,
-            "POST /v1/memdevs/{name}/reset 409 reset-in-progress", FIRMWARE_ACTIONS,
-            "DELETE /v1/memdevs/{name}/firmware/upload 409 too-late",
-            "a cancel between End/Full and its answer: FirmwareUploaderTest pins when it is too late",
-            "POST /v1/memdevs/{name}/firmware/activate 502 bad-device-answer",
-            "a return code CXL r3.1 does not define, which the emulated device never answers",
-            "POST /v1/memdevs/{name}/firmware/activate 504 device-timeout",
-            "the host driver's 30 s bound on a background activation");
+    private static final Map<String, String> NOT_CAUSED_HERE = notCausedHere();
+
+    private static Map<String, String> notCausedHere() {
+        Map<String, String> m = new LinkedHashMap<>(Map.of(
+                "PUT /v1/memdevs/{name}/firmware 409 activation-in-progress", FIRMWARE_ACTIONS,
+                "PUT /v1/memdevs/{name}/firmware 409 reset-in-progress", FIRMWARE_ACTIONS,
+                "POST /v1/memdevs/{name}/firmware/activate 409 activation-in-progress", FIRMWARE_ACTIONS,
+                "POST /v1/memdevs/{name}/firmware/activate 409 reset-in-progress", FIRMWARE_ACTIONS,
+                "POST /v1/memdevs/{name}/reset 409 activation-in-progress", FIRMWARE_ACTIONS,
+                "POST /v1/memdevs/{name}/reset 409 reset-in-progress", FIRMWARE_ACTIONS,
+                "DELETE /v1/memdevs/{name}/firmware/upload 409 too-late",
+                "a cancel between End/Full and its answer: FirmwareUploaderTest pins when it is too late",
+                "POST /v1/memdevs/{name}/firmware/activate 502 bad-device-answer",
+                "a return code CXL r3.1 does not define, which the emulated device never answers",
+                "POST /v1/memdevs/{name}/firmware/activate 504 device-timeout",
+                "the host driver's 30 s bound on a background activation"));
+        // the mailbox commands behind labels, alerts and partitions, like Activate FW's
+        for (String op : List.of("GET /v1/memdevs/{name}/labels", "PUT /v1/memdevs/{name}/labels",
+                "POST /v1/memdevs/{name}/labels/zero", "PUT /v1/memdevs/{name}/alert-config",
+                "POST /v1/memdevs/{name}/partition")) {
+            m.put(op + " 502 bad-device-answer", "a return code CXL r3.1 does not define (or an answer of the wrong "
+                    + "length), which the emulated device never gives");
+            m.put(op + " 504 device-timeout", "the host's 2 s mailbox timeout, which the emulated device never runs into");
+        }
+        return m;
+    }
 
     @TempDir
     Path dir;
@@ -206,6 +219,7 @@ class ControlApiDocumentTest {
             record(slot, api.send(slot.replace("{slot}", "3"), "mem0", null)); // mem0 has 2 slots
 
             whileAnUploadArrives(api);
+            labelsAlertsAndPartitions(api);
 
             // no spool file for an upload: the spool directory is a regular file now
             Path spool = state.resolve(".spool");
@@ -226,6 +240,58 @@ class ControlApiDocumentTest {
             record(reset, api.send(reset, "mem0", null));
             Files.delete(blocker);
         }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The routes of memdev-commands.md §14 for labels, alert thresholds and partitions, and {@code include=}. */
+    private void labelsAlertsAndPartitions(Api api) throws Exception {
+        String list = "GET /v1/memdevs";
+        record(list, api.send(list + "?include=health,alert_config,partition_info,firmware", null, null));
+        record(list, api.send(list + "?include=media_errors", null, null)); // 400 bad-include
+        String get = "GET /v1/memdevs/{name}";
+        record(get, api.send(get + "?include=health&include=partition_info", "mem0", null));
+        record(get, api.send(get + "?include=health,bogus", "mem0", null));
+
+        String read = "GET /v1/memdevs/{name}/labels";
+        record(read, api.send(read, "mem0", null));
+        record(read, api.send(read + "?offset=0x10&size=32", "mem0", null));
+        record(read, api.send(read + "?offset=ten", "mem0", null)); // 400 bad-request
+        record(read, api.send(read + "?offset=0x7fffffff", "mem0", null)); // 400 out-of-range
+        String write = "PUT /v1/memdevs/{name}/labels";
+        record(write, api.send(write + "?offset=16", "mem0", new byte[100]));
+        record(write, api.send(write + "?offset=-1", "mem0", new byte[1]));
+        record(write, api.send(write + "?offset=0x7fffffff", "mem0", new byte[1])); // 413
+        String zero = "POST /v1/memdevs/{name}/labels/zero";
+        record(zero, api.send(zero, "mem0", null));
+        record(zero, api.send(zero, "mem0", utf8("{\"offset\":\"0x10\",\"size\":32}")));
+        record(zero, api.send(zero, "mem0", utf8("{\"size\":-1}")));
+        record(zero, api.send(zero, "mem0", utf8("{\"offset\":2147483647,\"size\":1}"))); // out-of-range
+        record(zero, api.send(zero, "mem0", new byte[ControlApi.MAX_JSON_BODY + 1]));
+
+        String alerts = "PUT /v1/memdevs/{name}/alert-config";
+        record(alerts, api.send(alerts, "mem0", utf8("{\"life_used\":{\"alert\":\"on\",\"threshold\":30},"
+                + "\"over_temperature\":{\"alert\":\"off\"}}")));
+        record(alerts, api.send(alerts, "mem0", utf8("{\"life_used\":{\"alert\":\"on\"}}"))); // Threshold not specified
+        record(alerts, api.send(alerts, "mem0", new byte[ControlApi.MAX_JSON_BODY + 1]));
+        // ndctl takes 80 (0..100); the device refuses a warning at or above its critical threshold (75)
+        record(alerts, api.send(alerts, "mem0", utf8("{\"life_used\":{\"alert\":\"on\",\"threshold\":80}}")));
+
+        String partition = "POST /v1/memdevs/{name}/partition";
+        record(partition, api.send(partition, "mem1", utf8("{\"volatile_size\":\"0x10000000\"}")));
+        record(partition, api.send(partition, "mem0", utf8("{\"volatile_size\":0}"))); // 422: no alignment
+        record(partition, api.send(partition, "mem0", utf8("{\"volatile_size\":1}")));
+        record(partition, api.send(partition, "mem0", new byte[ControlApi.MAX_JSON_BODY + 1]));
+
+        // the device refuses label transfers while its media is disabled
+        String inject = "POST /v1/memdevs/{name}/faults";
+        assertThat(api.send(inject, "mem0", utf8("{\"fault\":\"media-disabled\"}")).status()).isEqualTo(200);
+        record(read, api.send(read, "mem0", null));
+        record(write, api.send(write, "mem0", new byte[10]));
+        record(zero, api.send(zero, "mem0", null));
+        assertThat(api.send("DELETE /v1/memdevs/{name}/faults", "mem0", null).status()).isEqualTo(200);
     }
 
     /** 400 for an event type nobody publishes, 200 for a subscriber, 429 for the one past {@link EventHub#MAX_SUBSCRIBERS}. */
@@ -420,6 +486,12 @@ class ControlApiDocumentTest {
 
     /** A body the operation would take, so that only what the test changes decides the answer. */
     private static byte[] goodBody(String op) {
+        if (op.endsWith("/alert-config")) {
+            return "{\"life_used\":{\"alert\":\"off\"}}".getBytes(StandardCharsets.UTF_8);
+        }
+        if (op.endsWith("/partition")) {
+            return "{\"volatile_size\":0}".getBytes(StandardCharsets.UTF_8);
+        }
         if (op.startsWith("PUT ")) {
             return pkg("API 0");
         }
