@@ -96,6 +96,20 @@ public final class CompletionChoices {
         }
     }
 
+    /** {@code set-alert-config --life-used-alert} and the other four: ndctl's actions. */
+    public static final class AlertActions extends Words {
+        public AlertActions() {
+            super(List.of("on", "off"));
+        }
+    }
+
+    /** {@code set-partition -t}: the types ndctl takes ({@code volatile} is {@code ram}). */
+    public static final class PartitionTypes extends Words {
+        public PartitionTypes() {
+            super(List.of("pmem", "ram", "volatile"));
+        }
+    }
+
     /** {@code help COMMAND}: the top-level commands. */
     public static final class Commands extends Words {
         public Commands() {

@@ -24,6 +24,7 @@ public final class CxlkitCommand implements Callable<Integer> {
 
     /** The subcommands' names, in the order help lists them; {@link #subcommand} gives their classes. */
     static final List<String> SUBCOMMANDS = List.of("serve", "stop", "list", "update-firmware", "activate-firmware", "reset",
+            "read-labels", "write-labels", "zero-labels", "set-alert-config", "set-partition",
             "fw", "inject", "cci", "demo", "generate-completion", "help", "version");
 
     /**
@@ -47,6 +48,11 @@ public final class CxlkitCommand implements Callable<Integer> {
             case "update-firmware" -> io.cxlkit.cli.update.UpdateFirmwareCommand.class;
             case "activate-firmware" -> ActivateFirmwareCommand.class;
             case "reset" -> ResetCommand.class;
+            case "read-labels" -> ReadLabelsCommand.class;
+            case "write-labels" -> WriteLabelsCommand.class;
+            case "zero-labels" -> ZeroLabelsCommand.class;
+            case "set-alert-config" -> SetAlertConfigCommand.class;
+            case "set-partition" -> SetPartitionCommand.class;
             case "fw" -> FwCommand.class;
             case "inject" -> InjectCommand.class;
             case "cci" -> CciCommand.class;

@@ -203,6 +203,16 @@ public final class DaemonClient {
         }
     }
 
+    /** PUT with a JSON body, the answer's text. */
+    public String put(String path, JsonNode body) throws IOException, ApiError {
+        return send("PUT", path, JsonTree.bytes(body));
+    }
+
+    /** PUT of bytes held in memory ({@code application/octet-stream}), the answer's text. */
+    public String put(String path, byte[] body) throws IOException, ApiError {
+        return send("PUT", path, "application/octet-stream", body.length, out -> out.write(body));
+    }
+
     /** DELETE, the answer's text. */
     public String delete(String path) throws IOException, ApiError {
         return send("DELETE", path, null);

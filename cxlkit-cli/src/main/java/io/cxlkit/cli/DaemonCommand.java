@@ -5,9 +5,12 @@ import io.cxlkit.host.json.MemdevJson;
 import io.cxlkit.host.json.MemdevView;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -43,12 +46,36 @@ public abstract class DaemonCommand extends CliCommand {
 
     /** Every memdev the daemon serves, in its order. */
     protected List<MemdevView> memdevs() throws IOException, ApiError {
-        return views(daemon().get("/v1/memdevs"));
+        return memdevs(Set.of());
+    }
+
+    /**
+     * Every memdev the daemon serves, in its order, with the optional objects of {@code include} that
+     * the daemon builds only when asked ({@code health}, {@code alert_config}, {@code partition_info}).
+     */
+    protected List<MemdevView> memdevs(Set<MemdevJson.Include> include) throws IOException, ApiError {
+        return views(daemon().get("/v1/memdevs" + includeQuery(include)));
     }
 
     /** One memdev as the daemon describes it now. */
     protected MemdevView memdev(String name) throws IOException, ApiError {
-        return view(daemon().get(memdevPath(name)));
+        return memdev(name, Set.of());
+    }
+
+    /** One memdev as the daemon describes it now, with the optional objects of {@code include}. */
+    protected MemdevView memdev(String name, Set<MemdevJson.Include> include) throws IOException, ApiError {
+        return view(daemon().get(memdevPath(name) + includeQuery(include)));
+    }
+
+    /** The objects the daemon builds only when asked for. */
+    private static final Set<MemdevJson.Include> ON_REQUEST = EnumSet.of(MemdevJson.Include.HEALTH,
+            MemdevJson.Include.ALERT_CONFIG, MemdevJson.Include.PARTITION_INFO);
+
+    /** {@code ?include=...} for the objects of {@code include} the daemon builds only when asked; "" for none. */
+    static String includeQuery(Set<MemdevJson.Include> include) {
+        String words = include.stream().filter(ON_REQUEST::contains).sorted().map(MemdevJson.Include::key)
+                .collect(Collectors.joining(","));
+        return words.isEmpty() ? "" : "?include=" + words;
     }
 
     protected static String memdevPath(String name) {
@@ -150,6 +177,11 @@ public abstract class DaemonCommand extends CliCommand {
      * after ndctl's warning ({@link #warnNoMatchingDevices}); on a terminal nothing.
      */
     protected void printAffected(List<MemdevView> views) {
+        printAffected(views, EnumSet.of(MemdevJson.Include.FIRMWARE));
+    }
+
+    /** {@link #printAffected(List)} with the objects of {@code include} instead of the firmware object. */
+    protected void printAffected(List<MemdevView> views, Set<MemdevJson.Include> include) {
         boolean human = Terminal.current().stdoutTty();
         if (views.isEmpty() && human) {
             return;
@@ -157,7 +189,7 @@ public abstract class DaemonCommand extends CliCommand {
         if (views.isEmpty()) {
             warnNoMatchingDevices();
         }
-        print(MemdevJson.list(views, human, true, false));
+        print(MemdevJson.list(views, human, include));
     }
 
     /**
@@ -177,20 +209,28 @@ public abstract class DaemonCommand extends CliCommand {
      */
     protected int changeEach(Selection selection, StrictOption strict, MemdevAction<String> action)
             throws InterruptedException {
-        List<String> names = selection.names();
-        Outcome<String> outcome = forEach(names, action);
+        Outcome<String> outcome = forEach(selection.names(), action);
+        printChanged(selection.names(), outcome, EnumSet.of(MemdevJson.Include.FIRMWARE));
+        return outcome.exitCode(strict, selection);
+    }
+
+    /**
+     * Prints the memdevs {@code names} that an action of {@code outcome} was about, with the objects of
+     * {@code include}: the answer for each that succeeded, a fresh look (if the daemon can give one) for
+     * each that failed.
+     */
+    protected void printChanged(List<String> names, Outcome<String> outcome, Set<MemdevJson.Include> include) {
         List<MemdevView> views = new ArrayList<>();
         for (String name : names) {
             try {
                 String answer = outcome.succeeded().get(name);
-                views.add(answer != null ? view(DaemonClient.parse(answer)) : memdev(name));
+                views.add(answer != null ? view(DaemonClient.parse(answer)) : memdev(name, include));
             } catch (IOException | ApiError e) {
                 if (outcome.succeeded().containsKey(name)) {
                     report(name + ": " + (e instanceof ApiError a ? a.messageFor(name) : FailureHandler.describe(e)));
                 }
             }
         }
-        printAffected(views);
-        return outcome.exitCode(strict, selection);
+        printAffected(views, include);
     }
 }

@@ -1,9 +1,12 @@
 package io.cxlkit.cli;
 
 import io.cxlkit.host.json.MemdevJson;
+import io.cxlkit.host.json.MemdevJson.Include;
 import io.cxlkit.host.json.MemdevView;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,7 +14,9 @@ import picocli.CommandLine.Option;
  * {@code cxlkit list}: ndctl's {@code cxl list} for memdevs. Prints exactly what
  * {@link MemdevJson#list} prints; the filters {@code -m}, {@code -s} and {@code -b} are ndctl's
  * and a memdev is listed when it passes all that are given. With no match: an empty array,
- * ndctl's warning on stderr, exit 0.
+ * ndctl's warning on stderr, exit 0. {@code -H}, {@code -A} and {@code -I} ask the daemon for the
+ * objects it builds at request time (Get Health Info, Get Alert Configuration, Get Partition
+ * Info); each is left out of a memdev whose command failed.
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List memdevs as ndctl's 'cxl list' does.")
@@ -37,6 +42,15 @@ public final class ListCommand extends DaemonCommand {
             + CxlBus.NAME + ", 0 or " + CxlBus.PROVIDER + ")")
     String busFilter;
 
+    @Option(names = {"-H", "--health"}, description = "include memory device health information")
+    boolean health;
+
+    @Option(names = {"-I", "--partition"}, description = "include memory device partition information")
+    boolean partition;
+
+    @Option(names = {"-A", "--alert-config"}, description = "include alert configuration information")
+    boolean alertConfig;
+
     @Option(names = {"-u", "--human"}, description = "human friendly number formats")
     boolean human;
 
@@ -46,14 +60,36 @@ public final class ListCommand extends DaemonCommand {
     @Override
     protected int execute() throws Exception {
         List<MemdevSelector> filters = filters();
-        List<MemdevView> shown = memdevs().stream().filter(v -> filters.stream().allMatch(f -> f.matches(v)))
+        Set<Include> include = include();
+        List<MemdevView> shown = memdevs(include).stream().filter(v -> filters.stream().allMatch(f -> f.matches(v)))
                 .toList();
         if (shown.isEmpty()) {
             // as ndctl; cxlkit prints the empty array in -u mode too, where ndctl prints nothing
             warnNoMatchingDevices();
         }
-        print(MemdevJson.list(shown, human, firmware, cxlkit));
+        print(MemdevJson.list(shown, human, include));
         return 0;
+    }
+
+    /** The optional objects the flags ask for. */
+    private Set<Include> include() {
+        Set<Include> include = EnumSet.noneOf(Include.class);
+        if (health) {
+            include.add(Include.HEALTH);
+        }
+        if (alertConfig) {
+            include.add(Include.ALERT_CONFIG);
+        }
+        if (partition) {
+            include.add(Include.PARTITION_INFO);
+        }
+        if (firmware) {
+            include.add(Include.FIRMWARE);
+        }
+        if (cxlkit) {
+            include.add(Include.CXLKIT);
+        }
+        return include;
     }
 
     /** The filters given, each checked before the daemon is contacted (a bad one is a usage error). */

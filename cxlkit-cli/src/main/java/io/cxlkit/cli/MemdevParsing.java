@@ -1,12 +1,18 @@
 package io.cxlkit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxlkit.host.json.MemdevJson;
 import io.cxlkit.host.json.MemdevView;
+import io.cxlkit.host.json.MemdevView.ActivePartitions;
 import io.cxlkit.host.json.MemdevView.CxlkitView;
 import io.cxlkit.host.json.MemdevView.FirmwareView;
+import io.cxlkit.host.json.MemdevView.PartitionView;
 import io.cxlkit.host.json.MemdevView.ResetView;
 import io.cxlkit.host.json.MemdevView.UploadView;
+import io.cxlkit.protocol.payload.AlertConfig;
+import io.cxlkit.protocol.payload.AlertWarning;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.HealthInfo;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -19,7 +25,10 @@ import java.util.Optional;
  * CLI can print them again in any mode ({@code -u}, with or without {@code firmware} and
  * {@code cxlkit}). Keys MemdevJson leaves out come back as their defaults: no size is 0, no
  * {@code staged_slot} is 0, no {@code slot_N_version} is an empty slot, no
- * {@code remaining_size} is 0.
+ * {@code remaining_size} is 0. The {@code health}, {@code alert_config} and {@code partition_info}
+ * objects come back as the payloads they print from: each key's value maps back to the bits it came
+ * from (a {@code media_*} key true to its Media Status, none true to FFh; -95 to FFh life used or
+ * FFFFh temperature; unsigned temperatures to their 16 bits), so they print again byte for byte.
  *
  * <p>Anything that is not such an object is an {@link IllegalArgumentException} naming the key.
  */
@@ -51,7 +60,109 @@ public final class MemdevParsing {
         if (o.has("cxlkit")) {
             v = v.withCxlkit(cxlkit(o.get("cxlkit")));
         }
+        if (o.has("health")) {
+            v = v.withHealth(health(o.get("health")));
+        }
+        if (o.has("alert_config")) {
+            v = v.withAlertConfig(alertConfig(o.get("alert_config")));
+        }
+        if (o.has("partition_info")) {
+            v = v.withPartitionInfo(partitionInfo(o.get("partition_info")));
+        }
         return v;
+    }
+
+    /** The {@code health} object. */
+    public static HealthInfo health(JsonNode o) {
+        requireObject(o, "health object");
+        int status = (bool(o, "maintenance_needed") ? HealthInfo.MAINTENANCE_NEEDED : 0)
+                | (bool(o, "performance_degraded") ? HealthInfo.PERFORMANCE_DEGRADED : 0)
+                | (bool(o, "hw_replacement_needed") ? HealthInfo.HW_REPLACEMENT_NEEDED : 0);
+        int media = 0xFF;
+        for (int i = MemdevJson.MEDIA_STATUS_KEYS.size() - 1; i >= 0; i--) {
+            if (bool(o, MemdevJson.MEDIA_STATUS_KEYS.get(i))) {
+                media = i;
+            }
+        }
+        HealthInfo.AdditionalStatus ext = new HealthInfo.AdditionalStatus(word(o, "ext_life_used", 4),
+                word(o, "ext_temperature", 4), word(o, "ext_corrected_volatile", 2) != 0,
+                word(o, "ext_corrected_persistent", 2) != 0);
+        int lifeUsed = notImplementedOr(o, "life_used_percent", MemdevJson.LIFE_USED_NOT_IMPLEMENTED);
+        int temperature = notImplementedOr(o, "temperature", MemdevJson.TEMPERATURE_NOT_IMPLEMENTED);
+        return new HealthInfo(status, media, ext, lifeUsed, (short) temperature, u32(o, "dirty_shutdowns"),
+                u32(o, "volatile_errors"), u32(o, "pmem_errors"));
+    }
+
+    /** The {@code alert_config} object. */
+    public static AlertConfig alertConfig(JsonNode o) {
+        requireObject(o, "alert_config object");
+        int valid = 0;
+        int writable = 0;
+        for (AlertWarning w : AlertWarning.values()) {
+            String stem = MemdevJson.ALERT_KEYS.get(w.ordinal());
+            valid |= bool(o, stem + "_prog_warn_threshold_valid") ? w.bit() : 0;
+            writable |= bool(o, stem + "_prog_warn_threshold_writable") ? w.bit() : 0;
+        }
+        return new AlertConfig(valid, writable, bits(o, "life_used_crit_alert_threshold", 8),
+                bits(o, "life_used_prog_warn_threshold", 8),
+                (short) bits(o, "dev_over_temperature_crit_alert_threshold", 16),
+                (short) bits(o, "dev_under_temperature_crit_alert_threshold", 16),
+                (short) bits(o, "dev_over_temperature_prog_warn_threshold", 16),
+                (short) bits(o, "dev_under_temperature_prog_warn_threshold", 16),
+                bits(o, "corrected_volatile_mem_err_prog_warn_threshold", 16),
+                bits(o, "corrected_pmem_err_prog_warn_threshold", 16));
+    }
+
+    /** The {@code partition_info} object. */
+    public static PartitionView partitionInfo(JsonNode o) {
+        requireObject(o, "partition_info object");
+        Optional<ActivePartitions> active = Optional.empty();
+        if (o.has("active_volatile_size")) {
+            active = Optional.of(new ActivePartitions(longValue(o, "active_volatile_size"),
+                    longValue(o, "active_persistent_size"), longValue(o, "next_volatile_size"),
+                    longValue(o, "next_persistent_size")));
+        }
+        return new PartitionView(longValue(o, "total_size"), longValue(o, "volatile_only_size"),
+                longValue(o, "persistent_only_size"), longValue(o, "partition_alignment_size"), active);
+    }
+
+    /** The index of a status word ({@code normal}, {@code warning}, ...) among the first {@code n}. */
+    private static int word(JsonNode o, String key, int n) {
+        int i = MemdevJson.EXT_STATUS_WORDS.subList(0, n).indexOf(text(o, key));
+        if (i < 0) {
+            throw new IllegalArgumentException("'" + key + "' must be one of " + MemdevJson.EXT_STATUS_WORDS.subList(0, n));
+        }
+        return i;
+    }
+
+    /** An integer of at most {@code bits} unsigned bits. */
+    private static int bits(JsonNode o, String key, int bits) {
+        long v = longValue(o, key);
+        if (v < 0 || v >= 1L << bits) {
+            throw new IllegalArgumentException("'" + key + "' must be 0.." + ((1L << bits) - 1));
+        }
+        return (int) v;
+    }
+
+    private static long u32(JsonNode o, String key) {
+        long v = longValue(o, key);
+        if (v < 0 || v > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("'" + key + "' must be 0..4294967295");
+        }
+        return v;
+    }
+
+    /** Life used or the temperature: {@value MemdevJson#NOT_IMPLEMENTED} back to {@code raw}, else 0..{@code raw}. */
+    private static int notImplementedOr(JsonNode o, String key, int raw) {
+        long v = longValue(o, key);
+        if (v == MemdevJson.NOT_IMPLEMENTED) {
+            return raw;
+        }
+        if (v < 0 || v >= raw) {
+            throw new IllegalArgumentException("'" + key + "' must be 0.." + (raw - 1) + " or "
+                    + MemdevJson.NOT_IMPLEMENTED);
+        }
+        return (int) v;
     }
 
     /** The {@code firmware} object. */

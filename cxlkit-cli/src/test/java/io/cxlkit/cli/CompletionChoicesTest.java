@@ -49,7 +49,10 @@ class CompletionChoicesTest {
                         "powerloss-persistence-loss", "shutdown-persistence-loss", "persistence-loss-imminent",
                         "powerloss-data-loss", "shutdown-data-loss", "data-loss-imminent")),
                 Arguments.of("cci transfer-fw", "--action", List.of("full", "initiate", "continue", "end", "abort")),
-                Arguments.of("cci activate-fw", "--action", List.of("online", "reset")));
+                Arguments.of("cci activate-fw", "--action", List.of("online", "reset")),
+                Arguments.of("set-alert-config", "--life-used-alert", List.of("on", "off")),
+                Arguments.of("set-alert-config", "--pmem-err-alert", List.of("on", "off")),
+                Arguments.of("set-partition", "--type", List.of("pmem", "ram", "volatile")));
     }
 
     @ParameterizedTest
@@ -115,6 +118,25 @@ class CompletionChoicesTest {
                 .isEqualTo(2);
         assertThat(Cli.run(concat(new String[] {"cci", "activate-fw", "--slot", "2", "--action", "now"}, target))
                 .exit()).isEqualTo(2);
+    }
+
+    @Test
+    void setAlertConfigAndSetPartition_everyWordIsAccepted_andOthersRefused() {
+        String nowhere = dir.resolve("no-daemon").toString();
+        for (String action : new CompletionChoices.AlertActions()) {
+            String[] args = action.equals("on") ? new String[] {"--life-used-alert", "on", "-L", "10"}
+                    : new String[] {"--life-used-alert", "off"};
+            Cli.Run r = Cli.run(concat(concat(new String[] {"set-alert-config", "mem0"}, args),
+                    new String[] {"--state-dir", nowhere}));
+            assertThat(r.exit()).as(action + ": " + r.err()).isEqualTo(1); // as far as the (missing) daemon
+        }
+        assertThat(Cli.run("set-alert-config", "mem0", "--life-used-alert", "maybe", "--state-dir", nowhere).exit())
+                .isEqualTo(2);
+        for (String type : new CompletionChoices.PartitionTypes()) {
+            Cli.Run r = Cli.run("set-partition", "mem0", "-t", type, "--state-dir", nowhere);
+            assertThat(r.exit()).as(type + ": " + r.err()).isEqualTo(1);
+        }
+        assertThat(Cli.run("set-partition", "mem0", "-t", "disk", "--state-dir", nowhere).exit()).isEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,81 @@
+package io.cxlkit.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cxlkit read-labels MEMDEV... [-s SIZE] [-O OFFSET] [-o FILE]}: ndctl's
+ * {@code cxl read-labels} (memdev-commands.md §15.2). The raw bytes of each memdev's Label Storage
+ * Area, concatenated in the daemon's order, to standard output or FILE; {@code -s 0} or none reads
+ * from OFFSET to the end of the area. Then {@code cxlkit: read-labels: read N mem[s]}. FILE is
+ * replaced if it exists, as ndctl's {@code -o} does (it has no {@code --force}), but crash-safely
+ * and only once every memdev was read: it never holds a part of the output.
+ */
+@Command(name = "read-labels", mixinStandardHelpOptions = true,
+        description = "Read the label storage area of memdevs, as ndctl's 'cxl read-labels'.")
+public final class ReadLabelsCommand extends DaemonCommand {
+
+    @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all; serial numbers with -S")
+    List<String> memdevs;
+
+    @Mixin
+    MemdevFilterOptions filter;
+
+    @Mixin
+    LabelOptions range;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "write the label area contents to FILE (replaced if it exists) instead of standard output")
+    Path output;
+
+    @Option(names = {"-v", "--verbose"}, description = "say what was read from each memdev")
+    boolean verbose;
+
+    @Mixin
+    StrictOption strict;
+
+    @Override
+    protected int execute() throws Exception {
+        try {
+            range.validate();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        if (output != null && output.toString().isEmpty()) {
+            throw usage("-o needs a file name");
+        }
+        MemdevSelector selector = selector(memdevs, filter);
+        OutputFile target = OutputFile.of(output == null ? Path.of(OutputFile.STDOUT) : output, true);
+        Selection selection = resolve(selector);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        Outcome<Integer> outcome = forEach(selection.names(), name -> {
+            ByteArrayOutputStream one = new ByteArrayOutputStream();
+            daemon().download(memdevPath(name) + "/labels" + range.query(), one);
+            one.writeTo(all);
+            if (verbose) {
+                report(name + ": read " + one.size() + " bytes at offset " + range.offset());
+            }
+            return one.size();
+        });
+        try {
+            target.write(AtomicFile.PUBLIC, System.out, all::writeTo);
+        } finally {
+            say("read", outcome.succeeded().size());
+        }
+        return outcome.exitCode(strict, selection);
+    }
+
+    /** ndctl's last line: {@code <verb> N mem}, {@code s} only when N > 1. */
+    static String count(String verb, int n) {
+        return verb + " " + n + " mem" + (n > 1 ? "s" : "");
+    }
+
+    private void say(String verb, int n) {
+        report(count(verb, n));
+    }
+}
