@@ -111,4 +111,50 @@ class MemdevParsingTest {
         assertThatThrownBy(() -> MemdevParsing.list(JSON.createObjectNode()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** {@code health}, {@code alert_config} and {@code partition_info} print again byte for byte, plain and human. */
+    @Test
+    void theIncludedObjectsPrintAgainByteForByte() throws Exception {
+        java.util.Set<MemdevJson.Include> all = java.util.EnumSet.allOf(MemdevJson.Include.class);
+        io.cxlkit.protocol.payload.IdentifyMemoryDevice identify = new io.cxlkit.protocol.payload.IdentifyMemoryDevice(
+                "BWFW VERSION 0", 8, 1, 1, 1, 8, 8, 8, 8, 131072, 256, 0, 1, 0, 0);
+        List<MemdevView> views = List.of(
+                factory().withHealth(new io.cxlkit.protocol.payload.HealthInfo(0, 0,
+                                io.cxlkit.protocol.payload.HealthInfo.AdditionalStatus.ALL_NORMAL, 0, 25, 0, 0, 0))
+                        .withAlertConfig(new io.cxlkit.protocol.payload.AlertConfig(7, 0x1F, 75, 40, 85, 0, 75, 5, 100, 100))
+                        .withPartitionInfo(MemdevView.PartitionView.from(identify, Optional.empty())),
+                factory().withHealth(new io.cxlkit.protocol.payload.HealthInfo(0x0F, 0x0A,
+                                new io.cxlkit.protocol.payload.HealthInfo.AdditionalStatus(3, 2, true, false), 255, -1,
+                                0xFFFFFFFFL, 1, 2))
+                        .withAlertConfig(new io.cxlkit.protocol.payload.AlertConfig(0x1A, 0x05, 100, 0, -1, -40, 32767,
+                                -5, 65535, 0))
+                        .withPartitionInfo(MemdevView.PartitionView.from(identify,
+                                Optional.of(new io.cxlkit.protocol.payload.PartitionInfo(3, 5, 4, 4)))),
+                factory().withHealth(new io.cxlkit.protocol.payload.HealthInfo(0, 9,
+                        io.cxlkit.protocol.payload.HealthInfo.AdditionalStatus.ALL_NORMAL, 254, -5, 3, 0, 0)));
+        for (MemdevView v : views) {
+            String plain = JsonC.document(MemdevJson.object(v, false, all));
+            MemdevView back = parse(plain);
+            assertThat(JsonC.document(MemdevJson.object(back, false, all))).isEqualTo(plain);
+            assertThat(JsonC.document(MemdevJson.object(back, true, all)))
+                    .isEqualTo(JsonC.document(MemdevJson.object(v, true, all)));
+        }
+        assertThat(parse(JsonC.document(MemdevJson.object(views.get(1), false, all))).health().orElseThrow().temperature())
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void aHealthObjectWithAWordOrNumberItCannotHaveIsRefused() {
+        String good = JsonC.document(MemdevJson.object(factory().withHealth(new io.cxlkit.protocol.payload.HealthInfo(0, 0,
+                io.cxlkit.protocol.payload.HealthInfo.AdditionalStatus.ALL_NORMAL, 0, 25, 0, 0, 0)), false,
+                java.util.EnumSet.of(MemdevJson.Include.HEALTH)));
+        assertThatThrownBy(() -> parse(good.replace("\"ext_temperature\":\"normal\"", "\"ext_temperature\":\"hot\"")))
+                .hasMessageContaining("ext_temperature");
+        assertThatThrownBy(() -> parse(good.replace("\"temperature\":25", "\"temperature\":65535")))
+                .hasMessageContaining("temperature");
+        assertThatThrownBy(() -> parse(good.replace("\"life_used_percent\":0", "\"life_used_percent\":-1")))
+                .hasMessageContaining("life_used_percent");
+        assertThatThrownBy(() -> parse(good.replace("\"ext_corrected_volatile\":\"normal\"",
+                "\"ext_corrected_volatile\":\"critical\""))).hasMessageContaining("ext_corrected_volatile");
+    }
 }
