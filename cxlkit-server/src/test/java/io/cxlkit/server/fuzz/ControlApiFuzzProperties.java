@@ -497,7 +497,8 @@ class ControlApiFuzzProperties {
     }
 
     static final List<String> ROUTES = List.of("", "/firmware", "/firmware/upload", "/firmware/activate", "/reset",
-            "/faults", "/firmware/slots/1", "/firmware/slots/2");
+            "/faults", "/firmware/slots/1", "/firmware/slots/2", "/labels", "/labels/zero", "/alert-config",
+            "/partition", "?include=health,alert_config,partition_info", "/labels?offset=0x10&size=16");
 
     static Arbitrary<String> methods(Arbitrary<String> right) {
         return Arbitraries.frequencyOf(
@@ -608,8 +609,81 @@ class ControlApiFuzzProperties {
                 new byte[0], BodyMode.LENGTH, false));
         Arbitrary<Fuzzed> events = Arbitraries.just(0).map(x -> new Req("GET", "/v1/events", validAuth(), List.of(),
                 null, BodyMode.LENGTH, false));
+        Arbitrary<Fuzzed> alerts = Combinators.combine(name, alertBodies(), auths())
+                .as((n, b, auth) -> new Req("PUT", "/v1/memdevs/" + n + "/alert-config", auth, List.of(), b,
+                        BodyMode.LENGTH, false));
+        Arbitrary<Fuzzed> partition = Combinators.combine(name, partitionBodies(), auths())
+                .as((n, b, auth) -> new Req("POST", "/v1/memdevs/" + n + "/partition", auth, List.of(), b,
+                        BodyMode.LENGTH, false));
+        Arbitrary<Fuzzed> zero = Combinators.combine(name, labelRangeBodies(), auths())
+                .as((n, b, auth) -> new Req("POST", "/v1/memdevs/" + n + "/labels/zero", auth, List.of(), b,
+                        BodyMode.LENGTH, false));
+        Arbitrary<Fuzzed> labels = Combinators.combine(name, labelQueries(), seeded(Arbitraries.integers()
+                        .between(0, 9000)), Arbitraries.of("GET", "PUT"), Arbitraries.of(BodyMode.values()))
+                .as((n, q, b, m, mode) -> new Req(m, "/v1/memdevs/" + n + "/labels" + q, validAuth(), List.of(),
+                        m.equals("PUT") ? b : null, mode, false));
         return Arbitraries.frequencyOf(Tuple.of(6, faults), Tuple.of(5, activate), Tuple.of(4, firmware),
-                Tuple.of(1, cancel), Tuple.of(1, reset), Tuple.of(1, events));
+                Tuple.of(1, cancel), Tuple.of(1, reset), Tuple.of(1, events), Tuple.of(2, alerts), Tuple.of(2, partition),
+                Tuple.of(2, zero), Tuple.of(3, labels));
+    }
+
+    /** A number as the label, partition and alert routes take it: JSON numbers, strings, and neither. */
+    static Arbitrary<String> numbers() {
+        return Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.of("0", "1", "16", "4095", "4096", "131071", "131072",
+                        "131073", "268435456", "536870912", "4294967295", "4294967296", "9223372036854775807",
+                        "-1", "\"0x10\"", "\"0x10000000\"", "\"0X20000\"", "\"16\"", "\"0x\"", "\"-5\"",
+                        "\"ten\"", "\"1e3\"", "\"0xFFFFFFFFFFFFFFFF\"")),
+                Tuple.of(1, jsonValues()));
+    }
+
+    /** {@code ?offset=&size=} with good, beyond and bad numbers. */
+    static Arbitrary<String> labelQueries() {
+        Arbitrary<String> n = Arbitraries.of("0", "1", "16", "0x10", "4088", "4089", "131071", "131072", "131073",
+                "99999999999999999999", "-1", "x", "", "0x", "%30");
+        return Combinators.combine(n, n, Arbitraries.integers().between(0, 3))
+                .as((o, sz, mask) -> (mask & 1) == 0 && (mask & 2) == 0 ? ""
+                        : "?" + ((mask & 1) != 0 ? "offset=" + o : "") + ((mask & 3) == 3 ? "&" : "")
+                        + ((mask & 2) != 0 ? "size=" + sz : ""));
+    }
+
+    /** {@code {"offset","size"}} of a zeroing, with unknown members and broken JSON now and then. */
+    static Arbitrary<byte[]> labelRangeBodies() {
+        Arbitrary<String> object = Combinators.combine(numbers(), numbers(), Arbitraries.integers().between(0, 7))
+                .as((o, sz, mask) -> "{" + String.join(",", java.util.stream.Stream.of(
+                        (mask & 1) != 0 ? "\"offset\":" + o : null, (mask & 2) != 0 ? "\"size\":" + sz : null,
+                        (mask & 4) != 0 ? "\"length\":1" : null).filter(java.util.Objects::nonNull).toList()) + "}");
+        return Arbitraries.frequencyOf(Tuple.of(6, object.map(ControlApiFuzzProperties::utf8)),
+                Tuple.of(1, Arbitraries.just(new byte[0])), Tuple.of(2, jsonBodies()));
+    }
+
+    /** {@code {"volatile_size":N}} with good, unaligned and bad numbers. */
+    static Arbitrary<byte[]> partitionBodies() {
+        Arbitrary<String> object = Combinators.combine(numbers(), Arbitraries.integers().between(0, 2))
+                .as((n, mask) -> switch (mask) {
+                    case 0 -> "{\"volatile_size\":" + n + "}";
+                    case 1 -> "{\"volatile_size\":" + n + ",\"immediate\":true}";
+                    default -> "{\"size\":" + n + "}";
+                });
+        return Arbitraries.frequencyOf(Tuple.of(6, object.map(ControlApiFuzzProperties::utf8)),
+                Tuple.of(2, jsonBodies()));
+    }
+
+    /** set-alert-config bodies: ndctl's actions and thresholds, right and wrong, and broken JSON. */
+    static Arbitrary<byte[]> alertBodies() {
+        Arbitrary<String> key = Arbitraries.of("life_used", "over_temperature", "under_temperature", "volatile_mem_err",
+                "pmem_err", "temperature");
+        Arbitrary<String> alert = Arbitraries.of("\"on\"", "\"off\"", "\"ON\"", "\"maybe\"", "true", "1", "null");
+        Arbitrary<String> threshold = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.of("0", "30", "74", "75", "100",
+                        "101", "-1", "-40", "32767", "32768", "-32769", "65535", "65536", "\"30\"", "\"30%\"", "\"\"",
+                        "\" 7\"", "\"0x10\"", "99999999999999999999", "4294967346", "1.5")),
+                Tuple.of(1, jsonValues()));
+        Arbitrary<String> setting = Combinators.combine(key, alert, threshold, Arbitraries.integers().between(0, 3))
+                .as((k, a, t, mask) -> "\"" + k + "\":{" + String.join(",", java.util.stream.Stream.of(
+                        (mask & 1) != 0 ? "\"alert\":" + a : null, (mask & 2) != 0 ? "\"threshold\":" + t : null)
+                        .filter(java.util.Objects::nonNull).toList()) + "}");
+        Arbitrary<String> object = setting.list().ofMinSize(0).ofMaxSize(4).map(l -> "{" + String.join(",", l) + "}");
+        return Arbitraries.frequencyOf(Tuple.of(6, object.map(ControlApiFuzzProperties::utf8)),
+                Tuple.of(2, jsonBodies()));
     }
 
     static Arbitrary<byte[]> seeded(Arbitrary<Integer> length) {
