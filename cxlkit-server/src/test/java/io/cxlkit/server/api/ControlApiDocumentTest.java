@@ -475,7 +475,10 @@ class ControlApiDocumentTest {
 
     private Daemon startDaemon(HttpLimits limits) throws Exception {
         DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).maxPackageSize(4096).build();
-        return Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev), List.of("127.0.0.1:0"),
+        // mem1 has partitionable capacity, so that Set Partition Info succeeds there
+        DeviceConfig partitionable = DeviceConfig.defaults(1).toBuilder().timing(Timing.instant())
+                .partitionableCapacity(1L << 30).partitionAlignment(256L << 20).build();
+        return Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev, partitionable), List.of("127.0.0.1:0"),
                 Optional.empty(), "127.0.0.1:0", 256, PlatformConfig.DEFAULT_CCI_STALL_TIMEOUT, limits), w -> { });
     }
 
