@@ -2,6 +2,8 @@ package io.cxlkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxlkit.device.config.CriticalThresholds;
+import io.cxlkit.device.config.DeviceConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +59,10 @@ class HealthAlertsCommandTest {
 
     @Test
     void setAlertConfigPrintsTheMemdevWithItsAlertConfigThenNdctlsSummary() throws Exception {
-        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 2)) {
+        // under-temperature critical at -40 °C, so that a warning at -5 °C is one the device takes
+        DeviceConfig cold = EmbeddedDaemon.instant(0).toBuilder()
+                .criticalThresholds(CriticalThresholds.DEFAULTS.withUnderTemperature(-40)).build();
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), cold, EmbeddedDaemon.instant(1))) {
             Cli.Run r = d.run("set-alert-config", "mem0", "--life-used-alert", "on", "-L", "30",
                     "--over-temperature-alert", "off", "--under-temperature-alert", "on", "-U", "-5",
                     "--pmem-err-alert", "on", "-P", "1000");
@@ -82,7 +87,7 @@ class HealthAlertsCommandTest {
                           "life_used_crit_alert_threshold":75,
                           "life_used_prog_warn_threshold":30,
                           "dev_over_temperature_crit_alert_threshold":85,
-                          "dev_under_temperature_crit_alert_threshold":0,
+                          "dev_under_temperature_crit_alert_threshold":65496,
                           "dev_over_temperature_prog_warn_threshold":75,
                           "dev_under_temperature_prog_warn_threshold":65531,
                           "corrected_volatile_mem_err_prog_warn_threshold":100,
@@ -101,7 +106,7 @@ class HealthAlertsCommandTest {
             Cli.Run both = d.run("set-alert-config", "all", "--volatile-mem-err-alert", "on", "-V", "7");
             assertThat(both.err()).isEqualTo("cxlkit: set-alert-config: set alert configuration for 2 mems" + NL);
             assertThat(both.out()).contains("\"memdev\":\"mem0\"").contains("\"memdev\":\"mem1\"");
-            assertThat(both.out().split("\"corrected_volatile_mem_err_prog_warn_threshold\":7\n", -1)).hasSize(3);
+            assertThat(both.out().split("\"corrected_volatile_mem_err_prog_warn_threshold\":7,\n", -1)).hasSize(3);
         }
     }
 
@@ -138,6 +143,73 @@ class HealthAlertsCommandTest {
             assertThat(r.out()).isEqualTo(Expected.EMPTY_ARRAY);
             assertThat(r.err()).isEqualTo("cxlkit: set-partition: mem0: no available capacity" + NL
                     + Expected.NO_MATCHING_DEVICES + "cxlkit: set-partition: set_partition 0 mem" + NL);
+        }
+    }
+
+    /** What {@code cxlkit inject} makes the device report, as {@code list -H} prints it (§7.1, §7.2, §15.1). */
+    @Test
+    void aHealthAwayFromTheDefaultsPrintsAsLibcxlReadsIt() throws Exception {
+        try (EmbeddedDaemon d = EmbeddedDaemon.start(dir.resolve("state"), 1)) {
+            // one dirty shutdown: a power-off whose GPF failed, counted at the power-on of the reset
+            assertThat(d.run("inject", "mem0", "--gpf-fail").exit()).isZero();
+            assertThat(d.run("reset", "mem0").exit()).isZero();
+            for (String[] fault : new String[][] {{"--temperature", "-5"}, {"--life-used", "90"},
+                    {"--health-status", "maintenance,performance"}, {"--media-status", "shutdown-data-loss"},
+                    {"--corrected-error", "0x1000", "--count", "3"}}) {
+                String[] args = new String[fault.length + 2];
+                args[0] = "inject";
+                args[1] = "mem0";
+                System.arraycopy(fault, 0, args, 2, fault.length);
+                Cli.Run r = d.run(args);
+                assertThat(r.exit()).as(String.join(" ", fault) + ": " + r.err()).isZero();
+            }
+            Cli.Run r = d.run("list", "-H");
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).isEqualTo("""
+                    [
+                      {
+                        "memdev":"mem0",
+                        "pmem_size":1073741824,
+                        "health":{
+                          "maintenance_needed":true,
+                          "performance_degraded":true,
+                          "hw_replacement_needed":false,
+                          "media_normal":false,
+                          "media_not_ready":false,
+                          "media_persistence_lost":false,
+                          "media_data_lost":false,
+                          "media_powerloss_persistence_loss":false,
+                          "media_shutdown_persistence_loss":false,
+                          "media_persistence_loss_imminent":false,
+                          "media_powerloss_data_loss":false,
+                          "media_shutdown_data_loss":true,
+                          "media_data_loss_imminent":false,
+                          "ext_life_used":"critical",
+                          "ext_temperature":"critical",
+                          "ext_corrected_volatile":"normal",
+                          "ext_corrected_persistent":"normal",
+                          "life_used_percent":90,
+                          "temperature":65531,
+                          "dirty_shutdowns":1,
+                          "volatile_errors":0,
+                          "pmem_errors":3
+                        },
+                        "serial":0,
+                        "host":"0000:0d:00.0",
+                        "firmware_version":"BWFW VERSION 0"
+                      }
+                    ]
+                    """);
+            // -u changes nothing in health: it has no size
+            assertThat(d.run("list", "-H", "-u").out()).contains(r.out().substring(r.out().indexOf("    \"health\":{"),
+                    r.out().indexOf("    \"serial\"")).replace("\n    ", "\n  ").substring(2));
+
+            // FFFFh, which r3.1 reads as -1 °C, is libcxl's "not implemented": -95
+            assertThat(d.run("inject", "mem0", "--temperature", "-1").exit()).isZero();
+            assertThat(d.run("list", "-H").out()).contains("\"life_used_percent\":90,\n      \"temperature\":-95,\n");
+            assertThat(d.run("inject", "mem0", "--temperature", "32767").exit()).isZero();
+            assertThat(d.run("list", "-H").out()).contains("\"ext_temperature\":\"critical\"")
+                    .contains("\"temperature\":32767,");
         }
     }
 }
