@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LabelsListLoadIT {
 
     private static final int S = Expected.DEFAULT_LSA_SIZE;
-    private static final int BACK_TO_BACK = 4;
-    private static final int LABEL_CLIENTS = 3;
+    private static final int BACK_TO_BACK = 8;
+    private static final int LABEL_CLIENTS = 4;
     private static final int LIST_CLIENTS = 2;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
 
     @TempDir
     Path dir;
