@@ -1,12 +1,12 @@
 package io.cxlkit.server;
 
 import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.host.driver.MemdevDriver;
 import io.cxlkit.host.json.MemdevJson;
 import io.cxlkit.host.json.MemdevView;
 import io.cxlkit.host.upload.UploadStatus;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
-import io.cxlkit.host.driver.MemdevDriver;
 import io.cxlkit.protocol.payload.FwInfo;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
 import io.cxlkit.protocol.payload.PartitionInfo;
