@@ -58,78 +58,11 @@ final class Expected {
             """;
 
     /**
-     * memdev-commands.md §15.1: with the factory defaults, {@code cxlkit list -H -A -I} prints exactly
-     * this: {@code health} and {@code alert_config} after the sizes, {@code partition_info} after
-     * {@code firmware_version}; the health of §7.1 (media normal, 25 °C), the alert defaults of §7.3,
-     * and no partition alignment, so no active or next sizes.
+     * The {@code health} object of {@code list -H} with the factory defaults (memdev-commands.md §7.1:
+     * media normal, 25 °C), as a member of an unwrapped memdev object (two spaces deep), comma
+     * included; {@code .indent(2)} for a memdev in an array.
      */
-    static final String FACTORY_LIST_HAI = """
-            [
-              {
-                "memdev":"mem0",
-                "pmem_size":1073741824,
-                "health":{
-                  "maintenance_needed":false,
-                  "performance_degraded":false,
-                  "hw_replacement_needed":false,
-                  "media_normal":true,
-                  "media_not_ready":false,
-                  "media_persistence_lost":false,
-                  "media_data_lost":false,
-                  "media_powerloss_persistence_loss":false,
-                  "media_shutdown_persistence_loss":false,
-                  "media_persistence_loss_imminent":false,
-                  "media_powerloss_data_loss":false,
-                  "media_shutdown_data_loss":false,
-                  "media_data_loss_imminent":false,
-                  "ext_life_used":"normal",
-                  "ext_temperature":"normal",
-                  "ext_corrected_volatile":"normal",
-                  "ext_corrected_persistent":"normal",
-                  "life_used_percent":0,
-                  "temperature":25,
-                  "dirty_shutdowns":0,
-                  "volatile_errors":0,
-                  "pmem_errors":0
-                },
-                "alert_config":{
-                  "life_used_prog_warn_threshold_valid":true,
-                  "dev_over_temperature_prog_warn_threshold_valid":true,
-                  "dev_under_temperature_prog_warn_threshold_valid":true,
-                  "corrected_volatile_mem_err_prog_warn_threshold_valid":false,
-                  "corrected_pmem_err_prog_warn_threshold_valid":false,
-                  "life_used_prog_warn_threshold_writable":true,
-                  "dev_over_temperature_prog_warn_threshold_writable":true,
-                  "dev_under_temperature_prog_warn_threshold_writable":true,
-                  "corrected_volatile_mem_err_prog_warn_threshold_writable":true,
-                  "corrected_pmem_err_prog_warn_threshold_writable":true,
-                  "life_used_crit_alert_threshold":75,
-                  "life_used_prog_warn_threshold":40,
-                  "dev_over_temperature_crit_alert_threshold":85,
-                  "dev_under_temperature_crit_alert_threshold":0,
-                  "dev_over_temperature_prog_warn_threshold":75,
-                  "dev_under_temperature_prog_warn_threshold":5,
-                  "corrected_volatile_mem_err_prog_warn_threshold":100,
-                  "corrected_pmem_err_prog_warn_threshold":100
-                },
-                "serial":0,
-                "host":"0000:0d:00.0",
-                "firmware_version":"BWFW VERSION 0",
-                "partition_info":{
-                  "total_size":1073741824,
-                  "volatile_only_size":0,
-                  "persistent_only_size":1073741824,
-                  "partition_alignment_size":0
-                }
-              }
-            ]
-            """;
-
-    /** {@code cxlkit list -H -A -I -u -m mem0}: the same object unwrapped, human sizes and serial. */
-    static final String FACTORY_HUMAN_HAI_MEM0 = """
-            {
-              "memdev":"mem0",
-              "pmem_size":"1024.00 MiB (1073.74 MB)",
+    static final String FACTORY_HEALTH = """
               "health":{
                 "maintenance_needed":false,
                 "performance_degraded":false,
@@ -154,6 +87,10 @@ final class Expected {
                 "volatile_errors":0,
                 "pmem_errors":0
               },
+            """;
+
+    /** The {@code alert_config} object of {@code list -A} with the alert defaults of §7.3, as {@link #FACTORY_HEALTH}. */
+    static final String FACTORY_ALERT_CONFIG = """
               "alert_config":{
                 "life_used_prog_warn_threshold_valid":true,
                 "dev_over_temperature_prog_warn_threshold_valid":true,
@@ -174,6 +111,39 @@ final class Expected {
                 "corrected_volatile_mem_err_prog_warn_threshold":100,
                 "corrected_pmem_err_prog_warn_threshold":100
               },
+            """;
+
+    /**
+     * memdev-commands.md §15.1: with the factory defaults, {@code cxlkit list -H -A -I} prints exactly
+     * this: {@code health} and {@code alert_config} after the sizes, {@code partition_info} after
+     * {@code firmware_version}; the health of §7.1 (media normal, 25 °C), the alert defaults of §7.3,
+     * and no partition alignment, so no active or next sizes.
+     */
+    static final String FACTORY_LIST_HAI = """
+            [
+              {
+                "memdev":"mem0",
+                "pmem_size":1073741824,
+            """ + FACTORY_HEALTH.indent(2) + FACTORY_ALERT_CONFIG.indent(2) + """
+                "serial":0,
+                "host":"0000:0d:00.0",
+                "firmware_version":"BWFW VERSION 0",
+                "partition_info":{
+                  "total_size":1073741824,
+                  "volatile_only_size":0,
+                  "persistent_only_size":1073741824,
+                  "partition_alignment_size":0
+                }
+              }
+            ]
+            """;
+
+    /** {@code cxlkit list -H -A -I -u -m mem0}: the same object unwrapped, human sizes and serial. */
+    static final String FACTORY_HUMAN_HAI_MEM0 = """
+            {
+              "memdev":"mem0",
+              "pmem_size":"1024.00 MiB (1073.74 MB)",
+            """ + FACTORY_HEALTH + FACTORY_ALERT_CONFIG + """
               "serial":"0",
               "host":"0000:0d:00.0",
               "firmware_version":"BWFW VERSION 0",
