@@ -2,18 +2,11 @@ package io.cxlkit.cli.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxlkit.cli.Main;
 import io.cxlkit.device.config.DeviceConfig;
-import io.cxlkit.server.PlatformConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code --partitionable-capacity}, {@code --partition-align} and {@code --lsa-size}, and the
@@ -21,33 +14,9 @@ import picocli.CommandLine;
  * (docs/capacity-and-labels.md): defaults, flags for every device, entries over flags, and one line
  * naming the device with exit 2 for a value the device cannot take.
  */
-class ServeCapacityOptionsTest {
+class ServeCapacityOptionsTest extends ServeOptionsTestBase {
 
     private static final long MIB = 1L << 20;
-
-    @TempDir
-    Path dir;
-
-    private PlatformConfig config(String... args) {
-        return ServeConfigs.of(dir, args);
-    }
-
-    private record Run(int exit, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(new StringWriter(), true));
-        cmd.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("serve", "--state-dir", dir.resolve("state").toString()));
-        all.addAll(List.of(args));
-        return new Run(cmd.execute(all.toArray(String[]::new)), err.toString());
-    }
-
-    private Path yaml(String text) throws Exception {
-        return Files.writeString(dir.resolve("c.yaml"), text);
-    }
 
     @Test
     void defaults_nothingPartitionable_a128KiBLsa() {

@@ -2,50 +2,18 @@ package io.cxlkit.cli.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxlkit.cli.Main;
 import io.cxlkit.device.config.CriticalThresholds;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.server.PlatformConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The event log size and the critical alert thresholds as {@code serve} options and config file
  * keys (docs/events-and-health.md "Device settings"): defaults, flags for every device, entries
  * over flags, and one line with exit 2 for a value out of range.
  */
-class ServeHealthOptionsTest {
-
-    @TempDir
-    Path dir;
-
-    private PlatformConfig config(String... args) {
-        return ServeConfigs.of(dir, args);
-    }
-
-    private record Run(int exit, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(new StringWriter(), true));
-        cmd.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("serve", "--state-dir", dir.resolve("state").toString()));
-        all.addAll(List.of(args));
-        return new Run(cmd.execute(all.toArray(String[]::new)), err.toString());
-    }
-
-    private Path yaml(String text) throws Exception {
-        return Files.writeString(dir.resolve("c.yaml"), text);
-    }
+class ServeHealthOptionsTest extends ServeOptionsTestBase {
 
     @Test
     void defaults_8RecordsPerLog_and75_85_0() {

@@ -2,50 +2,17 @@ package io.cxlkit.cli.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxlkit.cli.Main;
 import io.cxlkit.server.PlatformConfig;
 import io.cxlkit.server.http.HttpLimits;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The bounds on slow clients as {@code serve} options and as a config file's {@code limits}
  * mapping: defaults, flags over the file, and one line with exit 2 for a bad value.
  */
-class ServeLimitsOptionsTest {
-
-    @TempDir
-    Path dir;
-
-    /** The platform configuration {@code cxlkit serve ARGS} would start (nothing is started). */
-    private PlatformConfig config(String... args) {
-        return ServeConfigs.of(dir, args);
-    }
-
-    private record Run(int exit, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(new StringWriter(), true));
-        cmd.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("serve", "--state-dir", dir.resolve("state").toString()));
-        all.addAll(List.of(args));
-        return new Run(cmd.execute(all.toArray(String[]::new)), err.toString());
-    }
-
-    private Path yaml(String text) throws Exception {
-        return Files.writeString(dir.resolve("c.yaml"), text);
-    }
+class ServeLimitsOptionsTest extends ServeOptionsTestBase {
 
     @Test
     void theDefaultsAreSafeBounds() {
