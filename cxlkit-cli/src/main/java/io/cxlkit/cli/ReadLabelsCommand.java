@@ -18,16 +18,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "read-labels", mixinStandardHelpOptions = true,
         description = "Read the label storage area of memdevs, as ndctl's 'cxl read-labels'.")
-public final class ReadLabelsCommand extends DaemonCommand {
+public final class ReadLabelsCommand extends LabelCommand {
 
     @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all; serial numbers with -S")
     List<String> memdevs;
-
-    @Mixin
-    MemdevFilterOptions filter;
-
-    @Mixin
-    LabelOptions range;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "write the label area contents to FILE (replaced if it exists) instead of standard output")
@@ -41,11 +35,7 @@ public final class ReadLabelsCommand extends DaemonCommand {
 
     @Override
     protected int execute() throws Exception {
-        try {
-            range.validate();
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        checkRange();
         if (output != null && output.toString().isEmpty()) {
             throw usage("-o needs a file name");
         }

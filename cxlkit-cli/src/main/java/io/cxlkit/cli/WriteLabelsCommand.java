@@ -21,19 +21,13 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "write-labels", mixinStandardHelpOptions = true,
         description = "Write a memdev's label storage area from a file or standard input, as ndctl's 'cxl write-labels'.")
-public final class WriteLabelsCommand extends DaemonCommand {
+public final class WriteLabelsCommand extends LabelCommand {
 
     /** The most input kept: the largest label storage area a device may have (16 MiB). */
     static final int MAX_INPUT = 16 << 20;
 
     @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "one memdev: memN or N; its serial number with -S")
     List<String> memdevs;
-
-    @Mixin
-    MemdevFilterOptions filter;
-
-    @Mixin
-    LabelOptions range;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "read the label data from FILE "
             + "(default: standard input)")
@@ -47,11 +41,7 @@ public final class WriteLabelsCommand extends DaemonCommand {
 
     @Override
     protected int execute() throws Exception {
-        try {
-            range.validate();
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        checkRange();
         if (input != null && input.toString().isEmpty()) {
             throw usage("-i needs a file name");
         }

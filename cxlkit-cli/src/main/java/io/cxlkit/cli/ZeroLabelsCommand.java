@@ -15,16 +15,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "zero-labels", mixinStandardHelpOptions = true,
         description = "Zero the label storage area of memdevs, as ndctl's 'cxl zero-labels'.")
-public final class ZeroLabelsCommand extends DaemonCommand {
+public final class ZeroLabelsCommand extends LabelCommand {
 
     @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all; serial numbers with -S")
     List<String> memdevs;
-
-    @Mixin
-    MemdevFilterOptions filter;
-
-    @Mixin
-    LabelOptions range;
 
     @Option(names = {"-v", "--verbose"}, description = "say what was zeroed on each memdev")
     boolean verbose;
@@ -34,11 +28,7 @@ public final class ZeroLabelsCommand extends DaemonCommand {
 
     @Override
     protected int execute() throws Exception {
-        try {
-            range.validate();
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        checkRange();
         MemdevSelector selector = selector(memdevs, filter);
         ObjectNode body = DaemonClient.object().put("offset", range.offset()).put("size", range.size());
         Selection selection = resolve(selector);
