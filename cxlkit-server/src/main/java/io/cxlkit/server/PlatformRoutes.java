@@ -138,13 +138,8 @@ final class PlatformRoutes implements ControlApi.Routes {
             m.driver().activate(slotNode.asInt(), onlineNode.asBoolean(false));
         } catch (FirmwareBusyException e) {
             throw busy(name, e);
-        } catch (CciCommandException e) {
-            throw deviceError(name, e);
-        } catch (CciTimeoutException e) {
-            throw new ApiException(504, "device-timeout", name + ": " + e.getMessage());
-        } catch (IOException e) {
-            // an answer the host could not make sense of (a return code CXL r3.1 does not define)
-            throw new ApiException(502, "bad-device-answer", name + ": " + e.getMessage());
+        } catch (CciCommandException | IOException e) {
+            throw driverFailed(name, e, "");
         }
         LOG.info(name + ": Activate FW slot " + slotNode.asInt() + (onlineNode.asBoolean(false) ? " online" : " on next reset"));
         return MemdevViews.json(m);
@@ -261,9 +256,18 @@ final class PlatformRoutes implements ControlApi.Routes {
         }
     }
 
-    /** The failure of a label transfer, as ApiException: 422 with the device's answer, 504, 502. */
+    /** The failure of a label transfer ({@link #driverFailed}); a write's adds that the labels may be inconsistent. */
     private static ApiException labelsFailed(String memdev, Exception e, boolean write) {
-        String after = write ? "; " + MemdevDriver.LABELS_INCONSISTENT : "";
+        return driverFailed(memdev, e, write ? "; " + MemdevDriver.LABELS_INCONSISTENT : "");
+    }
+
+    /**
+     * A host driver call's failure, a {@link CciCommandException} or an {@link IOException}, as
+     * ApiException: 422 with the device's answer ({@link #deviceError}), 504 when the device did not
+     * answer in time, 502 for an answer the host could not make sense of (e.g. a return code CXL
+     * r3.1 does not define); {@code after} ends the message.
+     */
+    private static ApiException driverFailed(String memdev, Exception e, String after) {
         if (e instanceof CciCommandException c) {
             ApiException d = deviceError(memdev, c);
             return new ApiException(422, d.error(), d.getMessage() + after, d.extraJson());
@@ -402,12 +406,8 @@ final class PlatformRoutes implements ControlApi.Routes {
         }
         try {
             m.driver().setAlertConfig(change);
-        } catch (CciCommandException e) {
-            throw deviceError(name, e);
-        } catch (CciTimeoutException e) {
-            throw new ApiException(504, "device-timeout", name + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new ApiException(502, "bad-device-answer", name + ": " + e.getMessage());
+        } catch (CciCommandException | IOException e) {
+            throw driverFailed(name, e, "");
         }
         LOG.info(name + ": Set Alert Configuration " + change);
         return MemdevViews.json(m, Set.of(MemdevJson.Include.ALERT_CONFIG));
@@ -431,12 +431,8 @@ final class PlatformRoutes implements ControlApi.Routes {
         }
         try {
             m.driver().setPartition(bytes);
-        } catch (CciCommandException e) {
-            throw deviceError(name, e);
-        } catch (CciTimeoutException e) {
-            throw new ApiException(504, "device-timeout", name + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new ApiException(502, "bad-device-answer", name + ": " + e.getMessage());
+        } catch (CciCommandException | IOException e) {
+            throw driverFailed(name, e, "");
         }
         LOG.info(name + ": Set Partition Info, volatile " + bytes + " bytes at the next cold reset");
         return MemdevViews.json(m, Set.of(MemdevJson.Include.PARTITION_INFO));
