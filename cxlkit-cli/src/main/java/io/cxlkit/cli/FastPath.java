@@ -9,7 +9,8 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -99,8 +100,10 @@ final class FastPath {
         }
         CliCommand command = (CliCommand) CxlkitCommand.subcommand(args[0]).getDeclaredConstructor().newInstance();
         Map<String, Object> owners = owners(command, table);
-        Set<Entry> given = new HashSet<>();
-        Map<Entry, List<String>> lists = new HashMap<>();
+        // by identity: a record's own hashCode is linked through method handles at its first call,
+        // milliseconds of start-up (docs/startup.md); each entry is one object here anyway
+        Set<Entry> given = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<Entry, List<String>> lists = new IdentityHashMap<>();
         for (int i = 1; i < args.length; i++) {
             String token = args[i];
             if (!token.startsWith("-")) {
