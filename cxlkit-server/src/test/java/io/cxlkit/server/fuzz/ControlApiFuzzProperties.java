@@ -437,13 +437,16 @@ class ControlApiFuzzProperties {
         /**
          * The target is a URI whose path starts with "/" (origin-form, or absolute-form with a path),
          * so the HTTP layer hands it to the API and the API's own answer is expected. Anything else
-         * ("", "*", "x:y", unparsable) the HTTP layer refuses itself (400 malformed-request).
+         * ("", "*", "x:y", "//host/path", unparsable) the HTTP layer refuses itself (400 malformed-request).
          */
         boolean wellFormed() {
             for (String[] h : headers) {
                 if (h[0].equalsIgnoreCase("Transfer-Encoding")) {
                     return false; // identity, or chunked without a body: refused by the HTTP layer
                 }
+            }
+            if (target.startsWith("//")) {
+                return false; // reads as "//authority/path": the HTTP layer refuses it (400 malformed-request) before the token
             }
             try {
                 String path = new URI(target).getPath();
