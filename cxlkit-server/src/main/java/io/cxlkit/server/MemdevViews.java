@@ -38,6 +38,8 @@ final class MemdevViews {
     /** The view with the optional objects of {@code include} (firmware and cxlkit are always built). */
     static MemdevView build(Memdev m, Set<MemdevJson.Include> include) throws InterruptedException {
         MemdevDriver driver = m.driver();
+        // what the last successful attach learned: a view never attaches (only the daemon's start and
+        // a cold reset do, §13.1); without one the capacities are 0, as for a failed command
         Optional<MemdevDriver.Attachment> attached = driver.attachment();
         MemdevView v = MemdevView.of(m.name(), attached.map(MemdevDriver.Attachment::pmemSize).orElse(0L),
                 attached.map(MemdevDriver.Attachment::ramSize).orElse(0L), driver.serial(), driver.host());

@@ -245,8 +245,9 @@ final class PlatformRoutes implements ControlApi.Routes {
     // ------------------------------------------------------------------ labels, alerts, partitions
 
     /**
-     * The size of {@code m}'s Label Storage Area as its host driver learned it at attach; when that
-     * attach failed the driver tries again, and a failure now is the route's (422, 504, 502).
+     * The size of {@code m}'s Label Storage Area as its host driver learned it at its last successful
+     * attach; the route never attaches (§13.1): without one, the last attach's failure is the
+     * route's (422, 504, 502).
      */
     private static long labelSize(Memdev m) throws ApiException, InterruptedException {
         try {

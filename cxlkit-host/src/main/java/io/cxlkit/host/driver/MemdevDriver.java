@@ -88,8 +88,15 @@ public final class MemdevDriver implements AutoCloseable {
     private final CciClient client;
     private final FirmwareUploader uploader;
     private final VerificationLogReader verificationLog;
-    /** The last successful attach; null before one, or after one that failed. */
+    /**
+     * The last successful attach; null before one. An attach publishes here last, and only when it
+     * succeeds: a failed one leaves what an earlier one learned.
+     */
     private volatile Attachment attachment;
+    /** What failed the last attach when it failed and none succeeded since; null otherwise. */
+    private volatile Exception attachFailure;
+    /** Held across one whole attach: two attaches never run at once. */
+    private final ReentrantLock attaching = new ReentrantLock();
     /**
      * Held across one whole label operation (its chunks): two operations on this driver's labels
      * never interleave chunk by chunk, so a read sees a write through the driver whole or not at all.
@@ -188,36 +195,56 @@ public final class MemdevDriver implements AutoCloseable {
      * then, if the CEL lists Set Shutdown State and the persistent capacity is not zero, Set
      * Shutdown State dirty, whose failure is logged and changes nothing else. It does not set the
      * timestamp and leaves the event logs alone. A failure of the other commands fails the attach
-     * (logged; {@link #attachment()} tries again).
+     * (logged; what an earlier attach learned stays). Only the daemon's start and a cold reset
+     * attach (§13.1): {@link #attachment()} and {@link #attached()} never do. Attaches run one at a
+     * time, and what one learns is published only once it succeeded.
      *
      * @return what it learned, or empty when it failed
      */
     public Optional<Attachment> attach() throws InterruptedException {
+        attaching.lockInterruptibly();
         try {
-            return Optional.of(attachOrThrow());
+            Attachment a = attachOrThrow();
+            attachFailure = null;
+            attachment = a; // published last, and only on success
+            return Optional.of(a);
         } catch (IOException | CciCommandException e) {
+            attachFailure = e;
             LOG.warning(name + ": attach failed: " + e.getMessage());
             return Optional.empty();
+        } finally {
+            attaching.unlock();
         }
     }
 
-    /** What the last attach learned; attaches again first when there was none or it failed. */
-    public Optional<Attachment> attachment() throws InterruptedException {
-        Attachment a = attachment;
-        return a != null ? Optional.of(a) : attach();
+    /**
+     * What the last successful attach learned, or empty before one; never sends a command, never
+     * waits for an attach in progress (which publishes only once it succeeded).
+     */
+    public Optional<Attachment> attachment() {
+        return Optional.ofNullable(attachment);
     }
 
     /**
-     * What the last attach learned; attaches again first when there was none or it failed, and then
-     * throws what failed it.
+     * What the last successful attach learned; sends no command. Without one it throws what failed
+     * the last attach (an {@link IOException} when none ran yet).
      */
-    public Attachment attached() throws IOException, InterruptedException, CciCommandException {
+    public Attachment attached() throws IOException, CciCommandException {
         Attachment a = attachment;
-        return a != null ? a : attachOrThrow();
+        if (a != null) {
+            return a;
+        }
+        Exception e = attachFailure;
+        if (e instanceof CciCommandException c) {
+            throw c;
+        }
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        throw new IOException(name + ": the host driver has not attached");
     }
 
     private Attachment attachOrThrow() throws IOException, InterruptedException, CciCommandException {
-        attachment = null;
         try {
             IdentifyMemoryDevice identify = client.identifyMemoryDevice();
             Set<Opcode> cel = commandEffectsLog();
@@ -240,7 +267,6 @@ public final class MemdevDriver implements AutoCloseable {
                     LOG.warning(name + ": Set Shutdown State (dirty) failed at attach: " + e.getMessage());
                 }
             }
-            attachment = a;
             return a;
         } catch (MalformedPayloadException e) {
             throw new IOException(client.transport().describe() + ": malformed answer: " + e.getMessage(), e);

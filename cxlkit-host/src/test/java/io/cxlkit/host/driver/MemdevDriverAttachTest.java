@@ -1,7 +1,9 @@
 package io.cxlkit.host.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.cci.RecordingTransport;
 import io.cxlkit.protocol.CelEffects;
@@ -21,6 +23,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -185,22 +193,100 @@ class MemdevDriverAttachTest {
     }
 
     @Test
-    void aFailedIdentifyOrPartitionInfoFailsTheAttachAndTheNextLookTriesAgain() throws Exception {
+    void aFailedIdentifyOrPartitionInfoFailsTheAttach_onlyTheNextAttachTriesAgain() throws Exception {
         transport.script(c -> c.is(CommandId.IDENTIFY_MEMORY_DEVICE) ? 0x0007 : null);
         assertThat(driver.attach()).isEmpty();
         assertThat(logged).extracting(LogRecord::getMessage).anySatisfy(m -> assertThat(m).startsWith("mem0: attach failed: "));
 
+        transport.script(c -> null);
+        int sent = transport.commands().size();
+        assertThat(driver.attachment()).as("a look never attaches").isEmpty();
+        assertThatThrownBy(driver::attached).as("the last attach's failure")
+                .isInstanceOfSatisfying(CciCommandException.class, e -> assertThat(e.returnCode().value()).isEqualTo(7));
+        assertThat(transport.commands()).hasSize(sent);
+
         identify = identify(0, 0, 4, 1);
         transport.script(c -> c.is(CommandId.GET_PARTITION_INFO) ? 0x0007 : null);
-        assertThat(driver.attachment()).isEmpty();
+        assertThat(driver.attach()).isEmpty();
 
         transport.script(c -> {
             throw new CciTimeoutException("silent");
         });
-        assertThat(driver.attachment()).isEmpty();
+        assertThat(driver.attach()).isEmpty();
+        assertThatThrownBy(driver::attached).isInstanceOf(CciTimeoutException.class);
 
         transport.script(c -> null);
+        assertThat(driver.attach()).hasValueSatisfying(a -> assertThat(a.ramSize()).isEqualTo(2 * UNIT));
         assertThat(driver.attachment()).hasValueSatisfying(a -> assertThat(a.ramSize()).isEqualTo(2 * UNIT));
+    }
+
+    @Test
+    void beforeAnyAttachNothingIsAttachedAndNothingIsSent() throws Exception {
+        assertThat(driver.attachment()).isEmpty();
+        assertThatThrownBy(driver::attached).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("has not attached");
+        assertThat(transport.commands()).isEmpty();
+    }
+
+    @Test
+    void aFailedAttachKeepsWhatTheLastSuccessfulOneLearned() throws Exception {
+        MemdevDriver.Attachment a = driver.attach().orElseThrow();
+        transport.script(c -> c.is(CommandId.GET_SUPPORTED_LOGS) ? 0x0007 : null);
+
+        assertThat(driver.attach()).isEmpty();
+
+        assertThat(driver.attachment()).contains(a);
+        assertThat(driver.attached()).isSameAs(a);
+    }
+
+    @Test
+    void attachesRunOneAtATime_andALookDuringOneSeesTheLastPublishedOneWithoutSending() throws Exception {
+        MemdevDriver.Attachment first = driver.attach().orElseThrow();
+        identify = identify(0, 8, 0, 0);
+        CountDownLatch inAttach = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        transport.script(c -> {
+            if (c.is(CommandId.GET_SUPPORTED_LOGS) && inAttach.getCount() > 0) {
+                inAttach.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return null;
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Optional<MemdevDriver.Attachment>> reset = pool.submit(driver::attach);
+            assertThat(inAttach.await(10, TimeUnit.SECONDS)).isTrue();
+            int sent = transport.commands().size();
+
+            // concurrent looks (what GET /v1/memdevs does) answer at once with the published attachment
+            for (int i = 0; i < 8; i++) {
+                assertThat(driver.attachment()).contains(first);
+                assertThat(driver.attached()).isSameAs(first);
+            }
+            // a second attach waits for the first
+            Future<Optional<MemdevDriver.Attachment>> second = pool.submit(driver::attach);
+            Thread.sleep(100);
+            assertThat(second).isNotDone();
+            assertThat(transport.commands()).hasSize(sent);
+
+            release.countDown();
+            MemdevDriver.Attachment a = reset.get(10, TimeUnit.SECONDS).orElseThrow();
+            assertThat(a.pmemSize()).isEqualTo(8 * UNIT);
+            assertThat(second.get(10, TimeUnit.SECONDS)).isPresent();
+            // each attach sent its commands whole, one after the other
+            List<String> names = sent();
+            assertThat(names.subList(4, names.size())).containsExactly(
+                    "Identify Memory Device", "Get Supported Logs", "Get Log", "Set Shutdown State",
+                    "Identify Memory Device", "Get Supported Logs", "Get Log", "Set Shutdown State");
+            assertThat(driver.attachment()).hasValueSatisfying(x -> assertThat(x.pmemSize()).isEqualTo(8 * UNIT));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 
     @Test
