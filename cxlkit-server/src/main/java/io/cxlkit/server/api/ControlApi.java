@@ -204,7 +204,9 @@ public final class ControlApi implements AutoCloseable {
     /**
      * The objects {@code ?include=health,alert_config} asks for (several {@code include} parameters
      * add up; an empty one asks for nothing); an unknown word is a 400 {@code bad-include}.
-     * {@code firmware} is always in the answer anyway. Other parameters are ignored.
+     * {@code firmware} is always in the answer anyway. Other parameters are ignored. ndctl's
+     * {@code media_errors} (memdev-commands.md §14) is a 400 too, whose message says it comes with
+     * the poison commands.
      */
     static java.util.Set<MemdevJson.Include> includes(String rawQuery) throws ApiException {
         java.util.Set<MemdevJson.Include> out = java.util.EnumSet.noneOf(MemdevJson.Include.class);
@@ -217,7 +219,7 @@ public final class ControlApi implements AutoCloseable {
                 if (i == null) {
                     throw new ApiException(400, "bad-include", "unknown include '" + word + "' (health, alert_config, "
                             + "partition_info, firmware" + (word.equals("media_errors")
-                            ? "; media_errors is not served by this version" : "") + ")");
+                            ? "; media_errors comes with the poison commands (Get Poison List), not in this version" : "") + ")");
                 }
                 out.add(i);
             }
