@@ -126,7 +126,10 @@ public final class ControlApi implements AutoCloseable {
         } catch (ApiException e) {
             sendError(ex, e);
         } catch (InterruptedException e) {
-            // the answer first: with the flag set, writing to the connection's channel would close it
+            // the answer first: with the flag set, writing to the connection's channel would close it.
+            // The connection ends with this answer, and says so: a client that took it for kept alive
+            // would send its next request into a closed connection ("no bytes" instead of an answer)
+            ex.responseHeaders().set("Connection", "close");
             sendError(ex, new ApiException(503, "shutting-down", "the daemon is stopping"));
             Thread.currentThread().interrupt();
         } catch (IOException e) {

@@ -189,6 +189,31 @@ class ControlApiTest {
     }
 
     @Test
+    void anAnswerCutShortByAnInterruptionSaysTheConnectionCloses() throws Exception {
+        // a route interrupted (the daemon stopping) answers 503 and its connection ends: the answer
+        // must say so, or a client would send its next request into the closed connection
+        ControlApi.Routes interrupted = (ControlApi.Routes) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ControlApi.Routes.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("events")) {
+                        return new EventHub(); // for the close
+                    }
+                    throw new InterruptedException();
+                });
+        try (ControlApi api = ControlApi.start(new java.net.InetSocketAddress("127.0.0.1", 0), "t0ken", interrupted);
+             java.net.Socket s = new java.net.Socket("127.0.0.1", URI.create(api.url()).getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /v1/memdevs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t0ken\r\n\r\n"
+                    + "GET /v1/memdevs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t0ken\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+            assertThat(all).startsWith("HTTP/1.1 503 ").contains("Connection: close\r\n")
+                    .contains("{\"error\":\"shutting-down\"");
+            assertThat(all.indexOf("HTTP/1.1", 1)).as("one answer, then the close").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void cancellingWithNothingRunningIsIdle() throws Exception {
         assertError(send(request("/v1/memdevs/mem0/firmware/upload").DELETE().build()), 409, "idle");
     }
