@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  * pending share at a cold reset or a restart (§11). Handlers run under the device lock; Set
  * Partition Info persists its change on the device's {@link StateWriter}, under the lock too (a
  * few bytes; the order against a cold reset's own write is then the lock's), and answers once it
- * has landed.
+ * has landed. An Immediate one runs checks 3 and 4 twice: when it arrives and again in the
+ * writer's task, under the lock, just before the share changes.
  */
 public final class PartitionCommands {
 
@@ -96,6 +97,14 @@ public final class PartitionCommands {
         return writer.submit("Set Partition Info", () -> {
             synchronized (lock) {
                 if (immediate) {
+                    // checks 3 and 4 again, now that the write is due: a fault injected or an
+                    // operation started since the command arrived decides, with no effect (§2.1)
+                    if (mediaDisabled.getAsBoolean()) {
+                        return ReturnCode.MEDIA_DISABLED;
+                    }
+                    if (runner.busy()) {
+                        return ReturnCode.BUSY;
+                    }
                     apply(share);
                 } else {
                     // equal to the active share: nothing is pending

@@ -15,8 +15,8 @@ import java.util.logging.Logger;
 /**
  * Get LSA (4102h) and Set LSA (4103h), memdev-commands.md §6. The device holds the LSA's bytes
  * in memory (under its lock) for Get LSA; a Set LSA's bytes go to disk on the device's
- * {@link StateWriter}, outside the lock, and into memory once they have landed, and only then does
- * the command answer. Handlers run under the device lock.
+ * {@link StateWriter}, outside the lock (after check 2 ran again under it, when the write is
+ * due), and into memory once they have landed, and only then does the command answer. Handlers run under the device lock.
  */
 public final class LabelCommands {
 
@@ -79,6 +79,15 @@ public final class LabelCommands {
         byte[] data = new byte[req.dataLength()];
         req.data().get(data); // a copy: the CCI's buffer is reused for the next command
         Outcome.Awaiting answer = writer.submit("Set LSA", () -> {
+            synchronized (lock) {
+                // check 2 again, now that the write is due: media disabled since the command
+                // arrived decides, and nothing is written (§2.1). Past this point the command has
+                // taken effect, ordered before any later fault; its record is written outside the
+                // lock, and Get LSA sees its bytes once they have landed.
+                if (mediaDisabled.getAsBoolean()) {
+                    return ReturnCode.MEDIA_DISABLED;
+                }
+            }
             store.write(offset, data);
             synchronized (lock) {
                 if (bytes == null) {

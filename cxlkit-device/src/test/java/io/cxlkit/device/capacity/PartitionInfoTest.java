@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.fault.FaultSet;
+import io.cxlkit.device.testing.ManualExecutor;
 import io.cxlkit.device.testing.TestDevice;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.CommandId;
@@ -19,6 +20,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -225,6 +228,47 @@ class PartitionInfoTest {
             assertThat(t.finishBackground(Cci.MCTP)).isZero();
             assertThat(set(t, cci, 4, true)).isEqualTo("0000h");
             assertThat(info(t, cci)).isEqualTo(active(4));
+        }
+    }
+
+    /** Sends an Immediate Set Partition Info from another thread and waits until the held state writer has it. */
+    private static CompletableFuture<String> queuedImmediateSet(TestDevice t, ManualExecutor workers, long units) {
+        // on the mailbox: the test's own commands meanwhile go through the MCTP CCI, which is free
+        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> set(t, Cci.MAILBOX, units, true));
+        while (workers.pending() == 0) {
+            Thread.onSpinWait();
+        }
+        assertThat(answer).isNotDone();
+        return answer;
+    }
+
+    @Test
+    void check3_runsAgainWhenTheWriteIsDue_mediaDisabledMeanwhile_0007h_noChange() throws Exception {
+        ManualExecutor workers = new ManualExecutor();
+        try (TestDevice t = TestDevice.builder(dir).instant().worker(workers).config(PartitionInfoTest::partitionable)
+                .open()) {
+            CompletableFuture<String> answer = queuedImmediateSet(t, workers, 2);
+            t.inject(FaultSet::setMediaDisabled); // after the checks at arrival, before the write
+            workers.runAll();
+            assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("0007h");
+            t.inject(FaultSet::clear);
+            assertThat(info(t, Cci.MCTP)).isEqualTo(active(0));
+            t.reopen();
+            workers.runAll();
+            assertThat(info(t, Cci.MCTP)).isEqualTo(active(0));
+        }
+    }
+
+    @Test
+    void check4_runsAgainWhenTheWriteIsDue_backgroundOperationStartedMeanwhile_0006h_noChange() throws Exception {
+        ManualExecutor workers = new ManualExecutor();
+        try (TestDevice t = TestDevice.builder(dir).timing(Timing.realistic()).worker(workers)
+                .config(PartitionInfoTest::partitionable).open()) {
+            CompletableFuture<String> answer = queuedImmediateSet(t, workers, 2);
+            startBackgroundOperation(t); // after the checks at arrival, before the write
+            workers.runAll();
+            assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("0006h");
+            assertThat(info(t, Cci.MCTP)).isEqualTo(active(0));
         }
     }
 

@@ -285,6 +285,24 @@ class LsaCommandsTest {
         }
     }
 
+    @Test
+    void set_check2_runsAgainWhenTheWriteIsDue_mediaDisabledMeanwhile_0007h_nothingWritten() throws Exception {
+        ManualExecutor workers = new ManualExecutor();
+        try (TestDevice t = TestDevice.builder(dir).instant().worker(workers).open()) {
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(
+                    () -> set(t, Cci.MCTP, 10, new byte[] {4, 5, 6}));
+            while (workers.pending() == 0) {
+                Thread.onSpinWait();
+            }
+            t.inject(FaultSet::setMediaDisabled); // after the checks at arrival, before the write
+            workers.runAll();
+            assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("0007h");
+            assertThat(dir.resolve(LabelStore.FILE)).doesNotExist();
+            t.inject(FaultSet::clear);
+            assertThat(get(t, Cci.MCTP, 0, 16).output()).containsOnly(0);
+        }
+    }
+
     // ---- round trips and persistence ----
 
     /** Writes {@code content} over the whole LSA through the mailbox, in chunks. */
