@@ -71,9 +71,9 @@ public final class DeviceHealth {
         }
     }
 
-    /** The line of the last corrected error in that partition, 0 when none. */
+    /** The line of the last corrected error in that partition, -1 when none (since the last cold reset). */
     long lastCorrectedDpa(boolean volatilePartition) {
-        return Math.max(0, volatilePartition ? lastVolatileDpa : lastPersistentDpa);
+        return volatilePartition ? lastVolatileDpa : lastPersistentDpa;
     }
 
     public int healthStatus() {

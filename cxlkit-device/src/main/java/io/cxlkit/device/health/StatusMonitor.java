@@ -122,8 +122,14 @@ public final class StatusMonitor {
         add(log, body, 1);
     }
 
+    /**
+     * The threshold record names the line of the last corrected error in that partition, with its
+     * volatile bit; with none there, the whole Physical Address is 0 (§3.3: "0 if none").
+     */
     private void correctedThreshold(boolean inVolatile) {
-        add(EventLog.WARNING, new GeneralMediaEvent(health.lastCorrectedDpa(inVolatile), inVolatile,
+        long last = health.lastCorrectedDpa(inVolatile);
+        boolean none = last < 0;
+        add(EventLog.WARNING, new GeneralMediaEvent(none ? 0 : last, inVolatile && !none,
                 GeneralMediaEvent.THRESHOLD, GeneralMediaEvent.MEDIA_ECC_ERROR, GeneralMediaEvent.TRANSACTION_UNKNOWN), 1);
     }
 

@@ -366,13 +366,15 @@ class EventRecordsTest {
     }
 
     @Test
-    void correctedWarning_reachedWithoutAnyError_carriesDpa0() {
+    void correctedWarning_reachedWithoutAnyError_carriesPhysicalAddress0_evenForTheVolatilePartition() {
         try (TestDevice t = TestDevice.builder(dir).instant().config(c -> c.volatileCapacity(256L << 20)).open()) {
             assertThat(Events.setAlerts(t, Cci.MAILBOX, enable(AlertWarning.CORRECTED_VOLATILE, 0))).isZero();
             assertThat(Events.setAlerts(t, Cci.MAILBOX, enable(AlertWarning.CORRECTED_PERSISTENT, 0))).isZero();
             assertThat(Events.records(t, EventLog.WARNING)).extracting(r -> gm(r)).containsExactly(
-                    new GeneralMediaEvent(0, true, GeneralMediaEvent.THRESHOLD, 0, 0),
+                    new GeneralMediaEvent(0, false, GeneralMediaEvent.THRESHOLD, 0, 0),
                     new GeneralMediaEvent(0, false, GeneralMediaEvent.THRESHOLD, 0, 0));
+            // "0 if none" is the whole Physical Address field: bit 0 (volatile) clear too
+            assertThat(Events.records(t, EventLog.WARNING).get(0).data()).startsWith(new byte[8]);
         }
     }
 

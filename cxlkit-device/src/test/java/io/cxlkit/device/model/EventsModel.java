@@ -246,7 +246,7 @@ final class EventsModel {
         for (int p = 0; p < 2; p++) {
             if (was[4 + p] == 0 && now[4 + p] == 1) {
                 fire(Rule.CORRECTED_THRESHOLD);
-                add(WARN, true, gm(hadError[p] ? lastDpa[p] : 0, p == 0, 0x02), 1);
+                add(WARN, true, gm(hadError[p] ? lastDpa[p] : 0, hadError[p] && p == 0, 0x02), 1); // 0 if none: bit 0 too
             }
         }
     }
