@@ -89,8 +89,13 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private final MctpCci mctp;
     private final List<Consumer<CxlDevice>> stateListeners = new CopyOnWriteArrayList<>();
     private final Executor events;
-    /** Powered off: commands are answered 0018h and listeners no longer called. Guarded by {@code lock}. */
+    /** Powered off: listeners are no longer called. Guarded by {@code lock}. */
     private boolean closed;
+    /**
+     * A close has begun (set before {@link #closed}, while the state writer drains): commands are
+     * answered 0018h and a reset does nothing. Guarded by {@code lock}.
+     */
+    private boolean closing;
 
     private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, ShutdownStore shutdown,
                       PartitionStore partitionStore, LabelStore labelStore, SerialExecutor worker,
@@ -191,7 +196,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         Outcome outcome;
         Runnable startWork = null;
         synchronized (lock) {
-            if (closed) {
+            if (closing) {
                 return CommandResponse.of(ReturnCode.INTERRUPTED);
             }
             int maxInput = cci == Cci.MAILBOX ? config.payloadSize() : config.mctpMessageSize();
@@ -342,31 +347,62 @@ public final class CxlDevice implements CciPort, AutoCloseable {
 
     /**
      * A cold reset (device-behaviour.md §4, docs/events-and-health.md, docs/capacity-and-labels.md):
-     * drops the running operation and the open transfer; a graceful power-off (the shutdown state
+     * first waits, outside the lock, until the state writer's queued writes have landed (an accepted
+     * Set Partition Info is then active or pending, and this reset applies a pending share); then,
+     * under the lock, drops the running operation and the open transfer; a graceful power-off (the shutdown state
      * becomes clean, or dirty with the {@code gpf-fail} fault); applies a pending volatile share; a
      * power-on (a dirty state is counted and made clean); then clears the timestamp, the response
      * message limit, all faults, the event logs and their interrupt policy, the alert warnings and
      * the corrected error counts, and activates a verified staged slot. Slots and their packages,
-     * the LSA, the share, the shutdown state and its count survive.
+     * the LSA, the share, the shutdown state and its count survive. An I/O error of the power-off,
+     * the share or the power-on stops those file steps, but the volatile part still runs in full;
+     * the (first) error is thrown afterwards.
      */
     public void coldReset() throws IOException {
+        if (isClosing()) {
+            return; // powered off: there is nothing to reset, and no file may change any more
+        }
+        // the Sets the state writer holds land first: an accepted share becomes pending (or active)
+        // before this reset's power-off, so the reset applies it (memdev-commands.md §11)
+        stateWriter.drainThen(() -> { });
+        IOException failed = null;
         synchronized (lock) {
-            if (closed) {
-                return; // powered off: there is nothing to reset, and no file may change any more
+            if (closing) {
+                return;
             }
             runner.dropForReset();
-            health.shutdown().powerOff(faults.gpfFail());
-            partitions.applyPendingShare();
-            health.shutdown().powerOn();
+            try {
+                health.shutdown().powerOff(faults.gpfFail());
+                partitions.applyPendingShare();
+                health.shutdown().powerOn();
+            } catch (IOException e) {
+                failed = e;
+            }
+            // the volatile part happens whatever the files did: a reset is never left half done
             faults.clear();
             commands.coldReset();
             eventCommands.coldReset();
             health.coldReset();
-            firmware.coldReset();
+            try {
+                firmware.coldReset();
+            } catch (IOException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
             monitor.rebaseline();
         }
-        LOG.info(config.name() + ": cold reset");
+        if (failed != null) {
+            LOG.warning(config.name() + ": cold reset done, but its state could not be persisted: " + failed);
+        } else {
+            LOG.info(config.name() + ": cold reset");
+        }
         stateChanged();
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     /**
@@ -477,6 +513,12 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         }
     }
 
+    private boolean isClosing() {
+        synchronized (lock) {
+            return closing;
+        }
+    }
+
     private void notifyListeners() {
         for (Consumer<CxlDevice> l : stateListeners) {
             if (isClosed()) {
@@ -491,16 +533,23 @@ public final class CxlDevice implements CciPort, AutoCloseable {
      * staging discard is queued on the worker, which finishes it) and forgets the open transfer (the
      * next open deletes its staging file); models a successful global persistent flush, which makes
      * the shutdown state clean (dirty with the {@code gpf-fail} fault), persisted; then answers every
-     * later command 0018h, ignores a reset and starts no listener again. Returns once the state
-     * writer's queued writes have landed; the other files stay as they are. A killed process does
+     * later command 0018h, ignores a reset and starts no listener again. Commands stop being accepted
+     * first; then the state writer's queued writes land (outside the lock); only then does the
+     * power-off run, so a clean shutdown state is never recorded ahead of an accepted write. No
+     * write of the device lands after this returns; the other files stay as they are. A killed process does
      * none of this: its shutdown state stays as last set.
      */
     @Override
     public void close() {
         synchronized (lock) {
-            if (closed) {
+            if (closing) {
                 return;
             }
+            closing = true; // from now on every command answers 0018h and a reset does nothing
+        }
+        // the writes accepted before the close land before the power-off records a clean state
+        stateWriter.drainThen(() -> { });
+        synchronized (lock) {
             runner.dropForReset();
             try {
                 health.shutdown().powerOff(faults.gpfFail());
@@ -510,6 +559,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             firmware.close();
             closed = true;
         }
-        stateWriter.drainThen(labels::close); // the writes queued before the close land first
+        // nothing can be queued any more (no command is accepted): the LSA's files close last
+        stateWriter.drainThen(labels::close);
     }
 }
