@@ -7,6 +7,7 @@ import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.GetLsaRequest;
 import io.cxlkit.protocol.payload.SetLsaRequest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -88,7 +89,12 @@ public final class LabelCommands {
                     return ReturnCode.MEDIA_DISABLED;
                 }
             }
-            store.write(offset, data);
+            try {
+                store.write(offset, data);
+            } catch (IOException | UncheckedIOException e) {
+                reloadAfterFailedWrite(e);
+                throw e;
+            }
             synchronized (lock) {
                 if (bytes == null) {
                     bytes = new byte[size];
@@ -99,6 +105,23 @@ public final class LabelCommands {
         });
         writer.later(this::checkpointIfDue); // after the answer: it need not wait for this
         return answer;
+    }
+
+    /**
+     * A write failed part-way (0004h): it may have landed anyway (lsa.bin renamed into place, then
+     * the directory's fsync failed). Get LSA must read what a restart would, so the bytes in memory
+     * are reloaded from the files.
+     */
+    private void reloadAfterFailedWrite(Exception failure) {
+        try {
+            byte[] stored = store.read();
+            synchronized (lock) {
+                bytes = stored;
+            }
+        } catch (IOException | UncheckedIOException again) {
+            failure.addSuppressed(again);
+            LOG.warning("LSA could not be reloaded after a failed Set LSA: " + again);
+        }
     }
 
     private void checkpointIfDue() {

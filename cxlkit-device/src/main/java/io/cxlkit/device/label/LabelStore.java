@@ -5,6 +5,7 @@ import io.cxlkit.device.fw.DeviceStateException;
 import io.cxlkit.device.persist.AtomicFiles;
 import io.cxlkit.device.persist.CrashHook;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -203,7 +204,14 @@ public final class LabelStore {
             closeJournal();
             files.delete(journalPath);
         }
-        files.moveIntoPlace(tmp, file);
+        try {
+            files.moveIntoPlace(tmp, file);
+        } catch (IOException | UncheckedIOException e) {
+            // the rename may have happened before the failure (the directory's fsync): lsa.bin is
+            // then the LSA, and later Sets must append to it rather than create it again
+            exists = Files.exists(file);
+            throw e;
+        }
         exists = true;
     }
 

@@ -303,6 +303,29 @@ class LsaCommandsTest {
         }
     }
 
+    @Test
+    void set_theFirstWriteRenamedButItsDirectoryFsyncFailed_0004h_getLsaReadsWhatTheFileHolds() {
+        boolean[] fail = {false};
+        io.cxlkit.device.persist.CrashHook hook = point -> {
+            if (fail[0] && point.equals("fsync dir after " + LabelStore.FILE)) {
+                fail[0] = false;
+                throw new java.io.UncheckedIOException(new java.io.IOException("injected: fsync of the directory"));
+            }
+        };
+        try (TestDevice t = TestDevice.builder(dir).instant().crashHook(hook).open()) {
+            fail[0] = true;
+            assertThat(set(t, Cci.MCTP, 10, new byte[] {4, 5, 6})).isEqualTo("0004h");
+            assertThat(dir.resolve(LabelStore.FILE)).exists(); // the rename had happened
+            // memory follows the file: what a restart would read
+            assertThat(get(t, Cci.MCTP, 8, 6).output()).containsExactly(0, 0, 4, 5, 6, 0);
+            // the next Set appends to that LSA rather than creating a new one over it
+            assertThat(set(t, Cci.MCTP, 20, new byte[] {9})).isEqualTo("0000h");
+            assertThat(get(t, Cci.MCTP, 10, 11).output()).containsExactly(4, 5, 6, 0, 0, 0, 0, 0, 0, 0, 9);
+            t.reopen();
+            assertThat(get(t, Cci.MCTP, 10, 11).output()).containsExactly(4, 5, 6, 0, 0, 0, 0, 0, 0, 0, 9);
+        }
+    }
+
     // ---- round trips and persistence ----
 
     /** Writes {@code content} over the whole LSA through the mailbox, in chunks. */
