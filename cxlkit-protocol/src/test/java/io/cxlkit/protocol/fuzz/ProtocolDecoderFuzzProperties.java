@@ -20,6 +20,8 @@ import io.cxlkit.protocol.payload.AlertConfig;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
 import io.cxlkit.protocol.payload.CelEntry;
 import io.cxlkit.protocol.payload.ClearEventRecordsRequest;
+import io.cxlkit.protocol.payload.ClearPoisonRequest;
+import io.cxlkit.protocol.payload.DpaRange;
 import io.cxlkit.protocol.payload.EventInterruptPolicy;
 import io.cxlkit.protocol.payload.EventRecord;
 import io.cxlkit.protocol.payload.FixedAscii;
@@ -29,15 +31,24 @@ import io.cxlkit.protocol.payload.GetEventRecordsRequest;
 import io.cxlkit.protocol.payload.GetEventRecordsResponse;
 import io.cxlkit.protocol.payload.GetLogRequest;
 import io.cxlkit.protocol.payload.GetLsaRequest;
+import io.cxlkit.protocol.payload.GetPoisonListRequest;
+import io.cxlkit.protocol.payload.GetPoisonListResponse;
+import io.cxlkit.protocol.payload.GetScanMediaResultsResponse;
 import io.cxlkit.protocol.payload.HealthInfo;
 import io.cxlkit.protocol.payload.Identify;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.InjectPoisonRequest;
 import io.cxlkit.protocol.payload.LogCapabilities;
 import io.cxlkit.protocol.payload.LogIdRequest;
 import io.cxlkit.protocol.payload.MalformedPayloadException;
+import io.cxlkit.protocol.payload.MediaErrorRecord;
 import io.cxlkit.protocol.payload.MemoryModuleEvent;
 import io.cxlkit.protocol.payload.PartitionInfo;
+import io.cxlkit.protocol.payload.PoisonSource;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.ScanMediaCapabilities;
+import io.cxlkit.protocol.payload.ScanMediaRequest;
+import io.cxlkit.protocol.payload.SecurityState;
 import io.cxlkit.protocol.payload.SetAlertConfigRequest;
 import io.cxlkit.protocol.payload.SetLsaRequest;
 import io.cxlkit.protocol.payload.SetPartitionInfoRequest;
@@ -214,7 +225,26 @@ class ProtocolDecoderFuzzProperties {
             new Codec("AlertConfig", AlertConfig.SIZE, AlertConfig::decode, v -> ((AlertConfig) v).encode()),
             new Codec("SetAlertConfigRequest", SetAlertConfigRequest.SIZE, SetAlertConfigRequest::decode,
                     v -> ((SetAlertConfigRequest) v).encode()),
-            new Codec("ShutdownState", ShutdownState.SIZE, ShutdownState::decode, v -> ((ShutdownState) v).encode()));
+            new Codec("ShutdownState", ShutdownState.SIZE, ShutdownState::decode, v -> ((ShutdownState) v).encode()),
+            // media, poison and security payloads
+            new Codec("DpaRange", DpaRange.SIZE, DpaRange::decode, v -> ((DpaRange) v).encode()),
+            new Codec("GetPoisonListRequest", GetPoisonListRequest.SIZE, GetPoisonListRequest::decode,
+                    v -> ((GetPoisonListRequest) v).encode()),
+            new Codec("MediaErrorRecord", MediaErrorRecord.SIZE, MediaErrorRecord::decode,
+                    v -> ((MediaErrorRecord) v).encode()),
+            new Codec("GetPoisonListResponse", -1, GetPoisonListResponse::decode,
+                    v -> ((GetPoisonListResponse) v).encode()),
+            new Codec("InjectPoisonRequest", InjectPoisonRequest.SIZE, InjectPoisonRequest::decode,
+                    v -> ((InjectPoisonRequest) v).encode()),
+            new Codec("ClearPoisonRequest", ClearPoisonRequest.SIZE, ClearPoisonRequest::decode,
+                    v -> ((ClearPoisonRequest) v).encode()),
+            new Codec("ScanMediaCapabilities", ScanMediaCapabilities.SIZE, ScanMediaCapabilities::decode,
+                    v -> ((ScanMediaCapabilities) v).encode()),
+            new Codec("ScanMediaRequest", ScanMediaRequest.SIZE, ScanMediaRequest::decode,
+                    v -> ((ScanMediaRequest) v).encode()),
+            new Codec("GetScanMediaResultsResponse", -1, GetScanMediaResultsResponse::decode,
+                    v -> ((GetScanMediaResultsResponse) v).encode()),
+            new Codec("SecurityState", SecurityState.SIZE, SecurityState::decode, v -> ((SecurityState) v).encode()));
 
     // ------------------------------------------------------------------------------------ inputs
 
@@ -261,6 +291,8 @@ class ProtocolDecoderFuzzProperties {
         sizes.addAll(List.of(0, 7, 8, 9, 27, 28, 29, 0x7F, 0x80, 0x81));
         // the ranged and counted memory-device inputs: 4 or 5, 9 or 10, 6 + 2N, 20h + 80h·n
         sizes.addAll(List.of(3, 4, 5, 6, 10, 11, 12, 0x20, 0x9F, 0xA0, 0x120));
+        // the media error record lists: 20h + 10h·n
+        sizes.addAll(List.of(0x2F, 0x30, 0x31, 0x40, 0x50));
         Arbitrary<byte[]> exact = seeded(Arbitraries.of(sizes));
         Arbitrary<byte[]> any = seeded(Arbitraries.integers().between(0, 300));
         Arbitrary<byte[]> countHeaders = Combinators.combine(Arbitraries.integers().between(0, 0xFFFF),
@@ -291,6 +323,13 @@ class ProtocolDecoderFuzzProperties {
         var mm = EventRecord.of(new MemoryModuleEvent(3, health), 1, 2, 0, 78);
         return List.of(
                 new GetEventRecordsResponse(true, true, 3, 5, 6, List.of(gm, mm)).encode(),
+                new GetPoisonListResponse(true, true, false, true, 9, List.of(
+                        new MediaErrorRecord(0x1000, PoisonSource.INJECTED, 2),
+                        new MediaErrorRecord(0x40, PoisonSource.INTERNAL, 1))).encode(),
+                new GetScanMediaResultsResponse(new DpaRange(0x2000, 8), true, true,
+                        List.of(new MediaErrorRecord(0x2000, PoisonSource.VENDOR_SPECIFIC, 3))).encode(),
+                new ScanMediaRequest(new DpaRange(0x40, 4), true).encode(),
+                ClearPoisonRequest.of(0x80, new byte[64]).encode(),
                 new ClearEventRecordsRequest(1, false, List.of(1, 2, 3)).encode(),
                 EventInterruptPolicy.decode(ByteBuffer.wrap(new byte[] {0x11, 0x52, 0, (byte) 0xF1})).encode(),
                 new SetPartitionInfoRequest(4, true).encode(),

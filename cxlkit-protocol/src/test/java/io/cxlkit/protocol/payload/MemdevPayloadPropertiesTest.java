@@ -23,8 +23,8 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * The memory-device payloads (events, log capabilities, partitions, LSA, health, alerts, shutdown
- * state): decode(encode(x)) == x over the full field ranges, and what decoders do with input of
- * the wrong length.
+ * state, poison, scan media, security state): decode(encode(x)) == x over the full field ranges,
+ * and what decoders do with input of the wrong length.
  */
 class MemdevPayloadPropertiesTest {
 
@@ -191,6 +191,102 @@ class MemdevPayloadPropertiesTest {
         assertThat(ShutdownState.decode(ByteBuffer.wrap(v.encode()))).isEqualTo(v);
     }
 
+    // ---------------------------------------------------------------- media, poison and security
+
+    @Provide
+    Arbitrary<Long> dpas() {
+        return Arbitraries.longs().map(l -> l & -64L);
+    }
+
+    @Provide
+    Arbitrary<MediaErrorRecord> mediaErrors() {
+        return Combinators.combine(dpas(), Arbitraries.of(PoisonSource.class),
+                Arbitraries.longs().between(0, 0xFFFFFFFFL)).as(MediaErrorRecord::new);
+    }
+
+    @Property
+    void getPoisonListRequest(@ForAll boolean restart, @ForAll("dpas") long dpa, @ForAll long length) {
+        var v = new GetPoisonListRequest(restart, new DpaRange(dpa, length));
+        byte[] wire = v.encode();
+        assertThat(wire).hasSize(GetPoisonListRequest.SIZE);
+        assertThat(GetPoisonListRequest.decode(ByteBuffer.wrap(wire))).isEqualTo(v);
+        assertThat(DpaRange.decode(ByteBuffer.wrap(wire))).isEqualTo(v.range());
+        assertThat(DpaRange.decode(ByteBuffer.wrap(v.range().encode()))).isEqualTo(v.range());
+    }
+
+    @Property
+    void dpaInputsIgnoreBits5To0(@ForAll("dpas") long dpa, @ForAll @IntRange(max = 0x3F) int low) {
+        byte[] wire = new InjectPoisonRequest(dpa).encode();
+        wire[0] |= (byte) low;
+        assertThat(InjectPoisonRequest.decode(ByteBuffer.wrap(wire)).dpa()).isEqualTo(dpa);
+        byte[] range = new DpaRange(dpa, 1).encode();
+        range[0] |= (byte) low;
+        assertThat(DpaRange.decode(ByteBuffer.wrap(range)).dpa()).isEqualTo(dpa);
+    }
+
+    @Property
+    void mediaErrorRecord(@ForAll("mediaErrors") MediaErrorRecord v) {
+        byte[] wire = v.encode();
+        assertThat(wire).hasSize(MediaErrorRecord.SIZE);
+        assertThat(wire[0] & 7).isEqualTo(v.source().code());
+        assertThat(MediaErrorRecord.decode(ByteBuffer.wrap(wire))).isEqualTo(v);
+    }
+
+    @Property(tries = 200)
+    void getPoisonListResponse(@ForAll boolean more, @ForAll boolean overflow, @ForAll boolean scanning,
+                               @ForAll boolean restartAck, @ForAll long timestamp,
+                               @ForAll @Size(max = 20) List<@From("mediaErrors") MediaErrorRecord> records) {
+        var v = new GetPoisonListResponse(more, overflow, scanning, restartAck, timestamp, records);
+        byte[] wire = v.encode();
+        assertThat(wire).hasSize(0x20 + 0x10 * records.size());
+        assertThat(GetPoisonListResponse.decode(ByteBuffer.wrap(wire))).isEqualTo(v);
+        assertThat(GetPoisonListResponse.recordsFitting(wire.length)).isEqualTo(records.size());
+        assertThat(GetPoisonListResponse.recordsFitting(wire.length - 1)).isEqualTo(Math.max(0, records.size() - 1));
+    }
+
+    @Property(tries = 200)
+    void getScanMediaResultsResponse(@ForAll("dpas") long dpa, @ForAll long length, @ForAll boolean more,
+                                     @ForAll boolean stopped,
+                                     @ForAll @Size(max = 20) List<@From("mediaErrors") MediaErrorRecord> records) {
+        var v = new GetScanMediaResultsResponse(new DpaRange(dpa, length), more, stopped, records);
+        byte[] wire = v.encode();
+        assertThat(wire).hasSize(0x20 + 0x10 * records.size());
+        assertThat(GetScanMediaResultsResponse.decode(ByteBuffer.wrap(wire))).isEqualTo(v);
+        assertThat(GetScanMediaResultsResponse.recordsFitting(wire.length)).isEqualTo(records.size());
+    }
+
+    @Property
+    void injectAndClearPoison(@ForAll("dpas") long dpa, @ForAll @Size(64) byte[] data) {
+        var inject = new InjectPoisonRequest(dpa);
+        assertThat(InjectPoisonRequest.decode(ByteBuffer.wrap(inject.encode()))).isEqualTo(inject);
+        var clear = ClearPoisonRequest.of(dpa, data);
+        byte[] wire = clear.encode();
+        assertThat(wire).hasSize(ClearPoisonRequest.SIZE);
+        assertThat(Arrays.copyOfRange(wire, 8, 0x48)).isEqualTo(data);
+        assertThat(ClearPoisonRequest.decode(ByteBuffer.wrap(wire))).isEqualTo(clear);
+    }
+
+    @Property
+    void scanMedia(@ForAll("dpas") long dpa, @ForAll long length, @ForAll boolean noEventLog,
+                   @ForAll @LongRange(max = 0xFFFFFFFFL) long ms) {
+        var v = new ScanMediaRequest(new DpaRange(dpa, length), noEventLog);
+        byte[] wire = v.encode();
+        assertThat(wire).hasSize(ScanMediaRequest.SIZE);
+        assertThat(ScanMediaRequest.decode(ByteBuffer.wrap(wire))).isEqualTo(v);
+        var caps = new ScanMediaCapabilities(ms);
+        assertThat(ScanMediaCapabilities.decode(ByteBuffer.wrap(caps.encode()))).isEqualTo(caps);
+    }
+
+    @Property
+    void securityState(@ForAll @IntRange(max = 0x3F) int bits, @ForAll int reserved) {
+        var v = SecurityState.fromBits(bits);
+        assertThat(v.bits()).isEqualTo(bits);
+        assertThat(SecurityState.decode(ByteBuffer.wrap(v.encode()))).isEqualTo(v);
+        byte[] wire = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(bits | (reserved & ~0x3F))
+                .array();
+        assertThat(SecurityState.decode(ByteBuffer.wrap(wire))).isEqualTo(v);
+    }
+
     // ---------------------------------------------------------------- wrong lengths
 
     /** A fixed-layout decoder: its payload's name as messages give it, its function, its size. */
@@ -214,11 +310,22 @@ class MemdevPayloadPropertiesTest {
             new Fixed("Get Alert Configuration output", AlertConfig::decode, AlertConfig.SIZE),
             new Fixed("Set Alert Configuration input", SetAlertConfigRequest::decode, SetAlertConfigRequest.SIZE),
             new Fixed("Shutdown State", ShutdownState::decode, ShutdownState.SIZE),
+            new Fixed("DPA range", DpaRange::decode, DpaRange.SIZE),
+            new Fixed("Get Poison List input", GetPoisonListRequest::decode, GetPoisonListRequest.SIZE),
+            new Fixed("Media error record", MediaErrorRecord::decode, MediaErrorRecord.SIZE),
+            new Fixed("Inject Poison input", InjectPoisonRequest::decode, InjectPoisonRequest.SIZE),
+            new Fixed("Clear Poison input", ClearPoisonRequest::decode, ClearPoisonRequest.SIZE),
+            new Fixed("Get Scan Media Capabilities output", ScanMediaCapabilities::decode, ScanMediaCapabilities.SIZE),
+            new Fixed("Scan Media input", ScanMediaRequest::decode, ScanMediaRequest.SIZE),
+            new Fixed("Get Security State output", SecurityState::decode, SecurityState.SIZE),
             // the shortest inputs of the variable-length layouts
             new Fixed("Get Event Records output", GetEventRecordsResponse::decode, GetEventRecordsResponse.HEADER_SIZE),
             new Fixed("Clear Event Records input", ClearEventRecordsRequest::decode,
                     ClearEventRecordsRequest.HEADER_SIZE),
-            new Fixed("Set LSA input", SetLsaRequest::decode, SetLsaRequest.HEADER_SIZE));
+            new Fixed("Set LSA input", SetLsaRequest::decode, SetLsaRequest.HEADER_SIZE),
+            new Fixed("Get Poison List output", GetPoisonListResponse::decode, GetPoisonListResponse.HEADER_SIZE),
+            new Fixed("Get Scan Media Results output", GetScanMediaResultsResponse::decode,
+                    GetScanMediaResultsResponse.HEADER_SIZE));
 
     @Provide
     Arbitrary<Fixed> fixed() {
