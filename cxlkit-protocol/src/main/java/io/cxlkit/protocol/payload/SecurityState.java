@@ -3,7 +3,7 @@ package io.cxlkit.protocol.payload;
 import java.nio.ByteBuffer;
 
 /**
- * Get Security State (4500h) output, 4 bytes (r3.1 §8.2.9.9.6.1, Table 8-147): 00h (4) Security
+ * Get Security State (4500h) output, 4 bytes (r3.1 §8.2.9.9.6.1): 00h (4) Security
  * State, bit 0 User Passphrase Set, bit 1 Master Passphrase Set, bit 2 Locked, bit 3 Frozen, bit 4
  * User Passphrase Attempt Count Reached, bit 5 Master Passphrase Attempt Count Reached; bits 31:6
  * reserved (ignored when decoding, written as zero). Sanitize (4400h) and Secure Erase (4401h)
