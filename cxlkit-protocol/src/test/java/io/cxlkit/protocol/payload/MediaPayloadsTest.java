@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Media, poison and security payloads, pinned to r3.1 Tables 8-138 to 8-147: Get Poison List,
+ * Media, poison and security payloads, pinned to r3.1 Tables 8-138 to 8-146 and §8.2.9.9.6.1: Get Poison List,
  * Inject/Clear Poison, Scan Media and its capabilities and results, Get Security State.
  */
 class MediaPayloadsTest {
