@@ -1,8 +1,6 @@
 package io.cxlkit.protocol.payload;
 
-import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -31,7 +29,7 @@ import java.util.Objects;
 public record GetPoisonListResponse(boolean more, boolean overflow, boolean scanMediaInProgress,
                                     boolean restartAck, long overflowTimestamp, List<MediaErrorRecord> records) {
 
-    public static final int HEADER_SIZE = 0x20;
+    public static final int HEADER_SIZE = MediaErrorList.HEADER_SIZE;
 
     public GetPoisonListResponse {
         Objects.requireNonNull(records, "records");
@@ -51,13 +49,12 @@ public record GetPoisonListResponse(boolean more, boolean overflow, boolean scan
 
     /** The encoded length of an output with {@code count} records. */
     public static int sizeFor(int count) {
-        return HEADER_SIZE + count * MediaErrorRecord.SIZE;
+        return MediaErrorList.sizeFor(count);
     }
 
     /** How many whole records fit an output of at most {@code outputLimit} bytes (0 if not even the header fits). */
     public static int recordsFitting(int outputLimit) {
-        return outputLimit < HEADER_SIZE ? 0
-                : Math.min((outputLimit - HEADER_SIZE) / MediaErrorRecord.SIZE, 0xFFFF);
+        return MediaErrorList.recordsFitting(outputLimit);
     }
 
     /**
@@ -65,36 +62,19 @@ public record GetPoisonListResponse(boolean more, boolean overflow, boolean scan
      * (the position is left alone on failure). Bytes after the last record are not read.
      */
     public static GetPoisonListResponse decode(ByteBuffer in) {
-        ByteBuffer h = Wire.view(in, HEADER_SIZE, "Get Poison List output");
-        int count = Wire.u16(h, 0x0A);
-        int size = sizeFor(count);
-        ByteBuffer b = Wire.view(in, size, "Get Poison List output with " + count + " records");
-        b.position(HEADER_SIZE);
-        List<MediaErrorRecord> records = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            records.add(MediaErrorRecord.decode(b));
-        }
+        ByteBuffer h = MediaErrorList.header(in, "Get Poison List output");
+        List<MediaErrorRecord> records = MediaErrorList.readRecords(in, h, 0x0A, "Get Poison List output");
         int flags = Wire.u8(h, 0x00);
-        GetPoisonListResponse v = new GetPoisonListResponse((flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0,
-                (flags & 8) != 0, h.getLong(0x02), records);
-        Wire.skip(in, size);
-        return v;
+        return new GetPoisonListResponse((flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0,
+                h.getLong(0x02), records);
     }
 
     /** Writes {@link #size()} bytes at {@code out}'s position, advancing it. */
     public void encodeTo(ByteBuffer out) {
-        if (out.remaining() < size()) {
-            throw new BufferOverflowException();
-        }
-        ByteBuffer b = Wire.target(out, HEADER_SIZE);
+        ByteBuffer b = MediaErrorList.write(out, 0x0A, records);
         b.put(0x00, (byte) ((more ? 1 : 0) | (overflow ? 2 : 0) | (scanMediaInProgress ? 4 : 0)
                 | (restartAck ? 8 : 0)));
         b.putLong(0x02, overflowTimestamp);
-        b.putShort(0x0A, (short) records.size());
-        Wire.skip(out, HEADER_SIZE);
-        for (MediaErrorRecord r : records) {
-            r.encodeTo(out);
-        }
     }
 
     public byte[] encode() {

@@ -1,8 +1,6 @@
 package io.cxlkit.protocol.payload;
 
-import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +25,7 @@ import java.util.Objects;
 public record GetScanMediaResultsResponse(DpaRange restart, boolean more, boolean scanStoppedPrematurely,
                                           List<MediaErrorRecord> records) {
 
-    public static final int HEADER_SIZE = 0x20;
+    public static final int HEADER_SIZE = MediaErrorList.HEADER_SIZE;
 
     public GetScanMediaResultsResponse {
         Objects.requireNonNull(restart, "restart");
@@ -48,13 +46,12 @@ public record GetScanMediaResultsResponse(DpaRange restart, boolean more, boolea
 
     /** The encoded length of an output with {@code count} records. */
     public static int sizeFor(int count) {
-        return HEADER_SIZE + count * MediaErrorRecord.SIZE;
+        return MediaErrorList.sizeFor(count);
     }
 
     /** How many whole records fit an output of at most {@code outputLimit} bytes (0 if not even the header fits). */
     public static int recordsFitting(int outputLimit) {
-        return outputLimit < HEADER_SIZE ? 0
-                : Math.min((outputLimit - HEADER_SIZE) / MediaErrorRecord.SIZE, 0xFFFF);
+        return MediaErrorList.recordsFitting(outputLimit);
     }
 
     /**
@@ -62,35 +59,18 @@ public record GetScanMediaResultsResponse(DpaRange restart, boolean more, boolea
      * (the position is left alone on failure). Bytes after the last record are not read.
      */
     public static GetScanMediaResultsResponse decode(ByteBuffer in) {
-        ByteBuffer h = Wire.view(in, HEADER_SIZE, "Get Scan Media Results output");
-        int count = Wire.u16(h, 0x12);
-        int size = sizeFor(count);
-        ByteBuffer b = Wire.view(in, size, "Get Scan Media Results output with " + count + " records");
-        b.position(HEADER_SIZE);
-        List<MediaErrorRecord> records = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            records.add(MediaErrorRecord.decode(b));
-        }
+        ByteBuffer h = MediaErrorList.header(in, "Get Scan Media Results output");
+        List<MediaErrorRecord> records = MediaErrorList.readRecords(in, h, 0x12, "Get Scan Media Results output");
         int flags = Wire.u8(h, 0x10);
-        GetScanMediaResultsResponse v = new GetScanMediaResultsResponse(DpaRange.read(h, 0x00), (flags & 1) != 0,
-                (flags & 2) != 0, records);
-        Wire.skip(in, size);
-        return v;
+        return new GetScanMediaResultsResponse(DpaRange.read(h, 0x00), (flags & 1) != 0, (flags & 2) != 0,
+                records);
     }
 
     /** Writes {@link #size()} bytes at {@code out}'s position, advancing it. */
     public void encodeTo(ByteBuffer out) {
-        if (out.remaining() < size()) {
-            throw new BufferOverflowException();
-        }
-        ByteBuffer b = Wire.target(out, HEADER_SIZE);
+        ByteBuffer b = MediaErrorList.write(out, 0x12, records);
         restart.write(b, 0x00);
         b.put(0x10, (byte) ((more ? 1 : 0) | (scanStoppedPrematurely ? 2 : 0)));
-        b.putShort(0x12, (short) records.size());
-        Wire.skip(out, HEADER_SIZE);
-        for (MediaErrorRecord r : records) {
-            r.encodeTo(out);
-        }
     }
 
     public byte[] encode() {
