@@ -116,16 +116,17 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         DeviceTimestamp timestamp = new DeviceTimestamp(clock);
         this.eventLogs = new EventLogs(config.eventLogSize(), timestamp::now);
         this.eventCommands = new EventCommands(eventLogs);
+        // capacity and labels: their changes land through the state writer, apart from the worker
+        this.stateWriter = new StateWriter(config.name(), new SerialExecutor(threads.workers()));
+        this.labels = new LabelCommands(labelStore, stateWriter, lock, this::mediaDisabled);
+        // before the health: media disabled (read from the monitor's first evaluation on) needs it
+        this.sanitize = new SanitizeCommands(config, lock, runner, faults::mediaDisabled, sanitizeMark, media, labels,
+                eventLogs, this::evaluateStatuses);
         this.health = new DeviceHealth(faults, new AlertSettings(config.criticalThresholds()), shutdown,
                 this::mediaDisabled);
         this.monitor = new StatusMonitor(health, eventLogs, this::inVolatilePartition);
-        // capacity and labels: their changes land through the state writer, apart from the worker
-        this.stateWriter = new StateWriter(config.name(), new SerialExecutor(threads.workers()));
         this.partitions = new PartitionCommands(config, partitionStore, runner, this::mediaDisabled, MediaWipe.NONE,
                 stateWriter, lock);
-        this.labels = new LabelCommands(labelStore, stateWriter, lock, this::mediaDisabled);
-        this.sanitize = new SanitizeCommands(config, lock, runner, faults::mediaDisabled, sanitizeMark, media, labels,
-                eventLogs, monitor::evaluate);
         this.commands = new DeviceCommands(config, store.serial(), timestamp, runner, firmware, verificationLog,
                 eventCommands, new HealthCommands(health), partitions, labels, sanitize);
         CommandTable table = CommandTable.of(commands);
@@ -355,6 +356,11 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private boolean changesState(Opcode opcode) {
         return dispatcher.table().lookup(opcode)
                 .map(spec -> !spec.effects().equals(io.cxlkit.protocol.CelEffects.NONE)).orElse(false);
+    }
+
+    /** Adds the records of the statuses' changes since the last evaluation; under the lock. */
+    private void evaluateStatuses() {
+        monitor.evaluate();
     }
 
     private void backgroundEnded(Cci owner) {
