@@ -159,10 +159,9 @@ public final class Timing {
     }
 
     private static long rate(long bytes, long bytesPerSecond) {
-        // bytes * 1e9 / rate without overflow for sizes up to 4 GiB
-        return Math.multiplyHigh(bytes, NANOS_PER_SECOND) == 0
-                ? bytes * NANOS_PER_SECOND / bytesPerSecond
-                : (long) ((double) bytes * NANOS_PER_SECOND / bytesPerSecond);
+        // floor(bytes * 1e9 / rate), exactly and without overflow for any capacity (a Sanitize's C
+        // may be terabytes): whole seconds, then the remainder's nanoseconds
+        return bytes / bytesPerSecond * NANOS_PER_SECOND + bytes % bytesPerSecond * NANOS_PER_SECOND / bytesPerSecond;
     }
 
     @Override
