@@ -241,7 +241,9 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         }
         if (gate != null && ((Outcome.Started) outcome).operation().background()) {
             // the work's first step must be durable before the command answers 0001h
-            return awaitGate(gate, CommandResponse.of(ReturnCode.BACKGROUND_COMMAND_STARTED));
+            CommandResponse response = awaitGate(gate, CommandResponse.of(ReturnCode.BACKGROUND_COMMAND_STARTED));
+            stateChanged(); // such a start changes state already (a Sanitize disables media)
+            return response;
         }
         if (startWork != null) {
             startWork.run(); // quick work, on this thread when the worker is idle: outside the lock

@@ -165,6 +165,18 @@ class SanitizeBackgroundTest {
     }
 
     @Test
+    void stateListenersHearOfTheStart_mediaDisabled_andOfTheCompletion() {
+        try (TestDevice t = open()) {
+            java.util.List<Boolean> heard = new java.util.ArrayList<>();
+            t.device().addStateListener(d -> heard.add(d.sanitizePending()));
+            startSanitize(t, Cci.MCTP);
+            assertThat(heard).containsExactly(true);
+            assertThat(t.finishBackground(Cci.MCTP)).isZero();
+            assertThat(heard).containsExactly(true, false);
+        }
+    }
+
+    @Test
     void aSanitizeIsRefusedWhileAnotherBackgroundOperationRuns_0006h() {
         try (TestDevice t = TestDevice.builder(dir).timing(TIMING.withPartTime(Duration.ofSeconds(1))).open()) {
             assertThat(t.transfer(Cci.MAILBOX, TransferFwRequest.initiate(0, ByteBuffer.wrap(new byte[128]))))
