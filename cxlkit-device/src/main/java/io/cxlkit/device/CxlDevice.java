@@ -1,6 +1,5 @@
 package io.cxlkit.device;
 
-import io.cxlkit.device.capacity.MediaWipe;
 import io.cxlkit.device.capacity.PartitionCommands;
 import io.cxlkit.device.capacity.PartitionStore;
 import io.cxlkit.device.config.DeviceConfig;
@@ -30,6 +29,9 @@ import io.cxlkit.device.health.StatusMonitor;
 import io.cxlkit.device.label.LabelCommands;
 import io.cxlkit.device.label.LabelStore;
 import io.cxlkit.device.mailbox.MailboxDevice;
+import io.cxlkit.device.media.MediaCommands;
+import io.cxlkit.device.media.MediaModel;
+import io.cxlkit.device.media.MediaStore;
 import io.cxlkit.device.mctp.MctpCci;
 import io.cxlkit.device.persist.AtomicFiles;
 import io.cxlkit.device.persist.CrashHook;
@@ -82,6 +84,12 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private final DeviceCommands commands;
     private final PartitionCommands partitions;
     private final LabelCommands labels;
+    /**
+     * The media, its poison and Scan Media results (docs/media-and-poison.md); also the
+     * {@link io.cxlkit.device.media.MediaErase} Sanitize and Secure Erase use, and the repartition wipe.
+     */
+    private final MediaModel media;
+    private final MediaCommands mediaCommands;
     /** Lands Set LSA and Set Partition Info changes before they answer (docs/capacity-and-labels.md). */
     private final StateWriter stateWriter;
     private final Dispatcher dispatcher;
@@ -98,8 +106,8 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private boolean closing;
 
     private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, ShutdownStore shutdown,
-                      PartitionStore partitionStore, LabelStore labelStore, SerialExecutor worker,
-                      DeviceThreads threads) throws IOException {
+                      PartitionStore partitionStore, LabelStore labelStore, MediaStore mediaStore,
+                      SerialExecutor worker, DeviceThreads threads) throws IOException {
         this.config = config;
         this.clock = clock;
         this.store = store;
@@ -115,11 +123,14 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         this.monitor = new StatusMonitor(health, eventLogs, this::inVolatilePartition);
         // capacity and labels: their changes land through the state writer, apart from the worker
         this.stateWriter = new StateWriter(config.name(), new SerialExecutor(threads.workers()));
-        this.partitions = new PartitionCommands(config, partitionStore, runner, this::mediaDisabled, MediaWipe.NONE,
+        this.media = new MediaModel(mediaStore, config, this::volatileBytes);
+        this.partitions = new PartitionCommands(config, partitionStore, runner, this::mediaDisabled, media,
                 stateWriter, lock);
         this.labels = new LabelCommands(labelStore, stateWriter, lock, this::mediaDisabled);
+        this.mediaCommands = new MediaCommands(config, media, monitor, this::mediaDisabled, timestamp::now,
+                this::volatileBytes, stateWriter, lock);
         this.commands = new DeviceCommands(config, store.serial(), timestamp, runner, firmware, verificationLog,
-                eventCommands, new HealthCommands(health), partitions, labels);
+                eventCommands, new HealthCommands(health), partitions, labels, mediaCommands);
         CommandTable table = CommandTable.of(commands);
         commands.setTable(table);
         this.dispatcher = new Dispatcher(table, faults, runner);
@@ -143,11 +154,13 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         ShutdownStore shutdown = ShutdownStore.open(dir, files, config.name());
         PartitionStore partitionStore = PartitionStore.open(dir, config, files);
         LabelStore labelStore = LabelStore.open(dir, config, files);
-        CxlDevice device = new CxlDevice(config, clock, store, shutdown, partitionStore, labelStore,
+        MediaStore mediaStore = MediaStore.open(dir, config, files);
+        CxlDevice device = new CxlDevice(config, clock, store, shutdown, partitionStore, labelStore, mediaStore,
                 new SerialExecutor(threads.workers()), threads);
         synchronized (device.lock) {
             device.firmware.coldReset();
             device.partitions.applyPendingShare(); // a restart is a cold reset (memdev-commands.md §11)
+            device.mediaCommands.coldReset();
             device.health.shutdown().powerOn();
             device.monitor.rebaseline();
         }
@@ -328,6 +341,11 @@ public final class CxlDevice implements CciPort, AutoCloseable {
      * Media disabled (docs/events-and-health.md): the {@code media-disabled} fault; issue 15 adds a
      * pending Sanitize here. Under the lock.
      */
+    /** The volatile partition's size now, V + share: the DPAs below it are volatile. Under the lock. */
+    private long volatileBytes() {
+        return partitions.volatileBytes();
+    }
+
     /** Whether {@code dpa} lies in the volatile partition [0, V + share) (memdev-commands.md §8.1). */
     private boolean inVolatilePartition(long dpa) {
         return dpa < partitions.volatileBytes();
@@ -381,6 +399,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             // the volatile part happens whatever the files did: a reset is never left half done
             faults.clear();
             commands.coldReset();
+            mediaCommands.coldReset();
             eventCommands.coldReset();
             health.coldReset();
             try {
@@ -437,6 +456,61 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             monitor.correctedErrors(dpa, count);
         }
         stateChanged();
+    }
+
+    // ---- media (docs/media-and-poison.md) ----
+
+    /**
+     * The one-shot {@code media-error} injection (memdev-commands.md §12): the lines of
+     * [dpa, dpa + lengthBytes) become poisoned with source Internal (poisoned lines keep theirs),
+     * one Failure General Media record per new run; durable before this returns.
+     *
+     * @throws IllegalArgumentException a DPA or length not 64-byte aligned, a zero length, or a
+     *                                  range outside the device
+     * @throws UncheckedIOException     the persistent poison could not be written (nothing changed)
+     */
+    public void injectMediaError(long dpa, long lengthBytes) {
+        checkMediaRange("media-error", dpa, lengthBytes, Long.MAX_VALUE);
+        synchronized (lock) {
+            try {
+                mediaCommands.injectMediaError(dpa / 64, (dpa + lengthBytes) / 64);
+            } catch (IOException e) {
+                throw new UncheckedIOException(config.name() + ": media-error could not be persisted", e);
+            }
+            monitor.evaluate();
+        }
+        stateChanged();
+    }
+
+    /** The largest {@link #readMedia} read: 1 MiB. */
+    public static final int MAX_MEDIA_READ = 1 << 20;
+
+    /**
+     * The media data of [dpa, dpa + length), as the model holds it (poisoned lines included,
+     * volatile lines zero since the last reset unless written), read without a CCI.
+     *
+     * @throws IllegalArgumentException a DPA or length not 64-byte aligned, a length of 0 or above
+     *                                  1 MiB, or a range outside the device
+     */
+    public byte[] readMedia(long dpa, int length) {
+        checkMediaRange("media read", dpa, length, MAX_MEDIA_READ);
+        synchronized (lock) {
+            try {
+                return media.read(dpa, length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(config.name() + ": media read failed", e);
+            }
+        }
+    }
+
+    private void checkMediaRange(String what, long dpa, long length, long maxLength) {
+        long total = config.totalCapacity();
+        if (dpa % 64 != 0 || length % 64 != 0 || length <= 0 || length > maxLength || dpa < 0 || dpa >= total
+                || length > total - dpa) {
+            throw new IllegalArgumentException(String.format("%s: %s of 0x%x bytes at DPA 0x%x is not a 64-byte "
+                            + "aligned range inside 0x0..0x%x%s", config.name(), what, length, dpa, total,
+                    maxLength < Long.MAX_VALUE ? " of at most " + maxLength + " bytes" : ""));
+        }
     }
 
     /** Get Health Info as the device would answer it now (for tests and inspection). */

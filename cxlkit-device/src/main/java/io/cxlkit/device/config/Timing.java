@@ -9,7 +9,8 @@ import java.util.Optional;
  * (the 80h header excluded): Initiate and Continue take P(d); Full takes F(d); End takes
  * P(d) + E(whole package), where E is F for {@code realistic} and zero for {@code qemu} and
  * {@code instant}; online activation takes A. The three overrides replace P, F (also the End term)
- * and A with fixed durations.
+ * and A with fixed durations. Scan Media (memdev-commands.md §10) takes S(L) of the scanned
+ * length, which {@link #withScanMediaTime} replaces with a fixed duration.
  */
 public final class Timing {
 
@@ -37,16 +38,19 @@ public final class Timing {
     private final Optional<Duration> partOverride;
     private final Optional<Duration> fullOverride;
     private final Optional<Duration> activateOverride;
+    private final Optional<Duration> scanMediaOverride;
 
-    private Timing(Preset preset, Optional<Duration> part, Optional<Duration> full, Optional<Duration> activate) {
+    private Timing(Preset preset, Optional<Duration> part, Optional<Duration> full, Optional<Duration> activate,
+                   Optional<Duration> scanMedia) {
         this.preset = preset;
         this.partOverride = part;
         this.fullOverride = full;
         this.activateOverride = activate;
+        this.scanMediaOverride = scanMedia;
     }
 
     public static Timing of(Preset preset) {
-        return new Timing(preset, Optional.empty(), Optional.empty(), Optional.empty());
+        return new Timing(preset, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public static Timing instant() {
@@ -58,15 +62,20 @@ public final class Timing {
     }
 
     public Timing withPartTime(Duration d) {
-        return new Timing(preset, Optional.of(d), fullOverride, activateOverride);
+        return new Timing(preset, Optional.of(d), fullOverride, activateOverride, scanMediaOverride);
     }
 
     public Timing withFullTime(Duration d) {
-        return new Timing(preset, partOverride, Optional.of(d), activateOverride);
+        return new Timing(preset, partOverride, Optional.of(d), activateOverride, scanMediaOverride);
     }
 
     public Timing withActivateTime(Duration d) {
-        return new Timing(preset, partOverride, fullOverride, Optional.of(d));
+        return new Timing(preset, partOverride, fullOverride, Optional.of(d), scanMediaOverride);
+    }
+
+    /** A fixed Scan Media duration, whatever the scanned length ({@code serve --scan-media-time}). */
+    public Timing withScanMediaTime(Duration d) {
+        return new Timing(preset, partOverride, fullOverride, activateOverride, Optional.of(d));
     }
 
     public Preset preset() {
@@ -114,6 +123,26 @@ public final class Timing {
         };
     }
 
+    /**
+     * Scan Media of {@code scannedBytes} (memdev-commands.md §10): {@code instant} 0;
+     * {@code realistic} 10 ms + L / 8 GiB/s; {@code qemu} max(1 ms, L/64 lines x 0.5 us).
+     */
+    public long scanMediaNanos(long scannedBytes) {
+        if (scanMediaOverride.isPresent()) {
+            return scanMediaOverride.get().toNanos();
+        }
+        return switch (preset) {
+            case INSTANT -> 0;
+            case REALISTIC -> 10_000_000L + rate(scannedBytes, 8L << 30);
+            case QEMU -> Math.max(1_000_000L, saturatedHalfMicros(scannedBytes / 64));
+        };
+    }
+
+    /** {@code lines} x 0.5 us in nanoseconds, saturating (a whole device's lines cannot overflow it in practice). */
+    private static long saturatedHalfMicros(long lines) {
+        return lines > Long.MAX_VALUE / 500 ? Long.MAX_VALUE : lines * 500;
+    }
+
     private static long rate(long bytes, long bytesPerSecond) {
         // bytes * 1e9 / rate without overflow for sizes up to 4 GiB
         return Math.multiplyHigh(bytes, NANOS_PER_SECOND) == 0
@@ -125,6 +154,7 @@ public final class Timing {
     public String toString() {
         return preset.label() + partOverride.map(d -> " part=" + d).orElse("")
                 + fullOverride.map(d -> " full=" + d).orElse("")
-                + activateOverride.map(d -> " activate=" + d).orElse("");
+                + activateOverride.map(d -> " activate=" + d).orElse("")
+                + scanMediaOverride.map(d -> " scan-media=" + d).orElse("");
     }
 }
