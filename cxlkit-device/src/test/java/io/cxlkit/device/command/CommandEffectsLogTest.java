@@ -132,7 +132,9 @@ class CommandEffectsLogTest {
             assertThat(table.lookup(CommandId.TRANSFER_FW.opcode()).orElseThrow().abortable()).isTrue();
             assertThat(table.lookup(CommandId.ACTIVATE_FW.opcode()).orElseThrow().abortable()).isFalse();
             assertThat(table.all()).filteredOn(CommandSpec::background).extracting(CommandSpec::opcode)
-                    .containsExactly(CommandId.TRANSFER_FW.opcode(), CommandId.ACTIVATE_FW.opcode());
+                    .containsExactly(CommandId.TRANSFER_FW.opcode(), CommandId.ACTIVATE_FW.opcode(),
+                            CommandId.SCAN_MEDIA.opcode());
+            assertThat(table.lookup(CommandId.SCAN_MEDIA.opcode()).orElseThrow().abortable()).isTrue();
         }
     }
 
