@@ -41,7 +41,10 @@ public final class MediaModel implements MediaErase, MediaWipe {
     /** The volatile partition's size in bytes now, V + share; read under the device lock by the callers' contract. */
     private final LongSupplier volatileBytes;
     private PoisonMap poison;
-    /** The poison as poison.bin holds it (the persistent partition's part and the overflow). */
+    /**
+     * The poison as poison.bin holds it (the persistent partition's part and the overflow); null
+     * while it also holds a marker of an unfinished change of both files, so the next write lands.
+     */
     private MediaStore.Persisted persisted;
     /** Written volatile lines, by line number (Clear Poison writes one line at a time). */
     private final Map<Long, byte[]> volatileData = new HashMap<>();
@@ -121,9 +124,27 @@ public final class MediaModel implements MediaErase, MediaWipe {
      * poisoned or listed. The data lands first, then the poison change; both durable on return.
      */
     public synchronized void clearPoison(long line, byte[] data, long now) throws IOException {
-        writeLine(line, data);
         PoisonMap before = poison.copy();
-        if (poison.clear(line, now)) {
+        boolean wasPoisoned = poison.clear(line, now);
+        MediaStore.Persisted target = snapshot();
+        if (line * LINE >= volatileBytes.getAsLong() && !target.equals(persisted)) {
+            // both files change: poison.bin lands first, carrying the line as a redo record that a
+            // restart applies, so a crash leaves the line poisoned with its old data or cleared with
+            // the new; then the line, then poison.bin without the record
+            try {
+                store.writePoison(target, false, new MediaStore.Redo(line * LINE, data.clone()));
+            } catch (IOException | RuntimeException e) {
+                poison = before;
+                throw e;
+            }
+            persisted = null; // the file holds a redo record until the next line lands
+            store.writeLine(line * LINE, data);
+            store.writePoison(target);
+            persisted = target;
+            return;
+        }
+        writeLine(line, data);
+        if (wasPoisoned) {
             persistOrRestore(before);
         }
     }
@@ -253,11 +274,22 @@ public final class MediaModel implements MediaErase, MediaWipe {
     }
 
     private void eraseAll() throws IOException {
+        if (store.hasData() && !MediaStore.Persisted.NONE.equals(persisted)) {
+            // both files change: poison.bin first says "erase pending" (a restart finishes it)
+            store.writePoison(MediaStore.Persisted.NONE, true, null);
+            persisted = null;
+        }
         store.zeroData();
         volatileData.clear();
         PoisonMap before = poison.copy();
         poison.clearAll();
         persistOrRestore(before);
+    }
+
+    /** What poison.bin must hold now: the persistent partition's runs and the overflow. */
+    private MediaStore.Persisted snapshot() {
+        return new MediaStore.Persisted(poison.runsFrom(volatileBytes.getAsLong() / LINE), poison.overflow(),
+                poison.overflowTimestamp());
     }
 
     /**
@@ -266,8 +298,7 @@ public final class MediaModel implements MediaErase, MediaWipe {
      * published.
      */
     private void persistOrRestore(PoisonMap before) throws IOException {
-        MediaStore.Persisted now = new MediaStore.Persisted(poison.runsFrom(volatileBytes.getAsLong() / LINE),
-                poison.overflow(), poison.overflowTimestamp());
+        MediaStore.Persisted now = snapshot();
         if (now.equals(persisted)) {
             return;
         }

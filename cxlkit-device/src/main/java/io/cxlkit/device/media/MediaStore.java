@@ -28,13 +28,20 @@ import java.util.zip.CRC32C;
  *              absent: all zeros. The volatile partition's range of it is never written.
  * poison.bin   the persistent partition's poison and the list's overflow (atomic rewrite):
  *                00h 4 magic "CXPL"    04h 4 version 1
- *                08h 1 bit 0 overflow  09h 3 reserved   0Ch 4 run count n
+ *                08h 1 bit 0 overflow, bit 1 erase pending, bit 2 redo record present
+ *                09h 3 reserved        0Ch 4 run count n
  *                10h 8 overflow timestamp
  *                18h n x 18h runs: 00h 8 first line (DPA / 64), 08h 8 lines,
  *                                  10h 1 source (r3.1 Table 8-140 code), 11h 1 bit 0 listed, 12h 6 reserved
+ *                with bit 2: 8 the DPA of a line and 40h its data (a redo record)
  *                then 4 CRC-32C of everything before it
  *              absent: no persistent poison and no overflow.
  * </pre>
+ *
+ * A change of both files is made whole by poison.bin, which lands first and says what media.bin
+ * must still get: "erase pending" (delete media.bin: a wipe or Sanitize) or a redo record (write
+ * this line: a Clear Poison of a poisoned persistent line). Opening a device finishes such a
+ * change, then rewrites poison.bin without it; so does the change itself once media.bin has it.
  *
  * Not thread-safe: {@link MediaModel} guards it.
  */
@@ -46,10 +53,19 @@ public final class MediaStore {
     static final int VERSION = 1;
     static final int HEADER = 0x18;
     static final int RUN = 0x18;
+    static final int REDO = 8 + 64;
 
     /** What poison.bin holds. */
     record Persisted(List<PoisonMap.Run> runs, boolean overflow, long overflowTimestamp) {
         static final Persisted NONE = new Persisted(List.of(), false, 0);
+    }
+
+    /** A line media.bin must still get: poison.bin's redo record. */
+    record Redo(long dpa, byte[] data) {
+    }
+
+    /** poison.bin as read: its poison, and the media.bin change it says is not done yet. */
+    private record Stored(Persisted persisted, boolean erasePending, Redo redo) {
     }
 
     private final String deviceName;
@@ -86,7 +102,18 @@ public final class MediaStore {
                         + " bytes (configure that capacity again, or delete the file to start with zeroed media)");
             }
         }
-        store.initial = store.readPoison();
+        Stored stored = store.readPoison();
+        store.initial = stored.persisted();
+        // a change of both files that a crash cut short: finish it (both steps may run again)
+        if (stored.erasePending()) {
+            store.zeroData();
+        }
+        if (stored.redo() != null) {
+            store.writeLine(stored.redo().dpa(), stored.redo().data());
+        }
+        if (stored.erasePending() || stored.redo() != null) {
+            store.writePoison(stored.persisted());
+        }
         try {
             new PoisonMap(config.poisonMaxRecords()).load(store.initial.runs(), false, 0);
         } catch (IllegalArgumentException e) {
@@ -100,9 +127,9 @@ public final class MediaStore {
     }
 
     /** Reads poison.bin; a damaged one is an error naming the device. */
-    private Persisted readPoison() throws IOException, DeviceStateException {
+    private Stored readPoison() throws IOException, DeviceStateException {
         if (!Files.exists(poisonFile)) {
-            return Persisted.NONE;
+            return new Stored(Persisted.NONE, false, null);
         }
         byte[] bytes = Files.readAllBytes(poisonFile);
         try {
@@ -121,13 +148,15 @@ public final class MediaStore {
         return initial;
     }
 
-    private Persisted decode(byte[] bytes) {
+    private Stored decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < HEADER + 4 || b.getInt(0) != MAGIC || b.getInt(4) != VERSION) {
             throw new IllegalArgumentException("not a version 1 poison file");
         }
         long n = Integer.toUnsignedLong(b.getInt(0x0C));
-        if (bytes.length != HEADER + n * RUN + 4) {
+        int flags = b.get(8);
+        boolean hasRedo = (flags & 4) != 0;
+        if (bytes.length != HEADER + n * RUN + (hasRedo ? REDO : 0) + 4) {
             throw new IllegalArgumentException("length does not match its " + n + " runs");
         }
         CRC32C crc = new CRC32C();
@@ -147,8 +176,17 @@ public final class MediaStore {
             PoisonSource source = PoisonSource.fromCode(b.get(at + 0x10) & 7);
             runs.add(new PoisonMap.Run(start, start + length, source, (b.get(at + 0x11) & 1) != 0));
         }
-        boolean overflow = (b.get(8) & 1) != 0;
-        return new Persisted(runs, overflow, overflow ? b.getLong(0x10) : 0);
+        boolean overflow = (flags & 1) != 0;
+        Redo redo = null;
+        if (hasRedo) {
+            int at = (int) (HEADER + n * RUN);
+            long dpa = b.getLong(at);
+            if (dpa < 0 || dpa % 64 != 0 || dpa > capacity - 64) {
+                throw new IllegalArgumentException("a redo record outside the device");
+            }
+            redo = new Redo(dpa, Arrays.copyOfRange(bytes, at + 8, at + REDO));
+        }
+        return new Stored(new Persisted(runs, overflow, overflow ? b.getLong(0x10) : 0), (flags & 2) != 0, redo);
     }
 
     /** Replaces poison.bin crash-safely (deletes it when there is nothing to keep); durable when it returns. */
@@ -157,15 +195,28 @@ public final class MediaStore {
             files.delete(poisonFile);
             return;
         }
-        int size = HEADER + p.runs().size() * RUN + 4;
+        writePoison(p, false, null);
+    }
+
+    /**
+     * The first step of a change of both files: poison.bin with the poison after it and what
+     * media.bin must still get ({@code erasePending}, or the {@code redo} line). Once media.bin has
+     * it, {@link #writePoison(Persisted)} again drops the marker.
+     */
+    void writePoison(Persisted p, boolean erasePending, Redo redo) throws IOException {
+        int size = HEADER + p.runs().size() * RUN + (redo != null ? REDO : 0) + 4;
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0, MAGIC).putInt(4, VERSION).put(8, (byte) (p.overflow() ? 1 : 0)).putInt(0x0C, p.runs().size())
+        int flags = (p.overflow() ? 1 : 0) | (erasePending ? 2 : 0) | (redo != null ? 4 : 0);
+        b.putInt(0, MAGIC).putInt(4, VERSION).put(8, (byte) flags).putInt(0x0C, p.runs().size())
                 .putLong(0x10, p.overflowTimestamp());
         int at = HEADER;
         for (PoisonMap.Run r : p.runs()) {
             b.putLong(at, r.start()).putLong(at + 8, r.length()).put(at + 0x10, (byte) r.source().code())
                     .put(at + 0x11, (byte) (r.listed() ? 1 : 0));
             at += RUN;
+        }
+        if (redo != null) {
+            b.putLong(at, redo.dpa()).put(at + 8, redo.data());
         }
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, size - 4);
@@ -223,5 +274,10 @@ public final class MediaStore {
      */
     void zeroData() throws IOException {
         files.delete(dataFile);
+    }
+
+    /** Whether media.bin exists (some persistent line was written since the last zeroing). */
+    boolean hasData() {
+        return Files.exists(dataFile);
     }
 }
