@@ -371,7 +371,9 @@ public final class CxlDevice implements CciPort, AutoCloseable {
      * becomes clean, or dirty with the {@code gpf-fail} fault); applies a pending volatile share; a
      * power-on (a dirty state is counted and made clean); then clears the timestamp, the response
      * message limit, all faults, the event logs and their interrupt policy, the alert warnings and
-     * the corrected error counts, and activates a verified staged slot. Slots and their packages,
+     * the corrected error counts, the volatile partition's media data and poison, the Scan Media
+     * results and the poison list cursors (docs/media-and-poison.md), and activates a verified
+     * staged slot. Slots and their packages,
      * the LSA, the share, the shutdown state and its count survive. An I/O error of the power-off,
      * the share or the power-on stops those file steps, but the volatile part still runs in full;
      * the (first) error is thrown afterwards.
