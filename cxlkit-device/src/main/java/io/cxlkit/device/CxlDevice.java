@@ -341,14 +341,14 @@ public final class CxlDevice implements CciPort, AutoCloseable {
      * Media disabled (docs/events-and-health.md): the {@code media-disabled} fault; issue 15 adds a
      * pending Sanitize here. Under the lock.
      */
-    /** The volatile partition's size now, V + share: the DPAs below it are volatile. Under the lock. */
-    private long volatileBytes() {
-        return partitions.volatileBytes();
-    }
-
     /** Whether {@code dpa} lies in the volatile partition [0, V + share) (memdev-commands.md §8.1). */
     private boolean inVolatilePartition(long dpa) {
         return dpa < partitions.volatileBytes();
+    }
+
+    /** The volatile partition's size now, V + share: the DPAs below it are volatile. Under the lock. */
+    private long volatileBytes() {
+        return partitions.volatileBytes();
     }
 
     /** The Memory Device Status register's value. */
@@ -470,10 +470,14 @@ public final class CxlDevice implements CciPort, AutoCloseable {
      * @throws IllegalArgumentException a DPA or length not 64-byte aligned, a zero length, or a
      *                                  range outside the device
      * @throws UncheckedIOException     the persistent poison could not be written (nothing changed)
+     * @throws IllegalStateException    the device is powered off (no file of it changes any more)
      */
     public void injectMediaError(long dpa, long lengthBytes) {
         checkMediaRange("media-error", dpa, lengthBytes, Long.MAX_VALUE);
         synchronized (lock) {
+            if (closing) {
+                throw new IllegalStateException(config.name() + ": powered off, media-error not injected");
+            }
             try {
                 mediaCommands.injectMediaError(dpa / 64, (dpa + lengthBytes) / 64);
             } catch (IOException e) {

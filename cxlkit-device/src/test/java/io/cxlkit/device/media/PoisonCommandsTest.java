@@ -401,6 +401,15 @@ class PoisonCommandsTest {
     }
 
     @Test
+    void mediaError_onAPoweredOffDevice_isRefused_andChangesNoFile() {
+        TestDevice t = open();
+        t.close();
+        assertThatThrownBy(() -> t.device().injectMediaError(0x1000, 64)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("mem0: powered off, media-error not injected");
+        assertThat(dir.resolve(MediaStore.POISON_FILE)).doesNotExist();
+    }
+
+    @Test
     void identify_reportsMTheLimitAndPersistentPoison() {
         try (TestDevice t = open(b -> b.poisonMaxRecords(0x123456).injectPoisonLimit(0xABCD))) {
             byte[] out = t.send(Cci.MCTP, CommandId.IDENTIFY_MEMORY_DEVICE).output();
