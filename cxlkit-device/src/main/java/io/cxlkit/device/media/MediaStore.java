@@ -47,8 +47,8 @@ import java.util.zip.CRC32C;
  */
 public final class MediaStore {
 
-    static final String DATA_FILE = "media.bin";
-    static final String POISON_FILE = "poison.bin";
+    public static final String DATA_FILE = "media.bin";
+    public static final String POISON_FILE = "poison.bin";
     static final int MAGIC = 0x4C505843; // "CXPL" little-endian
     static final int VERSION = 1;
     static final int HEADER = 0x18;
