@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -412,6 +413,24 @@ class SanitizeMediaTest {
             return Files.readAllBytes(p);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ---- the media failing while a Sanitize runs ----
+
+    @Test
+    void aMediaErrorWhileASanitizeRuns_isGoneWhenItCompletes() {
+        try (TestDevice t = open()) {
+            fill(t);
+            startSanitize(t, Cci.MAILBOX);
+            t.advance(Duration.ofSeconds(5));
+            // media-error is allowed while media is disabled: it models the media failing
+            t.device().injectMediaError(PERS_POISON, 128);
+            t.device().injectMediaError(VOL_POISON, 64);
+            assertThat(t.finishBackground(Cci.MAILBOX)).isZero();
+            assertSanitized(t);
+            t.reopen();
+            assertSanitized(t);
         }
     }
 }
