@@ -33,6 +33,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -413,6 +418,100 @@ class SanitizeMediaTest {
             return Files.readAllBytes(p);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ---- poison commands queued before a Sanitize ----
+
+    /** Holds the first LSA file step of the state writer's lane until released: what is queued behind it waits. */
+    private static final class LaneBlocker implements io.cxlkit.device.persist.CrashHook {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean armed;
+
+        @Override
+        public void reached(String point) {
+            if (armed && point.contains("lsa") && entered.getCount() > 0) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private static CompletableFuture<Integer> async(ExecutorService threads, TestDevice t, Cci cci, CommandId id,
+                                                    byte[] payload) {
+        return CompletableFuture.supplyAsync(() -> t.device().execute(cci, id.opcode(), payload.length,
+                ByteBuffer.wrap(payload)).returnCode().value(), threads);
+    }
+
+    /** Waits (no sleeping) until {@code thread} is parked, i.e. its command waits for the state writer. */
+    private static void awaitParked(Thread thread) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (thread.getState() != Thread.State.WAITING) {
+            assertThat(System.nanoTime()).as("%s parked", thread.getName()).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void clearAndInjectPoisonAcceptedBeforeASanitize_butDueAfterIt_areRefused_andNoPoisonOrDataIsLeft()
+            throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        LaneBlocker blocker = new LaneBlocker();
+        try (TestDevice t = TestDevice.builder(dir).timing(TIMING).mediaErase(null).worker(pool).crashHook(blocker)
+                .config(b -> b.volatileCapacity(V).persistentCapacity(P).lsaSize(LSA)).open()) {
+            assertThat(rc(inject(t, Cci.MAILBOX, PERS_POISON))).isEqualTo("0000h");
+            blocker.armed = true;
+            // a Set LSA holds the state writer's lane in its file step (outside the device lock)
+            CompletableFuture<Integer> setLsa = async(pool, t, Cci.MCTP, CommandId.SET_LSA,
+                    new SetLsaRequest(0, ByteBuffer.wrap(pattern(4, 256))).encode());
+            assertThat(blocker.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            // accepted (their arrival checks pass) and queued behind it
+            Thread[] threads = new Thread[2];
+            CompletableFuture<Integer> clearRc = CompletableFuture.supplyAsync(() -> {
+                threads[0] = Thread.currentThread();
+                return t.device().execute(Cci.MCTP, CommandId.CLEAR_POISON.opcode(), 0x48,
+                        ByteBuffer.wrap(ClearPoisonRequest.of(PERS_POISON, pattern(5, 64)).encode())).returnCode().value();
+            }, callers);
+            CompletableFuture<Integer> injectRc = CompletableFuture.supplyAsync(() -> {
+                threads[1] = Thread.currentThread();
+                return t.device().execute(Cci.MAILBOX, CommandId.INJECT_POISON.opcode(), 8,
+                        ByteBuffer.wrap(new InjectPoisonRequest(V + 0x20_0000).encode())).returnCode().value();
+            }, callers);
+            for (int i = 0; i < 2; i++) {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (threads[i] == null) {
+                    assertThat(System.nanoTime()).isLessThan(deadline);
+                    Thread.onSpinWait();
+                }
+                awaitParked(threads[i]);
+            }
+            // the Sanitize starts now: its mark lands (its work is on the worker, not the lane)
+            assertThat(rc(async(pool, t, Cci.MCTP, CommandId.SANITIZE, new byte[0]).get(10, TimeUnit.SECONDS)))
+                    .isEqualTo("0001h");
+            blocker.release.countDown();
+            assertThat(rc(setLsa.get(10, TimeUnit.SECONDS))).as("Set LSA, landed before the zeros").isEqualTo("0000h");
+            assertThat(rc(clearRc.get(10, TimeUnit.SECONDS))).as("Clear Poison, due after the start")
+                    .isEqualTo("0007h");
+            assertThat(rc(injectRc.get(10, TimeUnit.SECONDS))).as("Inject Poison, due after the start")
+                    .isEqualTo("0007h");
+
+            t.advance(Duration.ofSeconds(10));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (t.bgStatus(Cci.MCTP).inProgress()) { // the completion waits for the work's end
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            assertThat(rc(t.bgStatus(Cci.MCTP).returnCode())).isEqualTo("0000h");
+            assertSanitized(t);
+        } finally {
+            callers.shutdown();
+            pool.shutdown();
         }
     }
 
