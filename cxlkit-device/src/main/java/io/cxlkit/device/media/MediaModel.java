@@ -283,8 +283,20 @@ public final class MediaModel implements MediaErase, MediaWipe {
 
     @Override
     public synchronized void secureEraseMedia() throws IOException {
+        if (persisted != null) {
+            store.zeroData();
+            volatileData.clear();
+            return;
+        }
+        // poison.bin still carries the marker of a change cut short (a Clear Poison's redo record):
+        // a restart would write that line again, after these zeros. "Erase pending" with the poison
+        // as it is replaces it, so a restart finishes this erase instead; then the plain poison.
+        MediaStore.Persisted now = snapshot();
+        store.writePoison(now, true, null);
         store.zeroData();
         volatileData.clear();
+        store.writePoison(now);
+        persisted = now;
     }
 
     private void eraseAll() throws IOException {

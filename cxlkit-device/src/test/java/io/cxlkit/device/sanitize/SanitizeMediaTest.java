@@ -413,6 +413,39 @@ class SanitizeMediaTest {
         }
     }
 
+    /** Fails the first write of media.bin once armed, as a full disk would. */
+    private static final class FailMediaWrite implements io.cxlkit.device.persist.CrashHook {
+        volatile boolean armed;
+
+        @Override
+        public void reached(String point) {
+            if (armed && point.equals("write " + MediaStore.DATA_FILE)) {
+                armed = false;
+                throw new java.io.UncheckedIOException(new java.io.IOException("no space left on device"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cci.class)
+    void aClearPoisonCutShortBeforeASecureErase_doesNotWriteItsLineAgainAtTheNextRestart(Cci cci) {
+        FailMediaWrite hook = new FailMediaWrite();
+        try (TestDevice t = TestDevice.builder(dir).timing(TIMING).mediaErase(null).crashHook(hook)
+                .config(b -> b.volatileCapacity(V).persistentCapacity(P).lsaSize(LSA)).open()) {
+            assertThat(rc(inject(t, Cci.MAILBOX, PERS_POISON))).isEqualTo("0000h");
+            hook.armed = true;
+            // poison.bin lands with the line as a redo record, then the line's write fails
+            assertThat(rc(clear(t, Cci.MAILBOX, PERS_POISON, pattern(6, 64)))).isEqualTo("0004h");
+            assertThat(rc(t.send(cci, CommandId.SECURE_ERASE).returnCode())).isEqualTo("0000h");
+            assertThat(t.device().readMedia(PERS_POISON, 64)).isEqualTo(new byte[64]);
+            t.reopen();
+            // the Clear Poison that answered 0004h before the Secure Erase must not land after it
+            assertThat(t.device().readMedia(PERS_POISON, 64)).as("the line after a restart").isEqualTo(new byte[64]);
+            t.crashAndReopen();
+            assertThat(t.device().readMedia(PERS_POISON, 64)).isEqualTo(new byte[64]);
+        }
+    }
+
     private static byte[] readFile(Path p) {
         try {
             return Files.readAllBytes(p);
