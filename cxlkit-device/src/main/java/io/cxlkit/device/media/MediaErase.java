@@ -21,6 +21,10 @@ public interface MediaErase {
         }
 
         @Override
+        public void finishSanitize() {
+        }
+
+        @Override
         public void discardScanResults() {
         }
     };
@@ -30,6 +34,14 @@ public interface MediaErase {
      * and its overflow removed. Durable when it returns.
      */
     void sanitizeMedia() throws IOException;
+
+    /**
+     * At a Sanitize's completion instant, under the device lock, before its mark is cleared: erases,
+     * as {@link #sanitizeMedia()} does, whatever reached the media after that ran (a
+     * {@code media-error}, which is allowed while media is disabled), so a completed Sanitize never
+     * leaves poison or data behind. No file work when nothing did. Durable when it returns.
+     */
+    void finishSanitize() throws IOException;
 
     /** Secure Erase: all media data zeroed in both partitions; poison and the list stay. Durable when it returns. */
     void secureEraseMedia() throws IOException;

@@ -48,6 +48,11 @@ public final class MediaModel implements MediaErase, MediaWipe {
     private MediaStore.Persisted persisted;
     /** Written volatile lines, by line number (Clear Poison writes one line at a time). */
     private final Map<Long, byte[]> volatileData = new HashMap<>();
+    /**
+     * Whether poison or data may have reached the media since its last full erase (a Sanitize's or
+     * a wipe's): a Sanitize's completion erases again if so. True until the first erase.
+     */
+    private boolean changedSinceErase = true;
     private ScanState scanState = ScanState.NONE;
     private List<MediaErrorRecord> results = List.of();
     private int nextResult;
@@ -111,6 +116,7 @@ public final class MediaModel implements MediaErase, MediaWipe {
     public synchronized List<Poisoned> poison(long start, long end, PoisonSource source, long now) throws IOException {
         PoisonMap before = poison.copy();
         List<PoisonMap.NewRun> added = poison.poison(start, end, source, now);
+        changedSinceErase |= !added.isEmpty(); // before the write: a failed one may still have landed
         persistOrRestore(before);
         List<Poisoned> out = new ArrayList<>(added.size());
         for (PoisonMap.NewRun r : added) {
@@ -124,6 +130,7 @@ public final class MediaModel implements MediaErase, MediaWipe {
      * poisoned or listed. The data lands first, then the poison change; both durable on return.
      */
     public synchronized void clearPoison(long line, byte[] data, long now) throws IOException {
+        changedSinceErase = true; // the line's data may land even if a later step fails
         PoisonMap before = poison.copy();
         boolean wasPoisoned = poison.clear(line, now);
         MediaStore.Persisted target = snapshot();
@@ -268,9 +275,28 @@ public final class MediaModel implements MediaErase, MediaWipe {
     }
 
     @Override
+    public synchronized void finishSanitize() throws IOException {
+        if (changedSinceErase) {
+            eraseAll();
+        }
+    }
+
+    @Override
     public synchronized void secureEraseMedia() throws IOException {
+        if (persisted != null) {
+            store.zeroData();
+            volatileData.clear();
+            return;
+        }
+        // poison.bin still carries the marker of a change cut short (a Clear Poison's redo record):
+        // a restart would write that line again, after these zeros. "Erase pending" with the poison
+        // as it is replaces it, so a restart finishes this erase instead; then the plain poison.
+        MediaStore.Persisted now = snapshot();
+        store.writePoison(now, true, null);
         store.zeroData();
         volatileData.clear();
+        store.writePoison(now);
+        persisted = now;
     }
 
     private void eraseAll() throws IOException {
@@ -284,6 +310,7 @@ public final class MediaModel implements MediaErase, MediaWipe {
         PoisonMap before = poison.copy();
         poison.clearAll();
         persistOrRestore(before);
+        changedSinceErase = false;
     }
 
     /** What poison.bin must hold now: the persistent partition's runs and the overflow. */

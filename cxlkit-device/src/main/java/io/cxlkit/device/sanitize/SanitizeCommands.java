@@ -164,8 +164,16 @@ public final class SanitizeCommands {
         }
     }
 
-    /** The completion instant, under the lock: logs, Scan Media results, then the mark, last. */
+    /**
+     * The completion instant, under the lock: what reached the media since the work erased it (a
+     * media-error while it ran), logs, Scan Media results, then the mark, last.
+     */
     private ReturnCode complete() {
+        try {
+            media.finishSanitize();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the operation fails (0004h); the mark stays pending
+        }
         eventLogs.emptyKeepingHandles();
         media.discardScanResults();
         try {

@@ -48,6 +48,11 @@ final class RecordingMediaErase implements MediaErase {
     }
 
     @Override
+    public void finishSanitize() {
+        record("finishSanitize");
+    }
+
+    @Override
     public void secureEraseMedia() {
         record("secureEraseMedia");
     }

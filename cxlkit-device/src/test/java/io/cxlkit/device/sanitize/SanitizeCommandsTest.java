@@ -125,7 +125,7 @@ class SanitizeCommandsTest {
             // the start's media-status record went with the logs at the completion
             assertThat(Events.allRecords(t)).isEmpty();
             assertThat(media.calls()).containsExactly("sanitizeMedia mark=true lsa=true",
-                    "discardScanResults mark=true lsa=false");
+                    "finishSanitize mark=true lsa=false", "discardScanResults mark=true lsa=false");
         }
     }
 
@@ -199,7 +199,7 @@ class SanitizeCommandsTest {
             assertThat(t.bgStatus(Cci.MAILBOX).percentComplete()).isEqualTo(100);
 
             assertThat(media.calls()).containsExactly("sanitizeMedia mark=true lsa=true",
-                    "discardScanResults mark=true lsa=false");
+                    "finishSanitize mark=true lsa=false", "discardScanResults mark=true lsa=false");
             assertThat(Files.exists(mark())).isFalse();
             assertThat(t.device().sanitizePending()).isFalse();
             assertThat(t.device().memoryDeviceStatus().mediaStatus()).isEqualTo(MemoryDeviceStatus.MEDIA_READY);
