@@ -158,7 +158,7 @@ final class SanitizeTracker {
         long left = max.toNanos();
         lock.lockInterruptibly();
         try {
-            while (running && left > 0) {
+            while (running && left > 0 && !closed) {
                 left = changed.awaitNanos(left);
             }
             return new SecurityStatus(running, Optional.ofNullable(last));
@@ -167,12 +167,16 @@ final class SanitizeTracker {
         }
     }
 
-    /** Stops the watcher (the daemon stops); the device goes on with its Sanitize on its own. */
+    /**
+     * Stops the watcher and lets every waiter go (the daemon stops); the device goes on with its
+     * Sanitize on its own.
+     */
     void close() {
         Thread t;
         lock.lock();
         try {
             closed = true;
+            changed.signalAll();
             t = watcher;
         } finally {
             lock.unlock();
