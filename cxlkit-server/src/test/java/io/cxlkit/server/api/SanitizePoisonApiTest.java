@@ -1,0 +1,107 @@
+package io.cxlkit.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
+import io.cxlkit.server.Daemon;
+import io.cxlkit.server.PlatformConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sanitize, security and poison routes (memdev-commands.md §14, docs/control-api.md) against a
+ * real daemon: every bad input is a 400 {@code bad-request} naming it, before the device is
+ * touched; a device's refusal is a 422 with its return code.
+ */
+class SanitizePoisonApiTest {
+
+    @TempDir
+    Path dir;
+    private Daemon daemon;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).volatileCapacity(256L << 20)
+                .build();
+        daemon = Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev), List.of("127.0.0.1:0"),
+                Optional.empty(), "127.0.0.1:0", 256), w -> { });
+    }
+
+    @AfterEach
+    void stop() {
+        daemon.close();
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(daemon.info().http() + path))
+                .header("Authorization", "Bearer " + daemon.info().token())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void badRequest(String method, String path, String body, String message) throws Exception {
+        HttpResponse<String> r = send(method, path, body);
+        assertThat(r.statusCode()).as(method + " " + path + " " + body).isEqualTo(400);
+        assertThat(r.body()).as(method + " " + path + " " + body)
+                .isEqualTo("{\"error\":\"bad-request\",\"message\":\"" + message + "\"}\n");
+    }
+
+    @Test
+    void badSanitizeRequestsAre400s() throws Exception {
+        String path = "/v1/memdevs/mem0/sanitize";
+        badRequest("POST", path, "{\"secure_erase\":\"yes\"}", "'secure_erase' must be true or false");
+        badRequest("POST", path, "{\"secureErase\":true}", "unknown member 'secureErase' (secure_erase)");
+        badRequest("POST", path, "[]", "a JSON object is required");
+    }
+
+    @Test
+    void badSecurityWaitsAre400s() throws Exception {
+        badRequest("GET", "/v1/memdevs/mem0/security?wait_ms=600001", null, "'wait_ms' is at most 600000, not 600001");
+        badRequest("GET", "/v1/memdevs/mem0/security?wait_ms=-1", null,
+                "'wait_ms' must be a decimal or 0x-prefixed hexadecimal number up to 2^63-1, not '-1'");
+    }
+
+    @Test
+    void badPoisonRequestsAre400s() throws Exception {
+        String path = "/v1/memdevs/mem0/poison";
+        badRequest("POST", path, "{}", "'dpa' (a number, or a string in decimal or 0x-prefixed hexadecimal) is required");
+        badRequest("POST", path, "{\"dpa\":\"0x41\"}", "'dpa' must be 64-byte aligned, not 0x41");
+        badRequest("POST", path, "{\"dpa\":-64}", "'dpa' must be a number 0 to 2^63-1, or a string of one in decimal or "
+                + "0x-prefixed hexadecimal, not -64");
+        badRequest("POST", path, "{\"dpa\":64,\"length\":64}", "unknown member 'length' (dpa)");
+        badRequest("DELETE", path, null, "'dpa' (decimal or 0x-prefixed hexadecimal) is required");
+        badRequest("DELETE", path + "?dpa=0x20", null, "'dpa' must be 64-byte aligned, not 0x20");
+        badRequest("DELETE", path + "?dpa=ten", null,
+                "'dpa' must be a decimal or 0x-prefixed hexadecimal number up to 2^63-1, not 'ten'");
+    }
+
+    @Test
+    void anUnknownMemdevIs404EvenWithoutADpa() throws Exception {
+        for (String[] r : List.of(new String[] {"POST", "/v1/memdevs/mem9/sanitize"},
+                new String[] {"GET", "/v1/memdevs/mem9/security"}, new String[] {"POST", "/v1/memdevs/mem9/poison"},
+                new String[] {"DELETE", "/v1/memdevs/mem9/poison"})) {
+            HttpResponse<String> a = send(r[0], r[1], r[0].equals("POST") && r[1].endsWith("poison") ? "{\"dpa\":0}" : null);
+            assertThat(a.statusCode()).as(r[0] + " " + r[1]).isEqualTo(404);
+            assertThat(a.body()).contains("\"error\":\"not-found\"");
+        }
+    }
+
+    @Test
+    void theSecurityStateBeforeAnySanitizeIsDisabledWithNoLastSanitize() throws Exception {
+        HttpResponse<String> r = send("GET", "/v1/memdevs/mem0/security", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\n  \"memdev\":\"mem0\",\n  \"security_state\":\"disabled\",\n"
+                + "  \"last_sanitize\":null\n}\n");
+    }
+}
