@@ -162,7 +162,7 @@ class CciCommandTest {
     @Test
     void supportedLogsListTheCelAndTheVerificationLog() {
         assertThat(cci(8, "get-supported-logs").out()).isEqualTo(ok("0400h",
-                "{\"number_of_entries\":2,\"entries\":[{\"log_id\":\"" + CEL + "\",\"log_size\":104},"
+                "{\"number_of_entries\":2,\"entries\":[{\"log_id\":\"" + CEL + "\",\"log_size\":116},"
                         + "{\"log_id\":\"" + VLOG + "\",\"log_size\":16}]}"));
     }
 
@@ -210,15 +210,15 @@ class CciCommandTest {
 
     @Test
     void getLogPrintsLowerCaseHex() throws Exception {
-        Cli.Run r = cci(8, "get-log", "--uuid", CEL, "--offset", "0", "--length", "104");
+        Cli.Run r = cci(8, "get-log", "--uuid", CEL, "--offset", "0", "--length", "116");
         assertThat(r.exit()).isZero();
         String data = json(r).path("payload").path("data").asText();
-        assertThat(data).hasSize(208).matches("[0-9a-f]+").startsWith("01000000");
+        assertThat(data).hasSize(232).matches("[0-9a-f]+").startsWith("01000000");
 
-        Cli.Run tail = cci(8, "get-log", "--uuid", CEL, "--offset", "100", "--length", "4");
-        assertThat(tail.out()).isEqualTo(ok("0401h", "{\"data\":\"" + data.substring(200) + "\"}"));
+        Cli.Run tail = cci(8, "get-log", "--uuid", CEL, "--offset", "112", "--length", "4");
+        assertThat(tail.out()).isEqualTo(ok("0401h", "{\"data\":\"" + data.substring(224) + "\"}"));
 
-        Cli.Run tooLong = cci(8, "get-log", "--uuid", CEL, "--length", "105");
+        Cli.Run tooLong = cci(8, "get-log", "--uuid", CEL, "--length", "117");
         assertThat(tooLong.exit()).isEqualTo(1);
         assertThat(tooLong.out()).contains("\"return_code\":\"0002h\"");
         assertThat(cci(8, "get-log", "--uuid", "00000000-0000-0000-0000-000000000000", "--length", "4").out())

@@ -30,9 +30,12 @@ import io.cxlkit.device.health.StatusMonitor;
 import io.cxlkit.device.label.LabelCommands;
 import io.cxlkit.device.label.LabelStore;
 import io.cxlkit.device.mailbox.MailboxDevice;
+import io.cxlkit.device.media.MediaErase;
 import io.cxlkit.device.mctp.MctpCci;
 import io.cxlkit.device.persist.AtomicFiles;
 import io.cxlkit.device.persist.CrashHook;
+import io.cxlkit.device.sanitize.SanitizeCommands;
+import io.cxlkit.device.sanitize.SanitizeMark;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.Opcode;
@@ -82,6 +85,8 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private final DeviceCommands commands;
     private final PartitionCommands partitions;
     private final LabelCommands labels;
+    /** Sanitize, Secure Erase, Get Security State, and the pending Sanitize (docs/sanitize.md). */
+    private final SanitizeCommands sanitize;
     /** Lands Set LSA and Set Partition Info changes before they answer (docs/capacity-and-labels.md). */
     private final StateWriter stateWriter;
     private final Dispatcher dispatcher;
@@ -98,28 +103,32 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private boolean closing;
 
     private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, ShutdownStore shutdown,
-                      PartitionStore partitionStore, LabelStore labelStore, SerialExecutor worker,
-                      DeviceThreads threads) throws IOException {
+                      PartitionStore partitionStore, LabelStore labelStore, SanitizeMark sanitizeMark,
+                      MediaErase media, SerialExecutor worker, DeviceThreads threads) throws IOException {
         this.config = config;
         this.clock = clock;
         this.store = store;
         this.events = threads.events();
         this.runner = new OperationRunner(lock, clock, worker, this::backgroundEnded);
         this.verificationLog = new VerificationLogRing(clock);
-        this.firmware = new FirmwareCommands(config, clock, store, faults, worker, lock, verificationLog);
+        this.firmware = new FirmwareCommands(config, clock, store, faults, worker, lock, verificationLog,
+                this::mediaDisabled);
         DeviceTimestamp timestamp = new DeviceTimestamp(clock);
         this.eventLogs = new EventLogs(config.eventLogSize(), timestamp::now);
         this.eventCommands = new EventCommands(eventLogs);
+        // capacity and labels: their changes land through the state writer, apart from the worker
+        this.stateWriter = new StateWriter(config.name(), new SerialExecutor(threads.workers()));
+        this.labels = new LabelCommands(labelStore, stateWriter, lock, this::mediaDisabled);
+        // before the health: media disabled (read from the monitor's first evaluation on) needs it
+        this.sanitize = new SanitizeCommands(config, lock, runner, faults::mediaDisabled, sanitizeMark, media, labels,
+                eventLogs, this::evaluateStatuses);
         this.health = new DeviceHealth(faults, new AlertSettings(config.criticalThresholds()), shutdown,
                 this::mediaDisabled);
         this.monitor = new StatusMonitor(health, eventLogs, this::inVolatilePartition);
-        // capacity and labels: their changes land through the state writer, apart from the worker
-        this.stateWriter = new StateWriter(config.name(), new SerialExecutor(threads.workers()));
         this.partitions = new PartitionCommands(config, partitionStore, runner, this::mediaDisabled, MediaWipe.NONE,
                 stateWriter, lock);
-        this.labels = new LabelCommands(labelStore, stateWriter, lock, this::mediaDisabled);
         this.commands = new DeviceCommands(config, store.serial(), timestamp, runner, firmware, verificationLog,
-                eventCommands, new HealthCommands(health), partitions, labels);
+                eventCommands, new HealthCommands(health), partitions, labels, sanitize);
         CommandTable table = CommandTable.of(commands);
         commands.setTable(table);
         this.dispatcher = new Dispatcher(table, faults, runner);
@@ -138,13 +147,25 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     public static CxlDevice open(DeviceConfig config, Path dir, DeviceClock clock, DeviceThreads threads,
                                  CrashHook crashHook, PackageChecker checker)
             throws IOException, DeviceStateException {
+        return open(config, dir, clock, threads, crashHook, checker, MediaErase.NONE); // the media model: issue 15
+    }
+
+    /**
+     * As {@link #open(DeviceConfig, Path, DeviceClock, DeviceThreads, CrashHook, PackageChecker)},
+     * with {@code media} as what Sanitize and Secure Erase erase (a stand-in for the media model in
+     * tests). A Sanitize pending mark in {@code dir} means media disabled until a Sanitize completes.
+     */
+    public static CxlDevice open(DeviceConfig config, Path dir, DeviceClock clock, DeviceThreads threads,
+                                 CrashHook crashHook, PackageChecker checker, MediaErase media)
+            throws IOException, DeviceStateException {
         AtomicFiles files = new AtomicFiles(crashHook);
         FirmwareStore store = FirmwareStore.open(dir, config, files, checker, threads.hashing());
         ShutdownStore shutdown = ShutdownStore.open(dir, files, config.name());
         PartitionStore partitionStore = PartitionStore.open(dir, config, files);
         LabelStore labelStore = LabelStore.open(dir, config, files);
-        CxlDevice device = new CxlDevice(config, clock, store, shutdown, partitionStore, labelStore,
-                new SerialExecutor(threads.workers()), threads);
+        SanitizeMark sanitizeMark = SanitizeMark.open(dir, files);
+        CxlDevice device = new CxlDevice(config, clock, store, shutdown, partitionStore, labelStore, sanitizeMark,
+                media, new SerialExecutor(threads.workers()), threads);
         synchronized (device.lock) {
             device.firmware.coldReset();
             device.partitions.applyPendingShare(); // a restart is a cold reset (memdev-commands.md §11)
@@ -195,6 +216,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     public CommandResponse execute(Cci cci, Opcode opcode, int declaredLength, ByteBuffer input) {
         Outcome outcome;
         Runnable startWork = null;
+        java.util.concurrent.CompletableFuture<ReturnCode> gate = null;
         synchronized (lock) {
             if (closing) {
                 return CommandResponse.of(ReturnCode.INTERRUPTED);
@@ -211,10 +233,17 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             if (outcome instanceof Outcome.Started started) {
                 boolean abortable = dispatcher.table().lookup(opcode).map(CommandSpec::abortable).orElse(false);
                 startWork = runner.start(started.operation(), abortable);
-                if (started.operation().background()) {
+                gate = started.operation().answerGate();
+                if (started.operation().background() && gate == null) {
                     return CommandResponse.of(ReturnCode.BACKGROUND_COMMAND_STARTED);
                 }
             }
+        }
+        if (gate != null && ((Outcome.Started) outcome).operation().background()) {
+            // the work's first step must be durable before the command answers 0001h
+            CommandResponse response = awaitGate(gate, CommandResponse.of(ReturnCode.BACKGROUND_COMMAND_STARTED));
+            stateChanged(); // such a start changes state already (a Sanitize disables media)
+            return response;
         }
         if (startWork != null) {
             startWork.run(); // quick work, on this thread when the worker is idle: outside the lock
@@ -236,7 +265,27 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             awaitReady(after);
             return after.response();
         }
-        return awaitForeground(((Outcome.Started) outcome).operation());
+        CommandResponse response = awaitForeground(((Outcome.Started) outcome).operation());
+        if (gate != null && response.backgroundStarted()) {
+            return awaitGate(gate, response); // promoted to the background: 0001h only once the gate allows it
+        }
+        return response;
+    }
+
+    /**
+     * Waits, outside the lock and without a time limit, for an operation's answer gate
+     * ({@link io.cxlkit.device.command.Operation#answeredOnce}): {@code usual} once it allows the
+     * answer, else the code it gives instead.
+     */
+    private static CommandResponse awaitGate(java.util.concurrent.CompletableFuture<ReturnCode> gate,
+                                             CommandResponse usual) {
+        ReturnCode rc;
+        try {
+            rc = gate.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            rc = ReturnCode.INTERNAL_ERROR;
+        }
+        return rc == ReturnCode.SUCCESS ? usual : CommandResponse.of(rc);
     }
 
     /**
@@ -288,16 +337,32 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     }
 
     /**
-     * memdev-commands.md §2.4's "media disabled", for the media-gated commands; read under the
-     * lock. (A pending Sanitize, issue 15, will count too.)
+     * memdev-commands.md §2.4's "media disabled": the {@code media-disabled} fault, or a pending
+     * Sanitize. The media-gated commands, Transfer FW's step 10, the health Media Status and the
+     * Memory Device Status register all read it; under the lock.
      */
     private boolean mediaDisabled() {
-        return faults.mediaDisabled();
+        return faults.mediaDisabled() || sanitize.pending();
+    }
+
+    /**
+     * Whether a Sanitize is pending (accepted and not completed; its mark is on disk): media is
+     * disabled until a Sanitize completes, across aborts, resets and restarts (docs/sanitize.md).
+     */
+    public boolean sanitizePending() {
+        synchronized (lock) {
+            return sanitize.pending();
+        }
     }
 
     private boolean changesState(Opcode opcode) {
         return dispatcher.table().lookup(opcode)
                 .map(spec -> !spec.effects().equals(io.cxlkit.protocol.CelEffects.NONE)).orElse(false);
+    }
+
+    /** Adds the records of the statuses' changes since the last evaluation; under the lock. */
+    private void evaluateStatuses() {
+        monitor.evaluate();
     }
 
     private void backgroundEnded(Cci owner) {
@@ -324,10 +389,6 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         }
     }
 
-    /**
-     * Media disabled (docs/events-and-health.md): the {@code media-disabled} fault; issue 15 adds a
-     * pending Sanitize here. Under the lock.
-     */
     /** Whether {@code dpa} lies in the volatile partition [0, V + share) (memdev-commands.md §8.1). */
     private boolean inVolatilePartition(long dpa) {
         return dpa < partitions.volatileBytes();

@@ -11,6 +11,7 @@ import io.cxlkit.device.fw.FirmwareCommands;
 import io.cxlkit.device.fw.VerificationLogRing;
 import io.cxlkit.device.health.HealthCommands;
 import io.cxlkit.device.label.LabelCommands;
+import io.cxlkit.device.sanitize.SanitizeCommands;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.GetLogRequest;
@@ -35,7 +36,8 @@ import java.util.function.Function;
 
 /**
  * The handlers of every command, handing the firmware ones to {@link FirmwareCommands}, the event
- * ones to {@link EventCommands} and the health ones to {@link HealthCommands}. Called under the
+ * ones to {@link EventCommands}, the health ones to {@link HealthCommands} and the sanitize ones to
+ * {@link SanitizeCommands}. Called under the
  * device lock by the dispatcher, after its checks.
  */
 final class DeviceCommands implements CommandTable.Handlers {
@@ -59,6 +61,7 @@ final class DeviceCommands implements CommandTable.Handlers {
     private final Map<UUID, Function<Cci, byte[]>> logs;
     private final PartitionCommands partitions;
     private final LabelCommands labels;
+    private final SanitizeCommands sanitize;
     private CommandTable table;
     private final DeviceTimestamp timestamp;
     private final EventCommands events;
@@ -67,8 +70,10 @@ final class DeviceCommands implements CommandTable.Handlers {
 
     DeviceCommands(DeviceConfig config, long serial, DeviceTimestamp timestamp, OperationRunner runner,
                    FirmwareCommands firmware, VerificationLogRing verificationLog, EventCommands events,
-                   HealthCommands health, PartitionCommands partitions, LabelCommands labels) {
+                   HealthCommands health, PartitionCommands partitions, LabelCommands labels,
+                   SanitizeCommands sanitize) {
         this.config = config;
+        this.sanitize = sanitize;
         this.partitions = partitions;
         this.labels = labels;
         this.serial = serial;
@@ -291,5 +296,22 @@ final class DeviceCommands implements CommandTable.Handlers {
     @Override
     public Outcome setShutdownState(Cci cci, ByteBuffer in, int maxOut) {
         return health.setShutdownState(in);
+    }
+
+    // ---- sanitize and security state (memdev-commands.md §9) ----
+
+    @Override
+    public Outcome sanitize(Cci cci, ByteBuffer in, int maxOut) {
+        return sanitize.sanitize(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome secureErase(Cci cci, ByteBuffer in, int maxOut) {
+        return sanitize.secureErase(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome getSecurityState(Cci cci, ByteBuffer in, int maxOut) {
+        return sanitize.getSecurityState(cci, in, maxOut);
     }
 }

@@ -31,6 +31,7 @@ import java.util.function.Function;
  *     fw_part_time: 2ms
  *     fw_full_time: 50ms
  *     fw_activate_time: 500ms
+ *     sanitize_time: 2s          # replaces the timing preset's Sanitize duration
  *     fw_verify: package         # none | package | signed
  *     trusted_keys: [signer.pem.pub]  # replaces the --trusted-key keys for this device;
  *                                     # relative names are resolved against the config file's directory
@@ -66,7 +67,7 @@ public final class ConfigFile {
     private static final Set<String> LIMIT_KEYS = Set.of("max_connections", "cci_stall_timeout",
             "http_header_timeout", "http_body_timeout", "http_max_connections");
     private static final Set<String> KEYS = Set.of("name", "serial", "pci_address", "slots", "payload_size",
-            "mctp_message_size", "timing", "fw_part_time", "fw_full_time", "fw_activate_time", "fw_verify",
+            "mctp_message_size", "timing", "fw_part_time", "fw_full_time", "fw_activate_time", "sanitize_time", "fw_verify",
             "fw_max_size", "fw_part_timeout", "online_activate", "pmem_size", "ram_size", "trusted_keys",
             "partitionable_capacity", "partition_align", "lsa_size", "event_log_size", "life_used_critical",
             "over_temp_critical", "under_temp_critical");
@@ -156,6 +157,7 @@ public final class ConfigFile {
                     text(e, "fw_part_time").map(Units::parseDuration),
                     text(e, "fw_full_time").map(Units::parseDuration),
                     text(e, "fw_activate_time").map(Units::parseDuration),
+                    text(e, "sanitize_time").map(Units::parseDuration),
                     text(e, "fw_verify"),
                     text(e, "fw_max_size").map(Units::parseSize).or(() -> num(e, "fw_max_size")),
                     text(e, "fw_part_timeout").map(Units::parseDuration),

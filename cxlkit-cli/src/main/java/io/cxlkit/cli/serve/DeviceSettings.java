@@ -24,7 +24,8 @@ import java.util.Optional;
 public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optional<String> pciAddress,
                              Optional<Integer> slots, Optional<Long> payloadSize, Optional<Long> mctpMessageSize,
                              Optional<Timing.Preset> timing, Optional<Duration> partTime, Optional<Duration> fullTime,
-                             Optional<Duration> activateTime, Optional<String> fwVerify, Optional<Long> fwMaxSize,
+                             Optional<Duration> activateTime, Optional<Duration> sanitizeTime,
+                             Optional<String> fwVerify, Optional<Long> fwMaxSize,
                              Optional<Duration> partTimeout, Optional<Boolean> onlineActivate,
                              Optional<Long> pmemSize, Optional<Long> ramSize,
                              Optional<Long> partitionableCapacity, Optional<Long> partitionAlign, Optional<Long> lsaSize,
@@ -34,7 +35,7 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
     public static final DeviceSettings NONE = new DeviceSettings(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             HealthSettings.NONE);
 
     /** {@code over}'s values where set, else this one's. */
@@ -42,7 +43,7 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
         return new DeviceSettings(or(over.name, name), or(over.serial, serial), or(over.pciAddress, pciAddress),
                 or(over.slots, slots), or(over.payloadSize, payloadSize), or(over.mctpMessageSize, mctpMessageSize),
                 or(over.timing, timing), or(over.partTime, partTime), or(over.fullTime, fullTime),
-                or(over.activateTime, activateTime), or(over.fwVerify, fwVerify), or(over.fwMaxSize, fwMaxSize),
+                or(over.activateTime, activateTime), or(over.sanitizeTime, sanitizeTime), or(over.fwVerify, fwVerify), or(over.fwMaxSize, fwMaxSize),
                 or(over.partTimeout, partTimeout), or(over.onlineActivate, onlineActivate), or(over.pmemSize, pmemSize),
                 or(over.ramSize, ramSize), or(over.partitionableCapacity, partitionableCapacity),
                 or(over.partitionAlign, partitionAlign), or(over.lsaSize, lsaSize), or(over.trustedKeys, trustedKeys),
@@ -79,6 +80,9 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
         }
         if (activateTime.isPresent()) {
             t = t.withActivateTime(activateTime.get());
+        }
+        if (sanitizeTime.isPresent()) {
+            t = t.withSanitizeTime(sanitizeTime.get());
         }
         b.timing(t);
         VerifyPolicy policy = fwVerify.map(VerifyPolicy::fromLabel).orElse(DeviceConfig.defaults(index).verifyPolicy());

@@ -100,6 +100,10 @@ public final class ServeCommand extends CliCommand {
     @Option(names = "--fw-activate-time", paramLabel = "DURATION", description = "Fixed time of an online activation.")
     String activateTime;
 
+    @Option(names = "--sanitize-time", paramLabel = "DURATION",
+            description = "Fixed time of a Sanitize (default: by the timing preset and the capacity).")
+    String sanitizeTime;
+
     @Option(names = "--slots", paramLabel = "N", description = "Firmware slots, 2..4 (default 2).")
     Integer slots;
 
@@ -274,7 +278,8 @@ public final class ServeCommand extends CliCommand {
         return new DeviceSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.ofNullable(slots),
                 opt(payloadSize).map(Units::parseSize), opt(mctpMessageSize).map(Units::parseSize),
                 opt(timing).map(Timing.Preset::fromLabel), opt(partTime).map(Units::parseDuration),
-                opt(fullTime).map(Units::parseDuration), opt(activateTime).map(Units::parseDuration), opt(fwVerify),
+                opt(fullTime).map(Units::parseDuration), opt(activateTime).map(Units::parseDuration),
+                opt(sanitizeTime).map(Units::parseDuration), opt(fwVerify),
                 opt(fwMaxSize).map(Units::parseSize), opt(partTimeout).map(Units::parseDuration),
                 opt(onlineActivate).map(ServeCommand::parseBool), Optional.empty(), Optional.empty(),
                 opt(partitionableCapacity).map(Units::parseSize), opt(partitionAlign).map(Units::parseSize),

@@ -8,6 +8,7 @@ import static io.cxlkit.protocol.CelEffect.IMMEDIATE_DATA_CHANGE;
 import static io.cxlkit.protocol.CelEffect.IMMEDIATE_POLICY_CHANGE;
 import static io.cxlkit.protocol.CelEffect.REQUEST_ABORT_SUPPORTED;
 import static io.cxlkit.protocol.CelEffect.RESET_BITS_VALID;
+import static io.cxlkit.protocol.CelEffect.SECURITY_STATE_CHANGE;
 
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.CelEffects;
@@ -39,7 +40,7 @@ import java.util.TreeMap;
 
 /**
  * The one declaration of every command a device supports (device-behaviour.md §1; the event, log
- * capability and health rows: docs/events-and-health.md): interfaces,
+ * capability and health rows: docs/events-and-health.md; sanitize: docs/sanitize.md): interfaces,
  * input length rule, CEL effects and handler. The dispatcher's checks and each CCI's Command
  * Effects Log are derived from it.
  */
@@ -105,6 +106,13 @@ public final class CommandTable {
         Outcome getLsa(Cci cci, java.nio.ByteBuffer in, int maxOut);
 
         Outcome setLsa(Cci cci, java.nio.ByteBuffer in, int maxOut);
+        // sanitize and security state (memdev-commands.md §9)
+
+        Outcome sanitize(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome secureErase(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getSecurityState(Cci cci, java.nio.ByteBuffer in, int maxOut);
     }
 
     private static final Set<Cci> MCTP_ONLY = Collections.unmodifiableSet(EnumSet.of(Cci.MCTP));
@@ -131,6 +139,15 @@ public final class CommandTable {
             IMMEDIATE_CONFIG_CHANGE, IMMEDIATE_DATA_CHANGE, RESET_BITS_VALID);
     /** Set LSA: an immediate configuration and data change (0006h). */
     public static final CelEffects SET_LSA_EFFECTS = CelEffects.of(IMMEDIATE_CONFIG_CHANGE, IMMEDIATE_DATA_CHANGE);
+
+    /**
+     * Sanitize: data and security state change now, a background operation that can be aborted
+     * (0164h, memdev-commands.md §1).
+     */
+    public static final CelEffects SANITIZE_EFFECTS = CelEffects.of(IMMEDIATE_DATA_CHANGE, SECURITY_STATE_CHANGE,
+            BACKGROUND_OPERATION, REQUEST_ABORT_SUPPORTED);
+    /** Secure Erase: data and security state change now (0024h); not a background command. */
+    public static final CelEffects SECURE_ERASE_EFFECTS = CelEffects.of(IMMEDIATE_DATA_CHANGE, SECURITY_STATE_CHANGE);
 
     private final Map<Opcode, CommandSpec> byOpcode;
 
@@ -198,7 +215,12 @@ public final class CommandTable {
                         SET_PARTITION_INFO_EFFECTS, h::setPartitionInfo),
                 spec(CommandId.GET_LSA, BOTH, LengthRule.exactly(GetLsaRequest.SIZE), CelEffects.NONE, h::getLsa),
                 spec(CommandId.SET_LSA, BOTH, LengthRule.atLeast(SetLsaRequest.HEADER_SIZE), SET_LSA_EFFECTS,
-                        h::setLsa)));
+                        h::setLsa),
+                // sanitize and security state (memdev-commands.md §1, §9)
+                spec(CommandId.SANITIZE, BOTH, LengthRule.exactly(0), SANITIZE_EFFECTS, h::sanitize),
+                spec(CommandId.SECURE_ERASE, BOTH, LengthRule.exactly(0), SECURE_ERASE_EFFECTS, h::secureErase),
+                spec(CommandId.GET_SECURITY_STATE, BOTH, LengthRule.exactly(0), CelEffects.NONE,
+                        h::getSecurityState)));
     }
 
     private static CommandSpec spec(CommandId id, Set<Cci> ccis, LengthRule len, CelEffects fx, Handler h) {

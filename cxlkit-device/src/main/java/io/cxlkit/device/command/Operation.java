@@ -35,6 +35,7 @@ public final class Operation {
     Throwable workFailure;
     boolean abortable;
     private boolean quick;
+    private CompletableFuture<ReturnCode> answerGate;
 
     /**
      * @param background true if the command answers 0001h and runs in the background; false if the
@@ -90,6 +91,24 @@ public final class Operation {
 
     boolean quick() {
         return quick;
+    }
+
+    /**
+     * The command's answer waits, outside the device lock and without a time limit, for
+     * {@code gate}: a step of the real work that must be durable before the command may answer
+     * (Sanitize's pending mark, memdev-commands.md §9). The gate completes with 0000h when the
+     * command may answer as it otherwise would (0001h, or its final code), or with the code it
+     * answers instead (the step failed, or a reset dropped the operation before it ran). Whoever
+     * builds the operation must complete the gate on every path, crashes included.
+     */
+    public Operation answeredOnce(CompletableFuture<ReturnCode> gate) {
+        answerGate = gate;
+        return this;
+    }
+
+    /** The gate set by {@link #answeredOnce}, or null. */
+    public CompletableFuture<ReturnCode> answerGate() {
+        return answerGate;
     }
 
     public long durationNanos() {

@@ -9,7 +9,8 @@ import java.util.Optional;
  * (the 80h header excluded): Initiate and Continue take P(d); Full takes F(d); End takes
  * P(d) + E(whole package), where E is F for {@code realistic} and zero for {@code qemu} and
  * {@code instant}; online activation takes A. The three overrides replace P, F (also the End term)
- * and A with fixed durations.
+ * and A with fixed durations. Sanitize takes S(C), C the total capacity (memdev-commands.md §10);
+ * its override replaces S.
  */
 public final class Timing {
 
@@ -37,16 +38,30 @@ public final class Timing {
     private final Optional<Duration> partOverride;
     private final Optional<Duration> fullOverride;
     private final Optional<Duration> activateOverride;
+    private final Optional<Duration> sanitizeOverride;
 
-    private Timing(Preset preset, Optional<Duration> part, Optional<Duration> full, Optional<Duration> activate) {
+    /**
+     * QEMU's Sanitize durations by total capacity (memdev-commands.md §10): up to each bound in
+     * bytes, that many seconds; beyond the last, {@link #QEMU_SANITIZE_BEYOND_SECONDS}.
+     */
+    private static final long[][] QEMU_SANITIZE_TABLE = {
+            {512 * MIB, 4}, {1L << 30, 8}, {2L << 30, 15}, {4L << 30, 30}, {8L << 30, 60}, {16L << 30, 120},
+            {32L << 30, 240}, {64L << 30, 480}, {128L << 30, 900}, {256L << 30, 1800}, {512L << 30, 3600},
+            {1L << 40, 7200}};
+    private static final long QEMU_SANITIZE_BEYOND_SECONDS = 14400;
+    private static final long GIB = 1L << 30;
+
+    private Timing(Preset preset, Optional<Duration> part, Optional<Duration> full, Optional<Duration> activate,
+                   Optional<Duration> sanitize) {
         this.preset = preset;
         this.partOverride = part;
         this.fullOverride = full;
         this.activateOverride = activate;
+        this.sanitizeOverride = sanitize;
     }
 
     public static Timing of(Preset preset) {
-        return new Timing(preset, Optional.empty(), Optional.empty(), Optional.empty());
+        return new Timing(preset, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public static Timing instant() {
@@ -58,15 +73,20 @@ public final class Timing {
     }
 
     public Timing withPartTime(Duration d) {
-        return new Timing(preset, Optional.of(d), fullOverride, activateOverride);
+        return new Timing(preset, Optional.of(d), fullOverride, activateOverride, sanitizeOverride);
     }
 
     public Timing withFullTime(Duration d) {
-        return new Timing(preset, partOverride, Optional.of(d), activateOverride);
+        return new Timing(preset, partOverride, Optional.of(d), activateOverride, sanitizeOverride);
     }
 
     public Timing withActivateTime(Duration d) {
-        return new Timing(preset, partOverride, fullOverride, Optional.of(d));
+        return new Timing(preset, partOverride, fullOverride, Optional.of(d), sanitizeOverride);
+    }
+
+    /** Replaces the Sanitize duration with a fixed one ({@code serve --sanitize-time}). */
+    public Timing withSanitizeTime(Duration d) {
+        return new Timing(preset, partOverride, fullOverride, activateOverride, Optional.of(d));
     }
 
     public Preset preset() {
@@ -114,17 +134,41 @@ public final class Timing {
         };
     }
 
+    /**
+     * S(C), a Sanitize of a device of {@code totalCapacityBytes} (memdev-commands.md §10): 0 under
+     * {@code instant}; 1 s + C / 1 GiB/s under {@code realistic}; QEMU's table under {@code qemu}.
+     */
+    public long sanitizeNanos(long totalCapacityBytes) {
+        if (sanitizeOverride.isPresent()) {
+            return sanitizeOverride.get().toNanos();
+        }
+        return switch (preset) {
+            case INSTANT -> 0;
+            case REALISTIC -> NANOS_PER_SECOND + rate(totalCapacityBytes, GIB);
+            case QEMU -> qemuSanitizeSeconds(totalCapacityBytes) * NANOS_PER_SECOND;
+        };
+    }
+
+    private static long qemuSanitizeSeconds(long totalCapacityBytes) {
+        for (long[] row : QEMU_SANITIZE_TABLE) {
+            if (totalCapacityBytes <= row[0]) {
+                return row[1];
+            }
+        }
+        return QEMU_SANITIZE_BEYOND_SECONDS;
+    }
+
     private static long rate(long bytes, long bytesPerSecond) {
-        // bytes * 1e9 / rate without overflow for sizes up to 4 GiB
-        return Math.multiplyHigh(bytes, NANOS_PER_SECOND) == 0
-                ? bytes * NANOS_PER_SECOND / bytesPerSecond
-                : (long) ((double) bytes * NANOS_PER_SECOND / bytesPerSecond);
+        // floor(bytes * 1e9 / rate), exactly and without overflow for any capacity (a Sanitize's C
+        // may be terabytes): whole seconds, then the remainder's nanoseconds
+        return bytes / bytesPerSecond * NANOS_PER_SECOND + bytes % bytesPerSecond * NANOS_PER_SECOND / bytesPerSecond;
     }
 
     @Override
     public String toString() {
         return preset.label() + partOverride.map(d -> " part=" + d).orElse("")
                 + fullOverride.map(d -> " full=" + d).orElse("")
-                + activateOverride.map(d -> " activate=" + d).orElse("");
+                + activateOverride.map(d -> " activate=" + d).orElse("")
+                + sanitizeOverride.map(d -> " sanitize=" + d).orElse("");
     }
 }

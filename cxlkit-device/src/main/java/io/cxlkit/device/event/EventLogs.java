@@ -66,6 +66,19 @@ public final class EventLogs {
     }
 
     /**
+     * Empties every log and clears its overflow state, but each log's handle counter keeps
+     * counting: a completed Sanitize (memdev-commands.md §9), after which a host that remembers old
+     * handles must not mistake a new record for one it has seen.
+     */
+    public void emptyKeepingHandles() {
+        for (EventLog l : EventLog.values()) {
+            Log fresh = new Log();
+            fresh.nextHandle = logs.get(l).nextHandle;
+            logs.put(l, fresh);
+        }
+    }
+
+    /**
      * Adds {@code copies} records of {@code body} to {@code log}, stamped with the device timestamp
      * now; those that do not fit are dropped and counted as overflow.
      *

@@ -41,12 +41,18 @@ public final class FirmwareCommands {
     private final Executor worker;
     private final Object lock;
     private final VerificationLogRing verificationLog;
+    /** memdev-commands.md §2.4's "media disabled" (the fault or a pending Sanitize), read under the lock. */
+    private final java.util.function.BooleanSupplier mediaDisabled;
     private TransferState transfer;
     private boolean coldResetNeeded;
 
-    /** @param verificationLog where failed verifications are recorded (docs/verification-log.md) */
+    /**
+     * @param verificationLog where failed verifications are recorded (docs/verification-log.md)
+     * @param mediaDisabled   memdev-commands.md §2.4's "media disabled", for Transfer FW's step 10
+     */
     public FirmwareCommands(DeviceConfig config, DeviceClock clock, FirmwareStore store,
-                            FaultSet faults, Executor worker, Object lock, VerificationLogRing verificationLog) {
+                            FaultSet faults, Executor worker, Object lock, VerificationLogRing verificationLog,
+                            java.util.function.BooleanSupplier mediaDisabled) {
         this.config = config;
         this.clock = clock;
         this.store = store;
@@ -54,6 +60,7 @@ public final class FirmwareCommands {
         this.worker = worker;
         this.lock = lock;
         this.verificationLog = verificationLog;
+        this.mediaDisabled = mediaDisabled;
     }
 
     /** Set by a failed online activation that needs a cold reset (000Dh); cleared by one. */
@@ -140,8 +147,8 @@ public final class FirmwareCommands {
         if (ends && !isUsableTarget(req.slot())) {
             return Outcome.done(ReturnCode.INVALID_SLOT);
         }
-        // 10. media
-        if (faults.mediaDisabled()) {
+        // 10. media (the fault, or a pending Sanitize: memdev-commands.md §2.4)
+        if (mediaDisabled.getAsBoolean()) {
             return Outcome.done(ReturnCode.MEDIA_DISABLED);
         }
         return new Outcome.Started(acceptPart(cci, action, req.slot(), offset, req.data()));

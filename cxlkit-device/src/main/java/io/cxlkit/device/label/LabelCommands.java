@@ -137,7 +137,7 @@ public final class LabelCommands {
     }
 
     /**
-     * Issue 15's hook for Sanitize (memdev-commands.md §9): zeroes the LSA on the state writer;
+     * Sanitize's LSA step (memdev-commands.md §9): zeroes the LSA on the state writer;
      * the future completes once the zeros are durable (and Get LSA reads them).
      */
     public CompletableFuture<Void> zero() {

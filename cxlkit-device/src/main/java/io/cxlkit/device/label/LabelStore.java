@@ -160,7 +160,7 @@ public final class LabelStore {
     }
 
     /**
-     * Issue 15's hook for Sanitize: the LSA becomes all zeros, durably. lsa.bin goes first (from
+     * Sanitize's LSA step: the LSA becomes all zeros, durably. lsa.bin goes first (from
      * then on the LSA reads as zeros and the journal counts for nothing), then the journal.
      */
     public void zero() throws IOException {

@@ -106,6 +106,59 @@ class TimingTest {
         assertThat(t.toString()).isEqualTo("realistic part=PT0.001S full=PT0.002S activate=PT0.003S");
     }
 
+    // ---- Sanitize, by total capacity C (memdev-commands.md §10) ----
+
+    private static final long GIB = 1L << 30;
+
+    @Test
+    void sanitize_instantIsZero_whateverTheCapacity() {
+        assertThat(Timing.instant().sanitizeNanos(256 * MIB)).isZero();
+        assertThat(Timing.instant().sanitizeNanos(2L << 40)).isZero();
+    }
+
+    @Test
+    void sanitize_realisticIs1sPlusCOver1GiBPerSecond() {
+        Timing t = Timing.realistic();
+        assertThat(t.sanitizeNanos(0)).isEqualTo(S);
+        assertThat(t.sanitizeNanos(256 * MIB)).isEqualTo(S + S / 4);
+        assertThat(t.sanitizeNanos(GIB)).isEqualTo(2 * S);
+        assertThat(t.sanitizeNanos(16 * GIB)).isEqualTo(17 * S);
+        assertThat(t.sanitizeNanos(1L << 40)).isEqualTo(1025 * S);
+    }
+
+    @Test
+    void sanitize_qemuFollowsItsTable_atEveryEdge() {
+        Timing t = Timing.of(Timing.Preset.QEMU);
+        long[][] edges = {{512 * MIB, 4}, {GIB, 8}, {2 * GIB, 15}, {4 * GIB, 30}, {8 * GIB, 60}, {16 * GIB, 120},
+                {32 * GIB, 240}, {64 * GIB, 480}, {128 * GIB, 900}, {256 * GIB, 1800}, {512 * GIB, 3600},
+                {1024 * GIB, 7200}};
+        long previous = 0;
+        for (long[] e : edges) {
+            assertThat(t.sanitizeNanos(e[0])).as("C = %d MiB", e[0] / MIB).isEqualTo(e[1] * S);
+            assertThat(t.sanitizeNanos(e[0] + 1)).as("just above %d MiB", e[0] / MIB)
+                    .isGreaterThan(e[1] * S);
+            assertThat(t.sanitizeNanos(previous + 1)).as("just above the previous edge").isEqualTo(e[1] * S);
+            previous = e[0];
+        }
+        assertThat(t.sanitizeNanos(256 * MIB)).isEqualTo(4 * S);
+        assertThat(t.sanitizeNanos(1024 * GIB + 1)).isEqualTo(14400 * S);
+        assertThat(t.sanitizeNanos(16L << 40)).isEqualTo(14400 * S);
+    }
+
+    @Test
+    void sanitizeOverride_replacesTheSanitizeTime_only() {
+        for (Timing.Preset p : Timing.Preset.values()) {
+            Timing t = Timing.of(p).withSanitizeTime(Duration.ofMillis(1500));
+            assertThat(t.sanitizeNanos(GIB)).isEqualTo(1500 * MS);
+            assertThat(t.sanitizeNanos(4096 * GIB)).isEqualTo(1500 * MS);
+            assertThat(t.activateNanos()).isEqualTo(Timing.of(p).activateNanos());
+            assertThat(t.partNanos(128)).isEqualTo(Timing.of(p).partNanos(128));
+        }
+        Timing both = Timing.realistic().withSanitizeTime(Duration.ofSeconds(3)).withActivateTime(Duration.ofMillis(3));
+        assertThat(both.sanitizeNanos(GIB)).as("a later override keeps the Sanitize one").isEqualTo(3 * S);
+        assertThat(both.toString()).isEqualTo("realistic activate=PT0.003S sanitize=PT3S");
+    }
+
     @Test
     void presetLabels() {
         assertThat(Timing.Preset.fromLabel("instant")).isEqualTo(Timing.Preset.INSTANT);

@@ -10,6 +10,7 @@ import io.cxlkit.device.fw.DeviceStateException;
 import io.cxlkit.device.fw.PackageChecker;
 import io.cxlkit.device.fw.PolicyChecker;
 import io.cxlkit.device.mailbox.MailboxDevice;
+import io.cxlkit.device.media.MediaErase;
 import io.cxlkit.device.persist.CrashHook;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.CciMessage;
@@ -76,6 +77,7 @@ public final class TestDevice implements AutoCloseable {
     private final Executor events;
     private final PackageChecker checker;
     private final CrashHook crashHook;
+    private final MediaErase mediaErase;
     private DeviceConfig config;
     private CxlDevice device;
     private int nextTag;
@@ -88,6 +90,7 @@ public final class TestDevice implements AutoCloseable {
         this.events = b.events;
         this.checker = b.checker;
         this.crashHook = b.crashHook;
+        this.mediaErase = b.mediaErase;
         this.config = b.config.build();
         this.device = openDevice();
     }
@@ -109,7 +112,7 @@ public final class TestDevice implements AutoCloseable {
     private CxlDevice openDevice() throws IOException, DeviceStateException {
         return CxlDevice.open(config, dir, clock,
                 DeviceThreads.inline().withWorkers(worker).withMailboxEngine(mailboxEngine).withEvents(events),
-                crashHook, checker);
+                crashHook, checker, mediaErase);
     }
 
     public CxlDevice device() {
@@ -426,6 +429,7 @@ public final class TestDevice implements AutoCloseable {
         private Executor events = INLINE;
         private PackageChecker checker = new PolicyChecker();
         private CrashHook crashHook = CrashHook.NONE;
+        private MediaErase mediaErase = MediaErase.NONE;
 
         private Builder(Path dir) {
             this.dir = Objects.requireNonNull(dir, "dir");
@@ -479,6 +483,12 @@ public final class TestDevice implements AutoCloseable {
 
         public Builder crashHook(CrashHook hook) {
             this.crashHook = hook;
+            return this;
+        }
+
+        /** What Sanitize and Secure Erase erase (a recording fake in tests; none by default). */
+        public Builder mediaErase(MediaErase media) {
+            this.mediaErase = media;
             return this;
         }
 
