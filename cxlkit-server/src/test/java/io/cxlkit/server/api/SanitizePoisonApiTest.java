@@ -34,7 +34,10 @@ class SanitizePoisonApiTest {
     void start() throws Exception {
         DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).volatileCapacity(256L << 20)
                 .build();
-        daemon = Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev), List.of("127.0.0.1:0"),
+        // mem1's Sanitize runs for ten minutes: it is still running whenever the test looks
+        DeviceConfig slow = DeviceConfig.defaults(1).toBuilder()
+                .timing(Timing.instant().withSanitizeTime(java.time.Duration.ofMinutes(10))).build();
+        daemon = Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev, slow), List.of("127.0.0.1:0"),
                 Optional.empty(), "127.0.0.1:0", 256), w -> { });
     }
 
@@ -103,5 +106,68 @@ class SanitizePoisonApiTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("{\n  \"memdev\":\"mem0\",\n  \"security_state\":\"disabled\",\n"
                 + "  \"last_sanitize\":null\n}\n");
+    }
+
+    private static String state(String memdev, String state) {
+        return "{\n  \"memdev\":\"" + memdev + "\",\n  \"security_state\":\"" + state + "\"\n}\n";
+    }
+
+    private static String security(String memdev, String state, String lastCode, String lastName) {
+        return "{\n  \"memdev\":\"" + memdev + "\",\n  \"security_state\":\"" + state + "\",\n  \"last_sanitize\":"
+                + (lastCode == null ? "null" : "{\n    \"return_code\":\"" + lastCode + "\",\n    \"return_code_name\":\""
+                + lastName + "\"\n  }") + "\n}\n";
+    }
+
+    @Test
+    void aSanitizeOfZeroDurationAndASecureEraseAnswer200Disabled() throws Exception {
+        HttpResponse<String> r = send("POST", "/v1/memdevs/mem0/sanitize", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(state("mem0", "disabled"));
+        assertThat(send("GET", "/v1/memdevs/mem0/security", null).body())
+                .isEqualTo(security("mem0", "disabled", "0000h", "Success"));
+
+        HttpResponse<String> e = send("POST", "/v1/memdevs/mem0/sanitize", "{\"secure_erase\":true}");
+        assertThat(e.statusCode()).isEqualTo(200);
+        assertThat(e.body()).isEqualTo(state("mem0", "disabled"));
+    }
+
+    @Test
+    void aBackgroundSanitizeIs202ThenSanitizeUntilAColdResetDropsIt() throws Exception {
+        HttpResponse<String> r = send("POST", "/v1/memdevs/mem1/sanitize", "{\"secure_erase\":false}");
+        assertThat(r.statusCode()).isEqualTo(202);
+        assertThat(r.body()).isEqualTo(state("mem1", "sanitize"));
+
+        HttpResponse<String> again = send("POST", "/v1/memdevs/mem1/sanitize", "{\"secure_erase\":true}");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).isEqualTo("{\"error\":\"sanitize-active\",\"message\":\"mem1: a sanitize is already "
+                + "running\"}\n");
+        // a short wait answers with the state still sanitize
+        assertThat(send("GET", "/v1/memdevs/mem1/security?wait_ms=20", null).body())
+                .isEqualTo(security("mem1", "sanitize", null, null));
+
+        assertThat(send("POST", "/v1/memdevs/mem1/reset", null).statusCode()).isEqualTo(200);
+
+        // the reset dropped it: the host saw it end Interrupted; media stays disabled (still pending)
+        assertThat(send("GET", "/v1/memdevs/mem1/security?wait_ms=10000", null).body())
+                .isEqualTo(security("mem1", "disabled", "0018h", "Interrupted"));
+        HttpResponse<String> labels = send("GET", "/v1/memdevs/mem1/labels?size=16", null);
+        assertThat(labels.statusCode()).isEqualTo(422);
+        assertThat(labels.body()).contains("Media Disabled, 0007h");
+        // another Sanitize is the way out: it starts again
+        assertThat(send("POST", "/v1/memdevs/mem1/sanitize", null).statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void aRefusedGetSecurityStateIs422AndNoSanitizeIsSent() throws Exception {
+        assertThat(send("POST", "/v1/memdevs/mem1/faults", "{\"fault\":\"fail-opcode\",\"opcode\":\"4500h\","
+                + "\"rc\":\"0007h\",\"cci\":\"mailbox\"}").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> r = send("POST", "/v1/memdevs/mem1/sanitize", null);
+
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).isEqualTo("{\"error\":\"device-error\",\"message\":\"mem1: Get Security State: Media "
+                + "Disabled, 0007h\",\"return_code\":\"0007h\",\"return_code_name\":\"Media Disabled\"}\n");
+        assertThat(send("GET", "/v1/memdevs/mem1/security", null).body())
+                .isEqualTo(security("mem1", "disabled", null, null));
     }
 }
