@@ -162,7 +162,7 @@ class CciCommandTest {
     @Test
     void supportedLogsListTheCelAndTheVerificationLog() {
         assertThat(cci(8, "get-supported-logs").out()).isEqualTo(ok("0400h",
-                "{\"number_of_entries\":2,\"entries\":[{\"log_id\":\"" + CEL + "\",\"log_size\":116},"
+                "{\"number_of_entries\":2,\"entries\":[{\"log_id\":\"" + CEL + "\",\"log_size\":136},"
                         + "{\"log_id\":\"" + VLOG + "\",\"log_size\":16}]}"));
     }
 
@@ -210,15 +210,15 @@ class CciCommandTest {
 
     @Test
     void getLogPrintsLowerCaseHex() throws Exception {
-        Cli.Run r = cci(8, "get-log", "--uuid", CEL, "--offset", "0", "--length", "116");
+        Cli.Run r = cci(8, "get-log", "--uuid", CEL, "--offset", "0", "--length", "136");
         assertThat(r.exit()).isZero();
         String data = json(r).path("payload").path("data").asText();
-        assertThat(data).hasSize(232).matches("[0-9a-f]+").startsWith("01000000");
+        assertThat(data).hasSize(272).matches("[0-9a-f]+").startsWith("01000000");
 
-        Cli.Run tail = cci(8, "get-log", "--uuid", CEL, "--offset", "112", "--length", "4");
-        assertThat(tail.out()).isEqualTo(ok("0401h", "{\"data\":\"" + data.substring(224) + "\"}"));
+        Cli.Run tail = cci(8, "get-log", "--uuid", CEL, "--offset", "132", "--length", "4");
+        assertThat(tail.out()).isEqualTo(ok("0401h", "{\"data\":\"" + data.substring(264) + "\"}"));
 
-        Cli.Run tooLong = cci(8, "get-log", "--uuid", CEL, "--length", "117");
+        Cli.Run tooLong = cci(8, "get-log", "--uuid", CEL, "--length", "137");
         assertThat(tooLong.exit()).isEqualTo(1);
         assertThat(tooLong.out()).contains("\"return_code\":\"0002h\"");
         assertThat(cci(8, "get-log", "--uuid", "00000000-0000-0000-0000-000000000000", "--length", "4").out())
@@ -232,8 +232,8 @@ class CciCommandTest {
                 + "\"total_capacity\":4,\"volatile_only_capacity\":0,\"persistent_only_capacity\":4,"
                 + "\"partition_alignment\":0,\"info_event_log_size\":8,\"warning_event_log_size\":8,"
                 + "\"failure_event_log_size\":8,\"fatal_event_log_size\":8,\"lsa_size\":131072,"
-                + "\"poison_list_max_media_error_records\":0,\"inject_poison_limit\":0,"
-                + "\"poison_handling_capabilities\":0,\"qos_telemetry_capabilities\":0,"
+                + "\"poison_list_max_media_error_records\":256,\"inject_poison_limit\":0,"
+                + "\"poison_handling_capabilities\":1,\"qos_telemetry_capabilities\":0,"
                 + "\"dynamic_capacity_event_log_size\":0}"));
     }
 

@@ -1,6 +1,5 @@
 package io.cxlkit.device;
 
-import io.cxlkit.device.capacity.MediaWipe;
 import io.cxlkit.device.capacity.PartitionCommands;
 import io.cxlkit.device.capacity.PartitionStore;
 import io.cxlkit.device.config.DeviceConfig;
@@ -31,6 +30,9 @@ import io.cxlkit.device.label.LabelCommands;
 import io.cxlkit.device.label.LabelStore;
 import io.cxlkit.device.mailbox.MailboxDevice;
 import io.cxlkit.device.media.MediaErase;
+import io.cxlkit.device.media.MediaCommands;
+import io.cxlkit.device.media.MediaModel;
+import io.cxlkit.device.media.MediaStore;
 import io.cxlkit.device.mctp.MctpCci;
 import io.cxlkit.device.persist.AtomicFiles;
 import io.cxlkit.device.persist.CrashHook;
@@ -87,6 +89,12 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private final LabelCommands labels;
     /** Sanitize, Secure Erase, Get Security State, and the pending Sanitize (docs/sanitize.md). */
     private final SanitizeCommands sanitize;
+    /**
+     * The media, its poison and Scan Media results (docs/media-and-poison.md); also the
+     * {@link io.cxlkit.device.media.MediaErase} Sanitize and Secure Erase use, and the repartition wipe.
+     */
+    private final MediaModel media;
+    private final MediaCommands mediaCommands;
     /** Lands Set LSA and Set Partition Info changes before they answer (docs/capacity-and-labels.md). */
     private final StateWriter stateWriter;
     private final Dispatcher dispatcher;
@@ -103,8 +111,9 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     private boolean closing;
 
     private CxlDevice(DeviceConfig config, DeviceClock clock, FirmwareStore store, ShutdownStore shutdown,
-                      PartitionStore partitionStore, LabelStore labelStore, SanitizeMark sanitizeMark,
-                      MediaErase media, SerialExecutor worker, DeviceThreads threads) throws IOException {
+                      PartitionStore partitionStore, LabelStore labelStore, MediaStore mediaStore,
+                      SanitizeMark sanitizeMark, MediaErase eraseOverride, SerialExecutor worker,
+                      DeviceThreads threads) throws IOException {
         this.config = config;
         this.clock = clock;
         this.store = store;
@@ -119,16 +128,19 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         // capacity and labels: their changes land through the state writer, apart from the worker
         this.stateWriter = new StateWriter(config.name(), new SerialExecutor(threads.workers()));
         this.labels = new LabelCommands(labelStore, stateWriter, lock, this::mediaDisabled);
+        this.media = new MediaModel(mediaStore, config, this::volatileBytes);
         // before the health: media disabled (read from the monitor's first evaluation on) needs it
-        this.sanitize = new SanitizeCommands(config, lock, runner, faults::mediaDisabled, sanitizeMark, media, labels,
-                eventLogs, this::evaluateStatuses);
+        this.sanitize = new SanitizeCommands(config, lock, runner, faults::mediaDisabled, sanitizeMark,
+                eraseOverride != null ? eraseOverride : media, labels, eventLogs, this::evaluateStatuses);
         this.health = new DeviceHealth(faults, new AlertSettings(config.criticalThresholds()), shutdown,
                 this::mediaDisabled);
         this.monitor = new StatusMonitor(health, eventLogs, this::inVolatilePartition);
-        this.partitions = new PartitionCommands(config, partitionStore, runner, this::mediaDisabled, MediaWipe.NONE,
+        this.partitions = new PartitionCommands(config, partitionStore, runner, this::mediaDisabled, media,
                 stateWriter, lock);
+        this.mediaCommands = new MediaCommands(config, media, monitor, this::mediaDisabled, timestamp::now,
+                this::volatileBytes, stateWriter, lock);
         this.commands = new DeviceCommands(config, store.serial(), timestamp, runner, firmware, verificationLog,
-                eventCommands, new HealthCommands(health), partitions, labels, sanitize);
+                eventCommands, new HealthCommands(health), partitions, labels, mediaCommands, sanitize);
         CommandTable table = CommandTable.of(commands);
         commands.setTable(table);
         this.dispatcher = new Dispatcher(table, faults, runner);
@@ -147,13 +159,13 @@ public final class CxlDevice implements CciPort, AutoCloseable {
     public static CxlDevice open(DeviceConfig config, Path dir, DeviceClock clock, DeviceThreads threads,
                                  CrashHook crashHook, PackageChecker checker)
             throws IOException, DeviceStateException {
-        return open(config, dir, clock, threads, crashHook, checker, MediaErase.NONE); // the media model: issue 15
+        return open(config, dir, clock, threads, crashHook, checker, null);
     }
 
     /**
      * As {@link #open(DeviceConfig, Path, DeviceClock, DeviceThreads, CrashHook, PackageChecker)},
-     * with {@code media} as what Sanitize and Secure Erase erase (a stand-in for the media model in
-     * tests). A Sanitize pending mark in {@code dir} means media disabled until a Sanitize completes.
+     * with {@code media} as what Sanitize and Secure Erase erase instead of the device's media model
+     * (a recording stand-in in tests; null: the model). A Sanitize pending mark in {@code dir} means media disabled until a Sanitize completes.
      */
     public static CxlDevice open(DeviceConfig config, Path dir, DeviceClock clock, DeviceThreads threads,
                                  CrashHook crashHook, PackageChecker checker, MediaErase media)
@@ -163,12 +175,14 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         ShutdownStore shutdown = ShutdownStore.open(dir, files, config.name());
         PartitionStore partitionStore = PartitionStore.open(dir, config, files);
         LabelStore labelStore = LabelStore.open(dir, config, files);
+        MediaStore mediaStore = MediaStore.open(dir, config, files);
         SanitizeMark sanitizeMark = SanitizeMark.open(dir, files);
-        CxlDevice device = new CxlDevice(config, clock, store, shutdown, partitionStore, labelStore, sanitizeMark,
-                media, new SerialExecutor(threads.workers()), threads);
+        CxlDevice device = new CxlDevice(config, clock, store, shutdown, partitionStore, labelStore, mediaStore,
+                sanitizeMark, media, new SerialExecutor(threads.workers()), threads);
         synchronized (device.lock) {
             device.firmware.coldReset();
             device.partitions.applyPendingShare(); // a restart is a cold reset (memdev-commands.md §11)
+            device.mediaCommands.coldReset();
             device.health.shutdown().powerOn();
             device.monitor.rebaseline();
         }
@@ -394,6 +408,11 @@ public final class CxlDevice implements CciPort, AutoCloseable {
         return dpa < partitions.volatileBytes();
     }
 
+    /** The volatile partition's size now, V + share: the DPAs below it are volatile. Under the lock. */
+    private long volatileBytes() {
+        return partitions.volatileBytes();
+    }
+
     /** The Memory Device Status register's value. */
     @Override
     public MemoryDeviceStatus memoryDeviceStatus() {
@@ -414,7 +433,9 @@ public final class CxlDevice implements CciPort, AutoCloseable {
      * becomes clean, or dirty with the {@code gpf-fail} fault); applies a pending volatile share; a
      * power-on (a dirty state is counted and made clean); then clears the timestamp, the response
      * message limit, all faults, the event logs and their interrupt policy, the alert warnings and
-     * the corrected error counts, and activates a verified staged slot. Slots and their packages,
+     * the corrected error counts, the volatile partition's media data and poison, the Scan Media
+     * results and the poison list cursors (docs/media-and-poison.md), and activates a verified
+     * staged slot. Slots and their packages,
      * the LSA, the share, the shutdown state and its count survive. An I/O error of the power-off,
      * the share or the power-on stops those file steps, but the volatile part still runs in full;
      * the (first) error is thrown afterwards.
@@ -442,6 +463,7 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             // the volatile part happens whatever the files did: a reset is never left half done
             faults.clear();
             commands.coldReset();
+            mediaCommands.coldReset();
             eventCommands.coldReset();
             health.coldReset();
             try {
@@ -498,6 +520,65 @@ public final class CxlDevice implements CciPort, AutoCloseable {
             monitor.correctedErrors(dpa, count);
         }
         stateChanged();
+    }
+
+    // ---- media (docs/media-and-poison.md) ----
+
+    /**
+     * The one-shot {@code media-error} injection (memdev-commands.md §12): the lines of
+     * [dpa, dpa + lengthBytes) become poisoned with source Internal (poisoned lines keep theirs),
+     * one Failure General Media record per new run; durable before this returns.
+     *
+     * @throws IllegalArgumentException a DPA or length not 64-byte aligned, a zero length, or a
+     *                                  range outside the device
+     * @throws UncheckedIOException     the persistent poison could not be written (nothing changed)
+     * @throws IllegalStateException    the device is powered off (no file of it changes any more)
+     */
+    public void injectMediaError(long dpa, long lengthBytes) {
+        checkMediaRange("media-error", dpa, lengthBytes, Long.MAX_VALUE);
+        synchronized (lock) {
+            if (closing) {
+                throw new IllegalStateException(config.name() + ": powered off, media-error not injected");
+            }
+            try {
+                mediaCommands.injectMediaError(dpa / 64, (dpa + lengthBytes) / 64);
+            } catch (IOException e) {
+                throw new UncheckedIOException(config.name() + ": media-error could not be persisted", e);
+            }
+            monitor.evaluate();
+        }
+        stateChanged();
+    }
+
+    /** The largest {@link #readMedia} read: 1 MiB. */
+    public static final int MAX_MEDIA_READ = 1 << 20;
+
+    /**
+     * The media data of [dpa, dpa + length), as the model holds it (poisoned lines included,
+     * volatile lines zero since the last reset unless written), read without a CCI.
+     *
+     * @throws IllegalArgumentException a DPA or length not 64-byte aligned, a length of 0 or above
+     *                                  1 MiB, or a range outside the device
+     */
+    public byte[] readMedia(long dpa, int length) {
+        checkMediaRange("media read", dpa, length, MAX_MEDIA_READ);
+        synchronized (lock) {
+            try {
+                return media.read(dpa, length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(config.name() + ": media read failed", e);
+            }
+        }
+    }
+
+    private void checkMediaRange(String what, long dpa, long length, long maxLength) {
+        long total = config.totalCapacity();
+        if (dpa % 64 != 0 || length % 64 != 0 || length <= 0 || length > maxLength || dpa < 0 || dpa >= total
+                || length > total - dpa) {
+            throw new IllegalArgumentException(String.format("%s: %s of 0x%x bytes at DPA 0x%x is not a 64-byte "
+                            + "aligned range inside 0x0..0x%x%s", config.name(), what, length, dpa, total,
+                    maxLength < Long.MAX_VALUE ? " of at most " + maxLength + " bytes" : ""));
+        }
     }
 
     /** Get Health Info as the device would answer it now (for tests and inspection). */

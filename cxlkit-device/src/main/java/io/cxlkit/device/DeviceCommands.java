@@ -12,6 +12,7 @@ import io.cxlkit.device.fw.VerificationLogRing;
 import io.cxlkit.device.health.HealthCommands;
 import io.cxlkit.device.label.LabelCommands;
 import io.cxlkit.device.sanitize.SanitizeCommands;
+import io.cxlkit.device.media.MediaCommands;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.GetLogRequest;
@@ -47,6 +48,8 @@ final class DeviceCommands implements CommandTable.Handlers {
     static final int MAX_RESPONSE_LIMIT = 10;
     /** The capabilities of every log here: persistent across a cold reset, nothing else (00000008h). */
     static final LogCapabilities KEPT_LOG = new LogCapabilities(false, false, false, true);
+    /** Identify Memory Device 41h bit 0: persistent-partition poison persists (memdev-commands.md §8.1). */
+    static final int POISON_PERSISTS = 0x01;
 
     private final DeviceConfig config;
     /** The persisted serial, which wins over the configured one (device-behaviour.md §6). */
@@ -62,6 +65,7 @@ final class DeviceCommands implements CommandTable.Handlers {
     private final PartitionCommands partitions;
     private final LabelCommands labels;
     private final SanitizeCommands sanitize;
+    private final MediaCommands media;
     private CommandTable table;
     private final DeviceTimestamp timestamp;
     private final EventCommands events;
@@ -70,9 +74,10 @@ final class DeviceCommands implements CommandTable.Handlers {
 
     DeviceCommands(DeviceConfig config, long serial, DeviceTimestamp timestamp, OperationRunner runner,
                    FirmwareCommands firmware, VerificationLogRing verificationLog, EventCommands events,
-                   HealthCommands health, PartitionCommands partitions, LabelCommands labels,
+                   HealthCommands health, PartitionCommands partitions, LabelCommands labels, MediaCommands media,
                    SanitizeCommands sanitize) {
         this.config = config;
+        this.media = media;
         this.sanitize = sanitize;
         this.partitions = partitions;
         this.labels = labels;
@@ -248,7 +253,7 @@ final class DeviceCommands implements CommandTable.Handlers {
         return Outcome.Done.success(new IdentifyMemoryDevice(firmware.fwInfo().revision(firmware.fwInfo().activeSlot()),
                 config.totalCapacity() / unit, config.volatileCapacity() / unit, config.persistentCapacity() / unit,
                 config.partitionAlignment() / unit, logSize, logSize, logSize, logSize, config.lsaSize(),
-                0, 0, 0, 0, 0).encode());
+                config.poisonMaxRecords(), config.injectPoisonLimit(), POISON_PERSISTS, 0, 0).encode());
     }
 
     // ---- capacity and labels (memdev-commands.md §5, §6) ----
@@ -296,6 +301,38 @@ final class DeviceCommands implements CommandTable.Handlers {
     @Override
     public Outcome setShutdownState(Cci cci, ByteBuffer in, int maxOut) {
         return health.setShutdownState(in);
+    }
+
+    // ---- media and poison (memdev-commands.md §8) ----
+
+    @Override
+    public Outcome getPoisonList(Cci cci, ByteBuffer in, int maxOut) {
+        return media.getPoisonList(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome injectPoison(Cci cci, ByteBuffer in, int maxOut) {
+        return media.injectPoison(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome clearPoison(Cci cci, ByteBuffer in, int maxOut) {
+        return media.clearPoison(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome getScanMediaCapabilities(Cci cci, ByteBuffer in, int maxOut) {
+        return media.getScanMediaCapabilities(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome scanMedia(Cci cci, ByteBuffer in, int maxOut) {
+        return media.scanMedia(cci, in, maxOut);
+    }
+
+    @Override
+    public Outcome getScanMediaResults(Cci cci, ByteBuffer in, int maxOut) {
+        return media.getScanMediaResults(cci, in, maxOut);
     }
 
     // ---- sanitize and security state (memdev-commands.md §9) ----

@@ -47,6 +47,9 @@ import java.util.function.Function;
  *     life_used_critical: 75     # critical alert thresholds: 41..100,
  *     over_temp_critical: 85     #   76..32767 and
  *     under_temp_critical: 0     #   -32768..4 (°C)
+ *     scan_media_time: 20ms      # a fixed Scan Media duration (default: the timing preset's)
+ *     poison_max_records: 256    # the poison list's record limit, 1..16777215
+ *     inject_poison_limit: 0     # Injected lines allowed at once, 0..65535 (0: no limit)
  * limits:                        # the bounds on clients, for the whole daemon (flags win)
  *   max_connections: 256         # CCI connections at once, across the listeners
  *   cci_stall_timeout: 5s        # a CCI frame may pause this long before its connection closes
@@ -70,7 +73,8 @@ public final class ConfigFile {
             "mctp_message_size", "timing", "fw_part_time", "fw_full_time", "fw_activate_time", "sanitize_time", "fw_verify",
             "fw_max_size", "fw_part_timeout", "online_activate", "pmem_size", "ram_size", "trusted_keys",
             "partitionable_capacity", "partition_align", "lsa_size", "event_log_size", "life_used_critical",
-            "over_temp_critical", "under_temp_critical");
+            "over_temp_critical", "under_temp_critical", "scan_media_time", "poison_max_records",
+            "inject_poison_limit");
 
     public static Contents read(Path file) throws IOException {
         String name = file.getFileName().toString();
@@ -167,7 +171,9 @@ public final class ConfigFile {
                     size(e, "partitionable_capacity"), size(e, "partition_align"), size(e, "lsa_size"),
                     trustedKeys(file, e),
                     new HealthSettings(integer(e, "event_log_size"), integer(e, "life_used_critical"),
-                            integer(e, "over_temp_critical"), integer(e, "under_temp_critical")));
+                            integer(e, "over_temp_critical"), integer(e, "under_temp_critical")),
+                    new MediaSettings(duration(e, "scan_media_time"), integer(e, "poison_max_records"),
+                            integer(e, "inject_poison_limit")));
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(where + ": " + ex.getMessage());
         }

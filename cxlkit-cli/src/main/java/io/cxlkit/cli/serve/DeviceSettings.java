@@ -19,7 +19,8 @@ import java.util.Optional;
  * Per-device settings that may come from flags (defaults for every device) or from a config
  * file entry (overrides for one device). Empty means "not set here". {@code trustedKeys} holds
  * keys already read (see {@link #readTrustedKeys}): a config entry's list replaces the flags' one.
- * {@code health}: the event log size and critical thresholds ({@link HealthSettings}).
+ * {@code health}: the event log size and critical thresholds ({@link HealthSettings}); {@code media}:
+ * the Scan Media time and the poison limits ({@link MediaSettings}).
  */
 public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optional<String> pciAddress,
                              Optional<Integer> slots, Optional<Long> payloadSize, Optional<Long> mctpMessageSize,
@@ -30,24 +31,25 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
                              Optional<Long> pmemSize, Optional<Long> ramSize,
                              Optional<Long> partitionableCapacity, Optional<Long> partitionAlign, Optional<Long> lsaSize,
                              Optional<List<PublicKey>> trustedKeys,
-                             HealthSettings health) {
+                             HealthSettings health, MediaSettings media) {
 
     public static final DeviceSettings NONE = new DeviceSettings(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            HealthSettings.NONE);
+            HealthSettings.NONE, MediaSettings.NONE);
 
     /** {@code over}'s values where set, else this one's. */
     public DeviceSettings overriddenBy(DeviceSettings over) {
         return new DeviceSettings(or(over.name, name), or(over.serial, serial), or(over.pciAddress, pciAddress),
                 or(over.slots, slots), or(over.payloadSize, payloadSize), or(over.mctpMessageSize, mctpMessageSize),
                 or(over.timing, timing), or(over.partTime, partTime), or(over.fullTime, fullTime),
-                or(over.activateTime, activateTime), or(over.sanitizeTime, sanitizeTime), or(over.fwVerify, fwVerify), or(over.fwMaxSize, fwMaxSize),
+                or(over.activateTime, activateTime), or(over.sanitizeTime, sanitizeTime), or(over.fwVerify, fwVerify),
+                or(over.fwMaxSize, fwMaxSize),
                 or(over.partTimeout, partTimeout), or(over.onlineActivate, onlineActivate), or(over.pmemSize, pmemSize),
                 or(over.ramSize, ramSize), or(over.partitionableCapacity, partitionableCapacity),
                 or(over.partitionAlign, partitionAlign), or(over.lsaSize, lsaSize), or(over.trustedKeys, trustedKeys),
-                health.overriddenBy(over.health));
+                health.overriddenBy(over.health), media.overriddenBy(over.media));
     }
 
     private static <T> Optional<T> or(Optional<T> a, Optional<T> b) {
@@ -84,7 +86,7 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
         if (sanitizeTime.isPresent()) {
             t = t.withSanitizeTime(sanitizeTime.get());
         }
-        b.timing(t);
+        b.timing(media.applyTo(t));
         VerifyPolicy policy = fwVerify.map(VerifyPolicy::fromLabel).orElse(DeviceConfig.defaults(index).verifyPolicy());
         List<PublicKey> keys = trustedKeys.orElse(List.of());
         if (policy == VerifyPolicy.SIGNED && keys.isEmpty()) {
@@ -112,6 +114,7 @@ public record DeviceSettings(Optional<String> name, Optional<Long> serial, Optio
         }
         b.persistentCapacity(pmem).volatileCapacity(ram);
         health.applyTo(b);
+        media.applyTo(b);
         capacityAndLabels(b, name.orElse("mem" + index));
         return b.build();
     }

@@ -158,6 +158,18 @@ public final class ServeCommand extends CliCommand {
     @Option(names = "--lsa-size", paramLabel = "SIZE", description = "Label Storage Area, 1280B..16MiB (default 128KiB).")
     String lsaSize;
 
+    @Option(names = "--scan-media-time", paramLabel = "DURATION",
+            description = "Fixed time of a Scan Media (default: by the timing preset and the scanned length).")
+    String scanMediaTime;
+
+    @Option(names = "--poison-max-records", paramLabel = "N",
+            description = "Records the poison list holds, 1..16777215 (default 256).")
+    Integer poisonMaxRecords;
+
+    @Option(names = "--inject-poison-limit", paramLabel = "N",
+            description = "Lines Inject Poison may hold poisoned at once, 0..65535 (default 0: no limit).")
+    Integer injectPoisonLimit;
+
     @Override
     protected int execute() throws Exception {
         PlatformConfig platformConfig;
@@ -286,7 +298,9 @@ public final class ServeCommand extends CliCommand {
                 opt(lsaSize).map(Units::parseSize),
                 trustedKeys.isEmpty() ? Optional.empty() : Optional.of(DeviceSettings.readTrustedKeys(trustedKeys)),
                 new HealthSettings(Optional.ofNullable(eventLogSize), Optional.ofNullable(lifeUsedCritical),
-                        Optional.ofNullable(overTempCritical), Optional.ofNullable(underTempCritical)));
+                        Optional.ofNullable(overTempCritical), Optional.ofNullable(underTempCritical)),
+                new MediaSettings(opt(scanMediaTime).map(Units::parseDuration), Optional.ofNullable(poisonMaxRecords),
+                        Optional.ofNullable(injectPoisonLimit)));
     }
 
     private static Optional<String> opt(String s) {

@@ -1,10 +1,10 @@
 package io.cxlkit.device.capacity;
 
 /**
- * The hook issue 15's media model fills: what applying a <em>changed</em> volatile share does to
- * the media (memdev-commands.md §5): all media data zeroed in both partitions, all poison removed
- * with the poison list and its overflow. The LSA stays. cxlkit has no media model yet, so the
- * device is wired with {@link #NONE}.
+ * What applying a <em>changed</em> volatile share does to the media (memdev-commands.md §5): all
+ * media data zeroed in both partitions, all poison removed with the poison list and its overflow.
+ * The LSA stays. The device is wired with its media model (io.cxlkit.device.media.MediaModel);
+ * {@link #NONE} is for tests of the partition commands alone.
  *
  * <p>Called under the device lock, before the new share is persisted (docs/capacity-and-labels.md):
  * the wipe must be durable when it returns, so that a crash between the two leaves wiped media

@@ -37,7 +37,7 @@ public final class PartitionCommands {
 
     /**
      * @param mediaDisabled memdev-commands.md §2.4's "media disabled", read under the lock
-     * @param mediaWipe     what applying a changed share does to the media ({@link MediaWipe#NONE} for now)
+     * @param mediaWipe     what applying a changed share does to the media (the media model's)
      */
     public PartitionCommands(DeviceConfig config, PartitionStore store, OperationRunner runner,
                              BooleanSupplier mediaDisabled, MediaWipe mediaWipe, StateWriter writer, Object lock) {

@@ -17,6 +17,11 @@ import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.CelEntry;
 import io.cxlkit.protocol.payload.ClearEventRecordsRequest;
+import io.cxlkit.protocol.payload.ClearPoisonRequest;
+import io.cxlkit.protocol.payload.DpaRange;
+import io.cxlkit.protocol.payload.GetPoisonListRequest;
+import io.cxlkit.protocol.payload.InjectPoisonRequest;
+import io.cxlkit.protocol.payload.ScanMediaRequest;
 import io.cxlkit.protocol.payload.EventInterruptPolicy;
 import io.cxlkit.protocol.payload.GetEventRecordsRequest;
 import io.cxlkit.protocol.payload.GetLogRequest;
@@ -106,6 +111,20 @@ public final class CommandTable {
         Outcome getLsa(Cci cci, java.nio.ByteBuffer in, int maxOut);
 
         Outcome setLsa(Cci cci, java.nio.ByteBuffer in, int maxOut);
+        // media and poison (memdev-commands.md §8)
+
+        Outcome getPoisonList(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome injectPoison(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome clearPoison(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getScanMediaCapabilities(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome scanMedia(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
+        Outcome getScanMediaResults(Cci cci, java.nio.ByteBuffer in, int maxOut);
+
         // sanitize and security state (memdev-commands.md §9)
 
         Outcome sanitize(Cci cci, java.nio.ByteBuffer in, int maxOut);
@@ -139,6 +158,10 @@ public final class CommandTable {
             IMMEDIATE_CONFIG_CHANGE, IMMEDIATE_DATA_CHANGE, RESET_BITS_VALID);
     /** Set LSA: an immediate configuration and data change (0006h). */
     public static final CelEffects SET_LSA_EFFECTS = CelEffects.of(IMMEDIATE_CONFIG_CHANGE, IMMEDIATE_DATA_CHANGE);
+    /** Inject Poison, Clear Poison: an immediate data change (0004h). */
+    public static final CelEffects POISON_EFFECTS = CelEffects.of(IMMEDIATE_DATA_CHANGE);
+    /** Scan Media: a background operation that can be aborted (0140h). */
+    public static final CelEffects SCAN_MEDIA_EFFECTS = CelEffects.of(BACKGROUND_OPERATION, REQUEST_ABORT_SUPPORTED);
 
     /**
      * Sanitize: data and security state change now, a background operation that can be aborted
@@ -216,6 +239,19 @@ public final class CommandTable {
                 spec(CommandId.GET_LSA, BOTH, LengthRule.exactly(GetLsaRequest.SIZE), CelEffects.NONE, h::getLsa),
                 spec(CommandId.SET_LSA, BOTH, LengthRule.atLeast(SetLsaRequest.HEADER_SIZE), SET_LSA_EFFECTS,
                         h::setLsa),
+                // media and poison (memdev-commands.md §1, §8): Inject Poison on the mailbox only
+                spec(CommandId.GET_POISON_LIST, BOTH, LengthRule.exactly(GetPoisonListRequest.SIZE), CelEffects.NONE,
+                        h::getPoisonList),
+                spec(CommandId.INJECT_POISON, MAILBOX_ONLY, LengthRule.exactly(InjectPoisonRequest.SIZE),
+                        POISON_EFFECTS, h::injectPoison),
+                spec(CommandId.CLEAR_POISON, BOTH, LengthRule.exactly(ClearPoisonRequest.SIZE), POISON_EFFECTS,
+                        h::clearPoison),
+                spec(CommandId.GET_SCAN_MEDIA_CAPABILITIES, BOTH, LengthRule.exactly(DpaRange.SIZE), CelEffects.NONE,
+                        h::getScanMediaCapabilities),
+                spec(CommandId.SCAN_MEDIA, BOTH, LengthRule.exactly(ScanMediaRequest.SIZE), SCAN_MEDIA_EFFECTS,
+                        h::scanMedia),
+                spec(CommandId.GET_SCAN_MEDIA_RESULTS, BOTH, LengthRule.exactly(0), CelEffects.NONE,
+                        h::getScanMediaResults),
                 // sanitize and security state (memdev-commands.md §1, §9)
                 spec(CommandId.SANITIZE, BOTH, LengthRule.exactly(0), SANITIZE_EFFECTS, h::sanitize),
                 spec(CommandId.SECURE_ERASE, BOTH, LengthRule.exactly(0), SECURE_ERASE_EFFECTS, h::secureErase),

@@ -22,6 +22,10 @@ import java.util.Objects;
  * 0 when nothing is partitionable); all multiples of 256 MiB, X a multiple of A. {@code lsaSize}:
  * the Label Storage Area's size in bytes, {@link #MIN_LSA_SIZE}..{@link #MAX_LSA_SIZE}. A broken rule
  * is one line naming the device.
+ *
+ * <p>Media and poison (docs/media-and-poison.md): {@code poisonMaxRecords}, the poison list's record
+ * limit M (Identify Memory Device 3Ch, default 256), and {@code injectPoisonLimit}, the Injected
+ * lines allowed at once (3Fh, default 0: no limit).
  */
 public record DeviceConfig(
         String name,
@@ -46,7 +50,9 @@ public record DeviceConfig(
         Timing timing,
         VerifyPolicy verifyPolicy,
         List<PublicKey> trustedKeys,
-        CriticalThresholds criticalThresholds) {
+        CriticalThresholds criticalThresholds,
+        int poisonMaxRecords,
+        int injectPoisonLimit) {
 
     public static final long CAPACITY_UNIT = 256L << 20;
     public static final long MIN_PACKAGE_SIZE = 128;
@@ -57,6 +63,11 @@ public record DeviceConfig(
     public static final int MIN_LSA_SIZE = 1280;
     public static final int MAX_LSA_SIZE = 16 << 20;
     public static final int DEFAULT_LSA_SIZE = 128 << 10;
+    /** Identify Memory Device 3Ch, the poison list's record limit M (docs/media-and-poison.md): 1..2^24-1. */
+    public static final int DEFAULT_POISON_MAX_RECORDS = 256;
+    public static final int MAX_POISON_MAX_RECORDS = 0xFF_FFFF;
+    /** Identify Memory Device 3Fh, the Injected lines allowed at once; 0 = no limit; at most FFFFh. */
+    public static final int MAX_INJECT_POISON_LIMIT = 0xFFFF;
 
     public DeviceConfig {
         Objects.requireNonNull(name, "name");
@@ -87,6 +98,11 @@ public record DeviceConfig(
                 && subsystemId >= 0 && subsystemId <= 0xFFFF, "PCI ids are 16 bits");
         require(verifyPolicy != VerifyPolicy.SIGNED || !trustedKeys.isEmpty(),
                 "the signed verification policy needs at least one trusted key");
+        require(poisonMaxRecords >= 1 && poisonMaxRecords <= MAX_POISON_MAX_RECORDS,
+                name + ": poison-max-records must be 1.." + MAX_POISON_MAX_RECORDS + ", not " + poisonMaxRecords);
+        require(injectPoisonLimit >= 0 && injectPoisonLimit <= MAX_INJECT_POISON_LIMIT,
+                name + ": inject-poison-limit must be 0.." + MAX_INJECT_POISON_LIMIT + " (0: no limit), not "
+                        + injectPoisonLimit);
     }
 
     /** The capacity rules of docs/capacity-and-labels.md; every message names the device. */
@@ -115,7 +131,8 @@ public record DeviceConfig(
     public static DeviceConfig defaults(int index) {
         return new DeviceConfig("mem" + index, index, pciAddress(index), 0x1b36, 0x0d93, 0, 0,
                 0, 1L << 30, 0, 0, DEFAULT_LSA_SIZE, 8, 2, true, 32L << 20, Duration.ofSeconds(30), 12, 10,
-                Timing.realistic(), VerifyPolicy.PACKAGE, List.of(), CriticalThresholds.DEFAULTS);
+                Timing.realistic(), VerifyPolicy.PACKAGE, List.of(), CriticalThresholds.DEFAULTS,
+                DEFAULT_POISON_MAX_RECORDS, 0);
     }
 
     /** {@code %04x:%02x:00.0} with domain i / 243 and bus 0x0d + i % 243. */
@@ -166,6 +183,8 @@ public record DeviceConfig(
         private VerifyPolicy verifyPolicy;
         private List<PublicKey> trustedKeys;
         private CriticalThresholds criticalThresholds;
+        private int poisonMaxRecords;
+        private int injectPoisonLimit;
 
         private Builder(DeviceConfig c) {
             this.name = c.name;
@@ -191,6 +210,8 @@ public record DeviceConfig(
             this.verifyPolicy = c.verifyPolicy;
             this.trustedKeys = c.trustedKeys;
             this.criticalThresholds = c.criticalThresholds;
+            this.poisonMaxRecords = c.poisonMaxRecords;
+            this.injectPoisonLimit = c.injectPoisonLimit;
         }
 
         public Builder name(String v) {
@@ -309,9 +330,21 @@ public record DeviceConfig(
             return this;
         }
 
+        /** Identify Memory Device 3Ch, the poison list's record limit M. */
+        public Builder poisonMaxRecords(int v) {
+            this.poisonMaxRecords = v;
+            return this;
+        }
+
+        /** Identify Memory Device 3Fh: Injected lines allowed at once (0: no limit). */
+        public Builder injectPoisonLimit(int v) {
+            this.injectPoisonLimit = v;
+            return this;
+        }
+
         public DeviceConfig build() {
             return new DeviceConfig(name, serial, pciAddress, vendorId, deviceId, subsystemVendorId, subsystemId, volatileCapacity, persistentCapacity, partitionableCapacity, partitionAlignment, lsaSize, eventLogSize, slots, onlineActivate, maxPackageSize, partTimeout, payloadSizeExponent, mctpMessageSizeExponent, timing, verifyPolicy, trustedKeys,
-                    criticalThresholds);
+                    criticalThresholds, poisonMaxRecords, injectPoisonLimit);
         }
     }
 }

@@ -9,8 +9,8 @@ import java.util.Optional;
  * (the 80h header excluded): Initiate and Continue take P(d); Full takes F(d); End takes
  * P(d) + E(whole package), where E is F for {@code realistic} and zero for {@code qemu} and
  * {@code instant}; online activation takes A. The three overrides replace P, F (also the End term)
- * and A with fixed durations. Sanitize takes S(C), C the total capacity (memdev-commands.md §10);
- * its override replaces S.
+ * and A with fixed durations. Sanitize takes S(C), C the total capacity, and Scan Media M(L), L
+ * the scanned length (memdev-commands.md §10); their overrides replace them with fixed durations.
  */
 public final class Timing {
 
@@ -39,6 +39,7 @@ public final class Timing {
     private final Optional<Duration> fullOverride;
     private final Optional<Duration> activateOverride;
     private final Optional<Duration> sanitizeOverride;
+    private final Optional<Duration> scanMediaOverride;
 
     /**
      * QEMU's Sanitize durations by total capacity (memdev-commands.md §10): up to each bound in
@@ -52,16 +53,18 @@ public final class Timing {
     private static final long GIB = 1L << 30;
 
     private Timing(Preset preset, Optional<Duration> part, Optional<Duration> full, Optional<Duration> activate,
-                   Optional<Duration> sanitize) {
+                   Optional<Duration> sanitize, Optional<Duration> scanMedia) {
         this.preset = preset;
         this.partOverride = part;
         this.fullOverride = full;
         this.activateOverride = activate;
         this.sanitizeOverride = sanitize;
+        this.scanMediaOverride = scanMedia;
     }
 
     public static Timing of(Preset preset) {
-        return new Timing(preset, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return new Timing(preset, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     public static Timing instant() {
@@ -73,20 +76,25 @@ public final class Timing {
     }
 
     public Timing withPartTime(Duration d) {
-        return new Timing(preset, Optional.of(d), fullOverride, activateOverride, sanitizeOverride);
+        return new Timing(preset, Optional.of(d), fullOverride, activateOverride, sanitizeOverride, scanMediaOverride);
     }
 
     public Timing withFullTime(Duration d) {
-        return new Timing(preset, partOverride, Optional.of(d), activateOverride, sanitizeOverride);
+        return new Timing(preset, partOverride, Optional.of(d), activateOverride, sanitizeOverride, scanMediaOverride);
     }
 
     public Timing withActivateTime(Duration d) {
-        return new Timing(preset, partOverride, fullOverride, Optional.of(d), sanitizeOverride);
+        return new Timing(preset, partOverride, fullOverride, Optional.of(d), sanitizeOverride, scanMediaOverride);
     }
 
     /** Replaces the Sanitize duration with a fixed one ({@code serve --sanitize-time}). */
     public Timing withSanitizeTime(Duration d) {
-        return new Timing(preset, partOverride, fullOverride, activateOverride, Optional.of(d));
+        return new Timing(preset, partOverride, fullOverride, activateOverride, Optional.of(d), scanMediaOverride);
+    }
+
+    /** A fixed Scan Media duration, whatever the scanned length ({@code serve --scan-media-time}). */
+    public Timing withScanMediaTime(Duration d) {
+        return new Timing(preset, partOverride, fullOverride, activateOverride, sanitizeOverride, Optional.of(d));
     }
 
     public Preset preset() {
@@ -158,6 +166,26 @@ public final class Timing {
         return QEMU_SANITIZE_BEYOND_SECONDS;
     }
 
+    /**
+     * Scan Media of {@code scannedBytes} (memdev-commands.md §10): {@code instant} 0;
+     * {@code realistic} 10 ms + L / 8 GiB/s; {@code qemu} max(1 ms, L/64 lines x 0.5 us).
+     */
+    public long scanMediaNanos(long scannedBytes) {
+        if (scanMediaOverride.isPresent()) {
+            return scanMediaOverride.get().toNanos();
+        }
+        return switch (preset) {
+            case INSTANT -> 0;
+            case REALISTIC -> 10_000_000L + rate(scannedBytes, 8L << 30);
+            case QEMU -> Math.max(1_000_000L, saturatedHalfMicros(scannedBytes / 64));
+        };
+    }
+
+    /** {@code lines} x 0.5 us in nanoseconds, saturating (a whole device's lines cannot overflow it in practice). */
+    private static long saturatedHalfMicros(long lines) {
+        return lines > Long.MAX_VALUE / 500 ? Long.MAX_VALUE : lines * 500;
+    }
+
     private static long rate(long bytes, long bytesPerSecond) {
         // floor(bytes * 1e9 / rate), exactly and without overflow for any capacity (a Sanitize's C
         // may be terabytes): whole seconds, then the remainder's nanoseconds
@@ -169,6 +197,7 @@ public final class Timing {
         return preset.label() + partOverride.map(d -> " part=" + d).orElse("")
                 + fullOverride.map(d -> " full=" + d).orElse("")
                 + activateOverride.map(d -> " activate=" + d).orElse("")
-                + sanitizeOverride.map(d -> " sanitize=" + d).orElse("");
+                + sanitizeOverride.map(d -> " sanitize=" + d).orElse("")
+                + scanMediaOverride.map(d -> " scan-media=" + d).orElse("");
     }
 }

@@ -34,8 +34,8 @@ class CommandEffectsLogTest {
 
     /**
      * opcode, effects: the tables of device-behaviour.md §1 and memdev-commands.md §1
-     * (docs/events-and-health.md, docs/capacity-and-labels.md), written out by hand. 0102h, 0103h
-     * and 4204h are mailbox-only; 4400h, 4401h and 4500h are on both (docs/sanitize.md).
+     * (docs/events-and-health.md, docs/capacity-and-labels.md, docs/media-and-poison.md,
+     * docs/sanitize.md), written out by hand. 0102h, 0103h, 4204h and 4301h are mailbox-only.
      */
     private static final int[][] MCTP_CEL = {
             {0x0001, 0}, {0x0002, 0}, {0x0003, 0}, {0x0004, 0}, {0x0005, 0}, {0x0100, 0}, {0x0101, 0x0010},
@@ -43,6 +43,7 @@ class CommandEffectsLogTest {
             {0x0401, 0}, {0x0402, 0}, {0x0403, 0x0010}, {0x0405, 0}, {0x4000, 0},
             {0x4100, 0}, {0x4101, 0x0207}, {0x4102, 0}, {0x4103, 0x0006},
             {0x4200, 0}, {0x4201, 0}, {0x4202, 0x0008}, {0x4203, 0},
+            {0x4300, 0}, {0x4302, 0x0004}, {0x4303, 0}, {0x4304, 0x0140}, {0x4305, 0},
             {0x4400, 0x0164}, {0x4401, 0x0024}, {0x4500, 0}};
     private static final int[][] MAILBOX_CEL = {
             {0x0005, 0}, {0x0100, 0}, {0x0101, 0x0010}, {0x0102, 0}, {0x0103, 0x0008}, {0x0200, 0},
@@ -50,6 +51,7 @@ class CommandEffectsLogTest {
             {0x0402, 0}, {0x0403, 0x0010}, {0x4000, 0},
             {0x4100, 0}, {0x4101, 0x0207}, {0x4102, 0}, {0x4103, 0x0006},
             {0x4200, 0}, {0x4201, 0}, {0x4202, 0x0008}, {0x4203, 0}, {0x4204, 0x0008},
+            {0x4300, 0}, {0x4301, 0x0004}, {0x4302, 0x0004}, {0x4303, 0}, {0x4304, 0x0140}, {0x4305, 0},
             {0x4400, 0x0164}, {0x4401, 0x0024}, {0x4500, 0}};
 
     private static byte[] celBytes(int[][] entries) {
@@ -100,7 +102,7 @@ class CommandEffectsLogTest {
     void getLog_returnsExactlyThisCcisCommandsInAscendingOrder(Cci cci) {
         try (TestDevice t = TestDevice.instant(dir)) {
             int size = 4 * expected(cci).length;
-            assertThat(size).isEqualTo(cci == Cci.MCTP ? 4 * 29 : 4 * 27);
+            assertThat(size).isEqualTo(cci == Cci.MCTP ? 4 * 34 : 4 * 33);
             TestDevice.Reply r = t.send(cci, CommandId.GET_LOG, getLog(LogIds.CEL_UUID, 0, size));
             assertThat(rc(r.returnCode())).isEqualTo("0000h");
             assertThat(r.output()).containsExactly(celBytes(expected(cci)));
@@ -121,8 +123,8 @@ class CommandEffectsLogTest {
     void cel_isDerivedFromTheCommandTable() {
         try (TestDevice t = TestDevice.instant(dir)) {
             CommandTable table = t.device().commandTable();
-            assertThat(table.commandEffectsLog(Cci.MCTP)).hasSize(29);
-            assertThat(table.commandEffectsLog(Cci.MAILBOX)).hasSize(27);
+            assertThat(table.commandEffectsLog(Cci.MCTP)).hasSize(34);
+            assertThat(table.commandEffectsLog(Cci.MAILBOX)).hasSize(33);
             assertThat(table.commandEffectsLogBytes(Cci.MAILBOX)).containsExactly(celBytes(MAILBOX_CEL));
             assertThat(table.commandEffectsLogBytes(Cci.MCTP)).containsExactly(celBytes(MCTP_CEL));
             // no entry claims the secondary mailbox (bit 7)
@@ -133,7 +135,8 @@ class CommandEffectsLogTest {
             assertThat(table.lookup(CommandId.ACTIVATE_FW.opcode()).orElseThrow().abortable()).isFalse();
             assertThat(table.all()).filteredOn(CommandSpec::background).extracting(CommandSpec::opcode)
                     .containsExactly(CommandId.TRANSFER_FW.opcode(), CommandId.ACTIVATE_FW.opcode(),
-                            CommandId.SANITIZE.opcode());
+                            CommandId.SCAN_MEDIA.opcode(), CommandId.SANITIZE.opcode());
+            assertThat(table.lookup(CommandId.SCAN_MEDIA.opcode()).orElseThrow().abortable()).isTrue();
             assertThat(table.lookup(CommandId.SANITIZE.opcode()).orElseThrow().abortable()).isTrue();
             assertThat(table.lookup(CommandId.SECURE_ERASE.opcode()).orElseThrow().abortable()).isFalse();
         }
@@ -186,7 +189,7 @@ class CommandEffectsLogTest {
             SupportedLogsSubList list = SupportedLogsSubList.decode(ByteBuffer.wrap(r.output()));
             assertThat(list.totalLogs()).isEqualTo(2);
             assertThat(list.startIndex()).isZero();
-            assertThat(list.entries()).containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 4 * 29),
+            assertThat(list.entries()).containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 4 * 34),
                     new SupportedLogEntry(LogIds.VERIFICATION_LOG_UUID, 16));
             // byte-exact header: returned 2, reserved, total 2 (2 bytes), start 0, reserved (3)
             assertThat(Arrays.copyOfRange(r.output(), 0, 8)).containsExactly(2, 0, 2, 0, 0, 0, 0, 0);
@@ -205,7 +208,7 @@ class CommandEffectsLogTest {
             TestDevice.Reply first = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
                     new SupportedLogsSubListRequest(1, 0).encode());
             assertThat(SupportedLogsSubList.decode(ByteBuffer.wrap(first.output())).entries())
-                    .containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 4 * 29));
+                    .containsExactly(new SupportedLogEntry(LogIds.CEL_UUID, 4 * 34));
 
             TestDevice.Reply past = t.send(Cci.MCTP, CommandId.GET_SUPPORTED_LOGS_SUB_LIST,
                     new SupportedLogsSubListRequest(5, 2).encode());

@@ -108,9 +108,10 @@ class GenericCommandsTest {
             assertThat(rc(r.returnCode())).isEqualTo("0000h");
             assertThat(r.output()).hasSize(0x45);
             assertThat(IdentifyMemoryDevice.decode(ByteBuffer.wrap(r.output()))).isEqualTo(
-                    new IdentifyMemoryDevice("BWFW VERSION 0", 4, 0, 4, 0, 8, 8, 8, 8, 128 << 10, 0, 0, 0, 0, 0));
+                    new IdentifyMemoryDevice("BWFW VERSION 0", 4, 0, 4, 0, 8, 8, 8, 8, 128 << 10, 256, 0, 1, 0, 0));
             // byte-exact spot checks: revision, total capacity 4 x 256 MiB, no partition alignment, the
-            // event log sizes, the 128 KiB LSA, zeros after
+            // event log sizes, the 128 KiB LSA, M = 256 records (3Ch), no inject limit (3Fh), poison
+            // persists (41h = 01h), zeros after
             assertThat(new String(r.output(), 0, 14, java.nio.charset.StandardCharsets.US_ASCII))
                     .isEqualTo("BWFW VERSION 0");
             assertThat(r.output()[0x10]).isEqualTo((byte) 4);
@@ -118,7 +119,7 @@ class GenericCommandsTest {
             assertThat(Arrays.copyOfRange(r.output(), 0x28, 0x30)).containsOnly(0);
             assertThat(Arrays.copyOfRange(r.output(), 0x30, 0x38)).containsExactly(8, 0, 8, 0, 8, 0, 8, 0);
             assertThat(Arrays.copyOfRange(r.output(), 0x38, 0x3C)).containsExactly(0, 0, 2, 0);
-            assertThat(Arrays.copyOfRange(r.output(), 0x3C, 0x45)).containsOnly(0);
+            assertThat(Arrays.copyOfRange(r.output(), 0x3C, 0x45)).containsExactly(0, 1, 0, 0, 0, 1, 0, 0, 0);
         }
     }
 

@@ -95,6 +95,23 @@ class DeviceConfigTest {
     }
 
     @Test
+    void poisonMaxRecords_1ToFFFFFFh_default256_injectPoisonLimit_0ToFFFFh_default0() {
+        assertThat(DeviceConfig.defaults(0).poisonMaxRecords()).isEqualTo(256);
+        assertThat(DeviceConfig.defaults(0).injectPoisonLimit()).isZero();
+        accepts(b -> b.poisonMaxRecords(1));
+        accepts(b -> b.poisonMaxRecords(0xFF_FFFF));
+        rejects(b -> b.poisonMaxRecords(0));
+        rejects(b -> b.poisonMaxRecords(0x100_0000));
+        accepts(b -> b.injectPoisonLimit(0xFFFF));
+        rejects(b -> b.injectPoisonLimit(-1));
+        rejects(b -> b.injectPoisonLimit(0x10000));
+        assertThatThrownBy(() -> DeviceConfig.defaults(0).toBuilder().poisonMaxRecords(0).build())
+                .hasMessage("mem0: poison-max-records must be 1..16777215, not 0");
+        assertThatThrownBy(() -> DeviceConfig.defaults(0).toBuilder().injectPoisonLimit(70000).build())
+                .hasMessage("mem0: inject-poison-limit must be 0..65535 (0: no limit), not 70000");
+    }
+
+    @Test
     void criticalThresholds_defaultsAndRanges_leaveRoomForTheDefaultWarnings() {
         assertThat(DeviceConfig.defaults(0).criticalThresholds()).isEqualTo(new CriticalThresholds(75, 85, 0));
         new CriticalThresholds(41, 76, 4);

@@ -172,4 +172,33 @@ class TimingTest {
     void theDeviceDefaultIsRealistic() {
         assertThat(DeviceConfig.defaults(0).timing().preset()).isEqualTo(Timing.Preset.REALISTIC);
     }
+
+    // ---- Scan Media (memdev-commands.md §10) ----
+
+    @Test
+    void scanMedia_perPreset() {
+        long gib = 1L << 30;
+        assertThat(Timing.instant().scanMediaNanos(gib)).isZero();
+        // realistic: 10 ms + L / 8 GiB/s
+        assertThat(Timing.realistic().scanMediaNanos(0)).isEqualTo(10 * MS);
+        assertThat(Timing.realistic().scanMediaNanos(8 * gib)).isEqualTo(10 * MS + S);
+        assertThat(Timing.realistic().scanMediaNanos(gib)).isEqualTo(10 * MS + S / 8);
+        assertThat(Timing.realistic().scanMediaNanos(1L << 40)).as("1 TiB: no overflow").isEqualTo(10 * MS + 128 * S);
+        // qemu: max(1 ms, L/64 x 0.5 us)
+        Timing q = Timing.of(Timing.Preset.QEMU);
+        assertThat(q.scanMediaNanos(64)).isEqualTo(MS);
+        assertThat(q.scanMediaNanos(64 * 2000)).isEqualTo(MS);
+        assertThat(q.scanMediaNanos(64 * 2001)).isEqualTo(1_000_500L);
+        assertThat(q.scanMediaNanos(gib)).isEqualTo((gib / 64) * 500);
+    }
+
+    @Test
+    void scanMedia_overrideReplacesEveryPreset_andSurvivesTheOtherOverrides() {
+        Timing t = Timing.realistic().withScanMediaTime(Duration.ofMillis(7)).withPartTime(Duration.ofMillis(1))
+                .withFullTime(Duration.ofMillis(2)).withActivateTime(Duration.ofMillis(3));
+        assertThat(t.scanMediaNanos(1L << 30)).isEqualTo(7 * MS);
+        assertThat(t.scanMediaNanos(0)).isEqualTo(7 * MS);
+        assertThat(Timing.instant().withScanMediaTime(Duration.ofSeconds(2)).scanMediaNanos(64)).isEqualTo(2 * S);
+        assertThat(t.toString()).contains("scan-media=PT0.007S");
+    }
 }

@@ -19,11 +19,14 @@ import io.cxlkit.protocol.payload.BackgroundOperationStatus;
 import io.cxlkit.protocol.payload.EventInterruptPolicy;
 import io.cxlkit.protocol.payload.FwInfo;
 import io.cxlkit.protocol.payload.GetEventRecordsResponse;
+import io.cxlkit.protocol.payload.GetPoisonListResponse;
+import io.cxlkit.protocol.payload.GetScanMediaResultsResponse;
 import io.cxlkit.protocol.payload.Identify;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
 import io.cxlkit.protocol.payload.LogIds;
 import io.cxlkit.protocol.payload.PartitionInfo;
 import io.cxlkit.protocol.payload.ResponseMessageLimit;
+import io.cxlkit.protocol.payload.ScanMediaCapabilities;
 import io.cxlkit.protocol.payload.ShutdownState;
 import io.cxlkit.protocol.payload.SupportedLogEntry;
 import io.cxlkit.protocol.payload.SupportedLogs;
@@ -524,6 +527,10 @@ class DeviceCommandFuzzProperties {
             Row.exactly(0x4200, true, true, 0, 0), Row.exactly(0x4201, true, true, 0, 0),
             Row.exactly(0x4202, true, true, 0x0C, 0x0008), Row.exactly(0x4203, true, true, 0, 0),
             Row.exactly(0x4204, true, false, 1, 0x0008),
+            // media and poison (memdev-commands.md §1): 4301h on the mailbox only; 4304h background, abortable
+            Row.exactly(0x4300, true, true, 0x10, 0), Row.exactly(0x4301, true, false, 8, 0x0004),
+            Row.exactly(0x4302, true, true, 0x48, 0x0004), Row.exactly(0x4303, true, true, 0x10, 0),
+            Row.exactly(0x4304, true, true, 0x11, 0x0140), Row.exactly(0x4305, true, true, 0, 0),
             // sanitize and security state (memdev-commands.md §1)
             Row.exactly(0x4400, true, true, 0, 0x0164), Row.exactly(0x4401, true, true, 0, 0x0024),
             Row.exactly(0x4500, true, true, 0, 0));
@@ -1140,6 +1147,17 @@ class DeviceCommandFuzzProperties {
                     FwInfo info = device.fwInfo();
                     require(imd.fwRevision().equals(info.revision(info.activeSlot())),
                             "Identify Memory Device revision " + imd.fwRevision());
+                }
+                case 0x4300 -> {
+                    GetPoisonListResponse r = GetPoisonListResponse.decode(b);
+                    require(out.length == r.size() && out.length <= maxOut, "Get Poison List " + out.length + " bytes");
+                }
+                case 0x4303 -> require(out.length == ScanMediaCapabilities.SIZE, "Get Scan Media Capabilities size "
+                        + out.length);
+                case 0x4305 -> {
+                    GetScanMediaResultsResponse r = GetScanMediaResultsResponse.decode(b);
+                    require(out.length == r.size() && out.length <= maxOut, "Get Scan Media Results " + out.length
+                            + " bytes");
                 }
                 case 0x4500 -> require(Arrays.equals(out, new byte[4]), "Get Security State " + Arrays.toString(out));
                 default -> require(out.length == 0, ReturnCode.hex(opcode) + " returned " + out.length + " bytes");

@@ -310,8 +310,9 @@ class CapacityAndLabelCrashTest {
         assertThat(all.get("Set LSA after a checkpoint (the journal starts again)"))
                 .containsExactly("write " + journal + " record 1", "write " + journal + " data 1", "fsync " + journal);
         String p = PartitionStore.FILE;
+        // a changed share wipes the media first (docs/media-and-poison.md): media.bin's deletion
         assertThat(all.get("Set Partition Info Immediate: creates partition.properties")).containsExactly(
-                "write " + p + ".tmp", "fsync " + p + ".tmp", "rename " + p + ".tmp -> " + p, "fsync dir after " + p);
+                "delete media.bin", "write " + p + ".tmp", "fsync " + p + ".tmp", "rename " + p + ".tmp -> " + p, "fsync dir after " + p);
         assertThat(all.get("a pending share applied by a cold reset")).contains("rename " + p + ".tmp -> " + p);
         assertThat(all.get("a pending share applied by a restart")).contains("rename " + p + ".tmp -> " + p);
     }

@@ -10,6 +10,7 @@ import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.label.LabelStore;
+import io.cxlkit.device.media.MediaStore;
 import io.cxlkit.device.sanitize.SanitizeMark;
 import io.cxlkit.protocol.CciMessage;
 import io.cxlkit.protocol.CommandId;
@@ -168,7 +169,7 @@ class SanitizeCrashTest {
         assertThat(failures).as(s.name()).isEmpty();
     }
 
-    /** Pins the order that makes it safe: the mark, then the LSA's zeros, then the mark's removal. */
+    /** Pins the order that makes it safe: the mark, then the media's and the LSA's zeros, then the mark's removal. */
     @Test
     void theFilePointsComeInTheSafeOrder() throws Exception {
         Scenario s = scenarios().findFirst().orElseThrow();
@@ -176,6 +177,7 @@ class SanitizeCrashTest {
         String mark = SanitizeMark.FILE;
         assertThat(points).containsExactly("write " + mark + ".tmp", "fsync " + mark + ".tmp",
                 "rename " + mark + ".tmp -> " + mark, "fsync dir after " + mark,
-                "delete " + LabelStore.FILE, "delete " + LabelStore.JOURNAL, "delete " + mark);
+                "delete " + MediaStore.DATA_FILE, "delete " + LabelStore.FILE, "delete " + LabelStore.JOURNAL,
+                "delete " + mark);
     }
 }
