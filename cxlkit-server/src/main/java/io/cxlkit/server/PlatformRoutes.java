@@ -1,6 +1,7 @@
 package io.cxlkit.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxlkit.device.CxlDevice;
 import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.driver.AlertConfigChange;
@@ -539,5 +540,35 @@ final class PlatformRoutes implements ControlApi.Routes {
     /** {@code {"memdev","dpa"}}: what a poison command was sent for. */
     private static String poisonJson(String memdev, long dpa) {
         return JsonC.document(JsonC.object().put("memdev", memdev).put("dpa", dpa).build());
+    }
+
+    /**
+     * {@code ?dpa=D&length=N}: N bytes of media data from D as the device model holds them, as
+     * {@code application/octet-stream} (emulator inspection: not through the host driver, so it
+     * also reads while media is disabled). D and N 64-byte aligned, N at most 1 MiB, the range
+     * inside the device; anything else is a 400 naming it.
+     */
+    @Override
+    public void readMedia(String name, OptionalLong dpa, OptionalLong length, Exchange ex)
+            throws ApiException, IOException {
+        Memdev m = memdev(name);
+        if (dpa.isEmpty() || length.isEmpty()) {
+            throw ApiException.badRequest("'dpa' and 'length' (decimal or 0x-prefixed hexadecimal) are required");
+        }
+        if (length.getAsLong() > CxlDevice.MAX_MEDIA_READ) {
+            throw ApiException.badRequest("'length' is at most " + CxlDevice.MAX_MEDIA_READ + " (1 MiB), not "
+                    + length.getAsLong());
+        }
+        byte[] bytes;
+        try {
+            bytes = m.device().readMedia(dpa.getAsLong(), (int) length.getAsLong());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage()); // "mem0: media read of ... is not ..."
+        }
+        ex.responseHeaders().set("Content-Type", "application/octet-stream");
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.responseBody()) {
+            out.write(bytes);
+        }
     }
 }

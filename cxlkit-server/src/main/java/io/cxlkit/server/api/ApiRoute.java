@@ -32,7 +32,8 @@ public enum ApiRoute {
     SANITIZE("POST", "/v1/memdevs/{name}/sanitize"),
     SECURITY("GET", "/v1/memdevs/{name}/security"),
     INJECT_POISON("POST", "/v1/memdevs/{name}/poison"),
-    CLEAR_POISON("DELETE", "/v1/memdevs/{name}/poison");
+    CLEAR_POISON("DELETE", "/v1/memdevs/{name}/poison"),
+    READ_MEDIA("GET", "/v1/memdevs/{name}/media");
 
     private final String method;
     private final String template;

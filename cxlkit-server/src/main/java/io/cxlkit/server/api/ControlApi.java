@@ -92,6 +92,13 @@ public final class ControlApi implements AutoCloseable {
         /** Clear Poison of the line at {@code dpa} (empty: not given, a 400) with zero data, through the host driver. */
         String clearPoison(String name, java.util.OptionalLong dpa) throws ApiException, InterruptedException;
 
+        /**
+         * Streams {@code length} media bytes from {@code dpa} as the device model holds them (emulator
+         * inspection, not the host's view); either empty: not given, a 400.
+         */
+        void readMedia(String name, java.util.OptionalLong dpa, java.util.OptionalLong length, Exchange exchange)
+                throws ApiException, IOException;
+
         EventHub events();
     }
 
@@ -225,12 +232,22 @@ public final class ControlApi implements AutoCloseable {
                 sendJson(ex, 200, routes.security(name, waitMs));
             }
             case INJECT_POISON -> sendJson(ex, 200, routes.injectPoison(name, readJson(ex)));
+            case READ_MEDIA -> {
+                var query = Params.query(ex.uri().getRawQuery());
+                routes.readMedia(name, optionalUnsigned(query, "dpa"), optionalUnsigned(query, "length"), ex);
+            }
             case CLEAR_POISON -> {
                 var query = Params.query(ex.uri().getRawQuery());
-                sendJson(ex, 200, routes.clearPoison(name, query.containsKey("dpa")
-                        ? java.util.OptionalLong.of(Params.unsigned(query, "dpa", 0)) : java.util.OptionalLong.empty()));
+                sendJson(ex, 200, routes.clearPoison(name, optionalUnsigned(query, "dpa")));
             }
         }
+    }
+
+    /** Query parameter {@code name} as an unsigned number, or empty when it is not given. */
+    private static java.util.OptionalLong optionalUnsigned(java.util.Map<String, List<String>> query, String name)
+            throws ApiException {
+        return query.containsKey(name) ? java.util.OptionalLong.of(Params.unsigned(query, name, 0))
+                : java.util.OptionalLong.empty();
     }
 
     /** The words of {@code include=} (memdev-commands.md §14): the optional objects of a memdev they name. */

@@ -170,4 +170,78 @@ class SanitizePoisonApiTest {
         assertThat(send("GET", "/v1/memdevs/mem1/security", null).body())
                 .isEqualTo(security("mem1", "disabled", null, null));
     }
+
+    @Test
+    void poisonAndMediaErrorsListInMediaErrorsAndClearTakesThemAway() throws Exception {
+        HttpResponse<String> injected = send("POST", "/v1/memdevs/mem0/poison", "{\"dpa\":\"0x10000040\"}");
+        assertThat(injected.statusCode()).isEqualTo(200);
+        assertThat(injected.body()).isEqualTo("{\n  \"memdev\":\"mem0\",\n  \"dpa\":268435520\n}\n");
+        assertThat(send("POST", "/v1/memdevs/mem0/faults", "{\"fault\":\"media-error\",\"dpa\":\"0x1000\","
+                + "\"length\":256}").statusCode()).isEqualTo(200);
+
+        // volatile partition first, then the persistent one; no flags
+        String listed = send("GET", "/v1/memdevs/mem0?include=media_errors", null).body();
+        assertThat(listed).contains("""
+                  "media_errors":[
+                    {
+                      "offset":4096,
+                      "length":256,
+                      "source":"Internal"
+                    },
+                    {
+                      "offset":268435520,
+                      "length":64,
+                      "source":"Injected"
+                    }
+                  ],
+                  "cxlkit":{""".indent(2));
+        assertThat(send("GET", "/v1/memdevs/mem0", null).body()).doesNotContain("media_errors");
+
+        HttpResponse<String> cleared = send("DELETE", "/v1/memdevs/mem0/poison?dpa=268435520", null);
+        assertThat(cleared.statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", "/v1/memdevs/mem0/poison?dpa=0x1000", null).statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", "/v1/memdevs/mem0/poison?dpa=0x1040", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/v1/memdevs/mem0?include=media_errors", null).body()).contains("""
+                  "media_errors":[
+                    {
+                      "offset":4224,
+                      "length":128,
+                      "source":"Internal"
+                    }
+                  ],""".indent(2));
+        assertThat(send("DELETE", "/v1/memdevs/mem0/poison?dpa=0x1080", null).statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", "/v1/memdevs/mem0/poison?dpa=0x10c0", null).statusCode()).isEqualTo(200);
+        // empty: left out
+        assertThat(send("GET", "/v1/memdevs/mem0?include=media_errors", null).body()).doesNotContain("media_errors");
+    }
+
+    @Test
+    void aPoisonCommandTheDeviceRefusesIs422WithItsCode() throws Exception {
+        HttpResponse<String> r = send("POST", "/v1/memdevs/mem0/poison", "{\"dpa\":\"0x50000000\"}");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).isEqualTo("{\"error\":\"device-error\",\"message\":\"mem0: Inject Poison: Invalid "
+                + "Physical Address, 000Fh\",\"return_code\":\"000Fh\",\"return_code_name\":\"Invalid Physical "
+                + "Address\"}\n");
+    }
+
+    @Test
+    void mediaReadsTheModelsBytesAndRefusesBadRanges() throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(daemon.info().http()
+                        + "/v1/memdevs/mem0/media?dpa=0x1000&length=128"))
+                .header("Authorization", "Bearer " + daemon.info().token()).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).contains("application/octet-stream");
+        assertThat(r.body()).isEqualTo(new byte[128]);
+
+        badRequest("GET", "/v1/memdevs/mem0/media?dpa=0x1000", null,
+                "'dpa' and 'length' (decimal or 0x-prefixed hexadecimal) are required");
+        badRequest("GET", "/v1/memdevs/mem0/media?dpa=0&length=2097152", null,
+                "'length' is at most 1048576 (1 MiB), not 2097152");
+        badRequest("GET", "/v1/memdevs/mem0/media?dpa=0x20&length=64", null, "mem0: media read of 0x40 bytes at DPA "
+                + "0x20 is not a 64-byte aligned range inside 0x0..0x50000000 of at most 1048576 bytes");
+        badRequest("GET", "/v1/memdevs/mem0/media?dpa=0x4fffffc0&length=128", null, "mem0: media read of 0x80 bytes "
+                + "at DPA 0x4fffffc0 is not a 64-byte aligned range inside 0x0..0x50000000 of at most 1048576 bytes");
+        assertThat(send("GET", "/v1/memdevs/mem9/media?dpa=0&length=64", null).statusCode()).isEqualTo(404);
+    }
 }
