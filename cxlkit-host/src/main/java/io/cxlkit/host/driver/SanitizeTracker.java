@@ -123,7 +123,7 @@ final class SanitizeTracker {
         ReturnCode rc = null;
         try {
             rc = client.transport().awaitBackgroundReleased(CommandId.SANITIZE.opcode(), limit).returnCode();
-            LOG.info(memdev + ": sanitize completed: " + rc.specName() + ", " + rc.hex());
+            LOG.info(memdev + ": sanitize ended: " + rc.specName() + ", " + rc.hex());
         } catch (InterruptedException e) {
             lock.lock();
             try {
