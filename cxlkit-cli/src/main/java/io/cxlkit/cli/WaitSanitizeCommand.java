@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code cxlkit wait-sanitize MEMDEV... [-t MS]}: ndctl v81's {@code cxl wait-sanitize}
  * (memdev-commands.md §15.5): waits, memdev by memdev, while the host's security state is
- * {@code sanitize}, through {@code GET .../security?wait_ms=N} (at most 600000 ms a request, asked
- * again until done or the timeout). A memdev still sanitizing at the timeout fails. Then
+ * {@code sanitize}, through {@code GET .../security?wait_ms=N} (at most half the client's read
+ * timeout a request, asked again until done or the timeout). A memdev still sanitizing at the timeout fails. Then
  * {@code cxlkit: wait-sanitize: wait sanitize completed on N mem device[s]}, or {@code wait sanitize
  * failed on 0 mem device} when none succeeded, as ndctl says it.
  */
@@ -20,8 +20,12 @@ import picocli.CommandLine.Parameters;
         description = "Wait for a running sanitize to finish on memdevs, as ndctl's 'cxl wait-sanitize'.")
 public final class WaitSanitizeCommand extends DaemonCommand {
 
-    /** The most one request asks the daemon to wait (its route's bound). */
-    static final long MAX_WAIT_MS = 600_000;
+    /**
+     * The most one request asks the daemon to wait: well inside the client's read timeout
+     * ({@link DaemonClient#READ_TIMEOUT_MS}), and the route's own bound (600000 ms) anyway; a longer
+     * wait asks again.
+     */
+    static final long MAX_WAIT_MS = DaemonClient.READ_TIMEOUT_MS / 2;
 
     @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all; serial numbers with -S")
     List<String> memdevs;
