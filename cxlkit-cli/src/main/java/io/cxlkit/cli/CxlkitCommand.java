@@ -24,7 +24,8 @@ public final class CxlkitCommand implements Callable<Integer> {
 
     /** The subcommands' names, in the order help lists them; {@link #subcommand} gives their classes. */
     static final List<String> SUBCOMMANDS = List.of("serve", "stop", "list", "update-firmware", "activate-firmware", "reset",
-            "read-labels", "write-labels", "zero-labels", "set-alert-config", "set-partition",
+            "read-labels", "write-labels", "zero-labels", "set-alert-config", "set-partition", "sanitize-memdev",
+            "wait-sanitize", "poison",
             "fw", "inject", "cci", "demo", "generate-completion", "help", "version");
 
     /**
@@ -53,6 +54,9 @@ public final class CxlkitCommand implements Callable<Integer> {
             case "zero-labels" -> ZeroLabelsCommand.class;
             case "set-alert-config" -> SetAlertConfigCommand.class;
             case "set-partition" -> SetPartitionCommand.class;
+            case "sanitize-memdev" -> SanitizeMemdevCommand.class;
+            case "wait-sanitize" -> WaitSanitizeCommand.class;
+            case "poison" -> PoisonCommand.class;
             case "fw" -> FwCommand.class;
             case "inject" -> InjectCommand.class;
             case "cci" -> CciCommand.class;

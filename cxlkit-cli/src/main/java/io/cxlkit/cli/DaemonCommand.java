@@ -51,7 +51,8 @@ public abstract class DaemonCommand extends CliCommand {
 
     /**
      * Every memdev the daemon serves, in its order, with the optional objects of {@code include} that
-     * the daemon builds only when asked ({@code health}, {@code alert_config}, {@code partition_info}).
+     * the daemon builds only when asked ({@code health}, {@code alert_config}, {@code partition_info},
+     * {@code media_errors}).
      */
     protected List<MemdevView> memdevs(Set<MemdevJson.Include> include) throws IOException, ApiError {
         return views(daemon().get("/v1/memdevs" + includeQuery(include)));
@@ -69,7 +70,7 @@ public abstract class DaemonCommand extends CliCommand {
 
     /** The objects the daemon builds only when asked for. */
     private static final Set<MemdevJson.Include> ON_REQUEST = EnumSet.of(MemdevJson.Include.HEALTH,
-            MemdevJson.Include.ALERT_CONFIG, MemdevJson.Include.PARTITION_INFO);
+            MemdevJson.Include.ALERT_CONFIG, MemdevJson.Include.PARTITION_INFO, MemdevJson.Include.MEDIA_ERRORS);
 
     /** {@code ?include=...} for the objects of {@code include} the daemon builds only when asked; "" for none. */
     static String includeQuery(Set<MemdevJson.Include> include) {

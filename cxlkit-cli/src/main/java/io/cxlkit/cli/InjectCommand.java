@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code cxlkit inject MEMDEV... FAULT} and {@code cxlkit inject --clear MEMDEV...}: device faults
  * (device-behaviour.md §8; the health faults and the one-shot corrected-error of
- * docs/events-and-health.md). Exactly one fault per call, every value checked before anything is
- * contacted (a corrected-error DPA outside a device is that device's refusal: exit 1). Prints each changed memdev's faults, {@code {"memdev":"mem0","faults":[...]}}, as
+ * docs/events-and-health.md; the one-shot media-error of memdev-commands.md §12). Exactly one fault
+ * per call, every value checked before anything is contacted (a corrected-error or media-error DPA
+ * outside a device is that device's refusal: exit 1). Prints each changed memdev's faults, {@code {"memdev":"mem0","faults":[...]}}, as
  * ndctl prints the memdevs a command changed: pretty, in an array (a single one bare when stdout is
  * a terminal).
  */
@@ -94,9 +95,21 @@ public final class InjectCommand extends DaemonCommand {
             description = "one-shot: --count corrected errors in the partition holding DPA (decimal or 0x-hex)")
     String correctedError;
 
+    @Option(names = "--media-error", paramLabel = "DPA",
+            description = "one-shot: poison --length bytes from DPA (decimal or 0x-hex, 64-byte aligned) with source "
+                    + "Internal; lines already poisoned keep their source")
+    String mediaError;
+
+    @Option(names = "--length", paramLabel = "BYTES",
+            description = "how many bytes --media-error poisons: a multiple of 64 (default 64)")
+    Long length;
+
+    /** The unit of poison: one 64-byte line. */
+    static final int LINE = 64;
+
     @Override
     protected int execute() throws Exception {
-        if (clear && (faultCount() > 0 || rc != null || count != null || cci != null)) {
+        if (clear && (faultCount() > 0 || rc != null || count != null || cci != null || length != null)) {
             throw usage("--clear takes no fault option");
         }
         ObjectNode fault = clear ? null : fault();
@@ -133,6 +146,7 @@ public final class InjectCommand extends DaemonCommand {
         n += mediaStatus != null ? 1 : 0;
         n += gpfFail ? 1 : 0;
         n += correctedError != null ? 1 : 0;
+        n += mediaError != null ? 1 : 0;
         return n;
     }
 
@@ -142,7 +156,7 @@ public final class InjectCommand extends DaemonCommand {
             throw usage(faultCount() == 0
                     ? "give one fault: --media-disabled, --fail-opcode, --activation-fail, --corrupt-staging, "
                             + "--late-part, --life-used, --temperature, --health-status, --media-status, --gpf-fail, "
-                            + "--corrected-error, or --clear"
+                            + "--corrected-error, --media-error, or --clear"
                     : "give exactly one fault per call");
         }
         if (failOpcode == null && (rc != null || cci != null)) {
@@ -151,7 +165,26 @@ public final class InjectCommand extends DaemonCommand {
         if (failOpcode == null && correctedError == null && count != null) {
             throw usage("--count goes with --fail-opcode or --corrected-error");
         }
+        if (mediaError == null && length != null) {
+            throw usage("--length goes with --media-error");
+        }
         ObjectNode body = DaemonClient.object();
+        if (mediaError != null) {
+            long dpa;
+            try {
+                dpa = FaultSet.parseDpa(mediaError);
+            } catch (IllegalArgumentException e) {
+                throw usage("--media-error: " + e.getMessage());
+            }
+            if (dpa % LINE != 0) {
+                throw usage("--media-error: DPA 0x" + Long.toHexString(dpa) + " is not 64-byte aligned");
+            }
+            long bytes = length == null ? LINE : length;
+            if (bytes < LINE || bytes % LINE != 0) {
+                throw usage("--length must be a positive multiple of 64 bytes, not " + bytes);
+            }
+            return body.put("fault", "media-error").put("dpa", dpa).put("length", bytes);
+        }
         if (mediaDisabled) {
             return body.put("fault", "media-disabled");
         }

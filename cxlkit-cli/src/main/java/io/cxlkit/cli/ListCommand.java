@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
  * {@code cxlkit list}: ndctl's {@code cxl list} for memdevs. Prints exactly what
  * {@link MemdevJson#list} prints; the filters {@code -m}, {@code -s} and {@code -b} are ndctl's
  * and a memdev is listed when it passes all that are given. With no match: an empty array,
- * ndctl's warning on stderr, exit 0. {@code -H}, {@code -A} and {@code -I} ask the daemon for the
- * objects it builds at request time (Get Health Info, Get Alert Configuration, Get Partition
- * Info); each is left out of a memdev whose command failed.
+ * ndctl's warning on stderr, exit 0. {@code -H}, {@code -A}, {@code -I} and {@code -L} ask the
+ * daemon for the objects it builds at request time (Get Health Info, Get Alert Configuration, Get
+ * Partition Info, Get Poison List); each is left out of a memdev whose command failed ({@code
+ * media_errors} also when empty).
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List memdevs as ndctl's 'cxl list' does.")
@@ -50,6 +51,9 @@ public final class ListCommand extends DaemonCommand {
 
     @Option(names = {"-A", "--alert-config"}, description = "include alert configuration information")
     boolean alertConfig;
+
+    @Option(names = {"-L", "--media-errors"}, description = "include media-error information")
+    boolean mediaErrors;
 
     @Option(names = {"-u", "--human"}, description = "human friendly number formats")
     boolean human;
@@ -85,6 +89,9 @@ public final class ListCommand extends DaemonCommand {
         }
         if (firmware) {
             include.add(Include.FIRMWARE);
+        }
+        if (mediaErrors) {
+            include.add(Include.MEDIA_ERRORS);
         }
         if (cxlkit) {
             include.add(Include.CXLKIT);

@@ -6,6 +6,7 @@ import io.cxlkit.host.json.MemdevView;
 import io.cxlkit.host.json.MemdevView.ActivePartitions;
 import io.cxlkit.host.json.MemdevView.CxlkitView;
 import io.cxlkit.host.json.MemdevView.FirmwareView;
+import io.cxlkit.host.json.MemdevView.MediaError;
 import io.cxlkit.host.json.MemdevView.PartitionView;
 import io.cxlkit.host.json.MemdevView.ResetView;
 import io.cxlkit.host.json.MemdevView.UploadView;
@@ -69,7 +70,43 @@ public final class MemdevParsing {
         if (o.has("partition_info")) {
             v = v.withPartitionInfo(partitionInfo(o.get("partition_info")));
         }
+        if (o.has("media_errors")) {
+            v = v.withMediaErrors(mediaErrors(o.get("media_errors")));
+        }
         return v;
+    }
+
+    /**
+     * The {@code media_errors} array: each entry's flags byte comes back from its {@code flags} words
+     * ({@code More,} bit 0, {@code Overflow,} bit 1, {@code Scanning,} bit 2; an empty string, the
+     * Restart Ack bit alone) and its overflow timestamp from {@code overflow_t}; {@code Reserved}
+     * comes back as source 100b, which prints the same.
+     */
+    public static List<MediaError> mediaErrors(JsonNode a) {
+        if (a == null || !a.isArray()) {
+            throw new IllegalArgumentException("'media_errors' must be an array");
+        }
+        List<MediaError> out = new ArrayList<>(a.size());
+        for (JsonNode e : a) {
+            requireObject(e, "media_errors entry");
+            int source = MemdevJson.MEDIA_ERROR_SOURCES.indexOf(text(e, "source"));
+            if (source < 0) {
+                throw new IllegalArgumentException("'source' must be one of " + MemdevJson.MEDIA_ERROR_SOURCES);
+            }
+            int flags = 0;
+            if (e.has("flags")) {
+                String words = text(e, "flags");
+                flags = (words.contains("More,") ? 1 : 0) | (words.contains("Overflow,") ? 2 : 0)
+                        | (words.contains("Scanning,") ? 4 : 0);
+                flags = flags == 0 ? 8 : flags; // a non-zero byte with no word: Restart Ack
+            }
+            if (e.has("overflow_t") != ((flags & 2) != 0)) {
+                throw new IllegalArgumentException("'overflow_t' goes with the Overflow flag, and only with it");
+            }
+            out.add(new MediaError(longValue(e, "offset"), longValue(e, "length"), source, flags,
+                    optLong(e, "overflow_t", 0)));
+        }
+        return out;
     }
 
     /** The {@code health} object. */

@@ -55,11 +55,12 @@ class FastPathTest {
                 "list -m mem0,mem2", "list --memdev=mem1", "list -m all", "list -m mem7", "list -s 0",
                 "list --serial=0x0", "list -s 5", "list -b root0", "list --bus=ACPI.CXL", "list -b 0",
                 "list -b other", "list -m mem0 -s 0 -b root0 -F", "list -m mem001",
+                "list -L", "list --media-errors -F", "list -L -u -m mem0", "list -H -I -A -L",
                 // usage errors found while running: handed over
                 "list -m bad!", "list -s nonsense", "list -s 0x", "list -m mem0 -m",
                 // never taken
                 "list -h", "list --help", "list -V", "list --version", "list -FM", "list -mmem0",
-                "list -m=mem0", "list -F -F", "list --firmware=true", "list -b root0 -b root0", "list -- -F",
+                "list -m=mem0", "list -F -F", "list --firmware=true", "list -LF", "list -L -L", "list -b root0 -b root0", "list -- -F",
                 "list mem0", "list --bogus", "list -m -F", "list --memdev", "list --state-dir",
                 "list --state-dir=", "list --state-dir ' '");
     }
@@ -125,10 +126,11 @@ class FastPathTest {
         List<String> handedOver = new ArrayList<>();
         Stream.concat(commandLines(), updateFirmwareLines())
                 .forEach(line -> (FastPath.parse(withStateDir(line.split(" "))) != null ? taken : handedOver).add(line));
-        assertThat(taken).contains("list -F", "list -m mem0 -s 0 -b root0 -F", "list -m bad!",
+        assertThat(taken).contains("list -F", "list -m mem0 -s 0 -b root0 -F", "list -m bad!", "list -L",
+                "list --media-errors -F",
                 "update-firmware mem0 -F fw.img -w", "update-firmware -c mem0",
                 "update-firmware mem0 -F fw.img --cci tcp://127.0.0.1:2300 --eid 8");
-        assertThat(handedOver).contains("list -h", "list -FM", "list -F -F", "list mem0",
+        assertThat(handedOver).contains("list -h", "list -FM", "list -F -F", "list mem0", "list -LF",
                 "update-firmware mem0 -Fw fw.img", "update-firmware mem0 -F fw.img --eid abc");
     }
 

@@ -55,7 +55,8 @@ class ManPagesTest {
                 "cxlkit-fw-keygen", "cxlkit-fw-read-slot", "cxlkit-inject", "cxlkit-cci", "cxlkit-cci-get-fw-info",
                 "cxlkit-cci-transfer-fw", "cxlkit-cci-raw", "cxlkit-demo", "cxlkit-generate-completion",
                 "cxlkit-help", "cxlkit-version", "cxlkit-read-labels", "cxlkit-write-labels", "cxlkit-zero-labels",
-                "cxlkit-set-alert-config", "cxlkit-set-partition");
+                "cxlkit-set-alert-config", "cxlkit-set-partition", "cxlkit-sanitize-memdev",
+                "cxlkit-wait-sanitize", "cxlkit-poison");
         // the tree: every top-level command and every subcommand of fw and cci
         int expected = 1 + CxlkitCommand.SUBCOMMANDS.size()
                 + Main.commandLine().getSubcommands().get("fw").getSubcommands().size()

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The argument errors of set-alert-config, set-partition and the label commands
- * (memdev-commands.md §15.2-15.4): ndctl's messages word for word, as usage errors (exit 2, one
+ * The argument errors of set-alert-config, set-partition, the label commands, the sanitize and
+ * poison commands and inject --media-error (memdev-commands.md §15.2-15.5, §12): ndctl's messages word for word, as usage errors (exit 2, one
  * line, nothing on stdout), before anything is contacted: the state directory has no daemon, so a
  * command that got as far as contacting one would have failed with exit 1 instead.
  */
@@ -93,10 +93,31 @@ class MemdevCommandArgumentsTest {
         assertUsageError(command, message, args.split(" "));
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "poison|''|give exactly one of --inject DPA and --clear DPA",
+            "poison|--inject 0x40 --clear 0x40|give exactly one of --inject DPA and --clear DPA",
+            "poison|--inject 0x41|--inject: DPA 0x41 is not 64-byte aligned",
+            "poison|--clear 100|--clear: DPA 0x64 is not 64-byte aligned",
+            "poison|--inject 0xZZ|--inject: '0xZZ' is not a DPA (decimal, or hexadecimal with 0x)",
+            "poison|--clear -64|--clear: '-64' is not a DPA (decimal, or hexadecimal with 0x)",
+            "wait-sanitize|-t -1|--timeout must be 0 or more milliseconds, not -1",
+            "inject|--media-error 0x20|--media-error: DPA 0x20 is not 64-byte aligned",
+            "inject|--media-error x|--media-error: 'x' is not a DPA (decimal, or hexadecimal with 0x)",
+            "inject|--media-error 0 --length 100|--length must be a positive multiple of 64 bytes, not 100",
+            "inject|--media-error 0 --length 0|--length must be a positive multiple of 64 bytes, not 0",
+            "inject|--media-disabled --length 64|--length goes with --media-error",
+            "inject|--media-error 0 --gpf-fail|give exactly one fault per call",
+            "inject|--clear --length 64|--clear takes no fault option",
+    })
+    void sanitizePoisonAndMediaErrorArgumentErrors(String command, String args, String message) {
+        assertUsageError(command, message, args.isEmpty() ? new String[0] : args.split(" "));
+    }
+
     @Test
     void everyLabelCommandAndSetCommandNeedsAMemdev() {
         for (String command : List.of("read-labels", "write-labels", "zero-labels", "set-alert-config",
-                "set-partition")) {
+                "set-partition", "sanitize-memdev", "wait-sanitize", "poison")) {
             Cli.Run r = run(command);
             assertThat(r.exit()).as(command).isEqualTo(2);
             assertThat(r.err()).as(command).startsWith("cxlkit: " + command + ": Missing required parameter: 'MEMDEV'");
@@ -111,7 +132,15 @@ class MemdevCommandArgumentsTest {
                 new String[] {"set-partition", "mem0", "-t", "ram", "-s", "256M", "-a"},
                 new String[] {"set-partition", "mem0", "-t", "volatile", "-s", "1GiB"},
                 new String[] {"read-labels", "mem0", "-s", "0x100", "-O", "4096"},
-                new String[] {"zero-labels", "all"})) {
+                new String[] {"zero-labels", "all"},
+                new String[] {"sanitize-memdev", "mem0", "-e"},
+                new String[] {"sanitize-memdev", "all", "--secure-erase", "--strict"},
+                new String[] {"wait-sanitize", "mem0", "-t", "500"},
+                new String[] {"wait-sanitize", "mem0", "mem1", "--timeout", "0"},
+                new String[] {"poison", "mem0", "--inject", "0x1000"},
+                new String[] {"poison", "0", "--clear", "4096"},
+                new String[] {"inject", "mem0", "--media-error", "0x40", "--length", "128"},
+                new String[] {"list", "-L"})) {
             Cli.Run r = run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
             assertThat(r.err()).as(String.join(" ", args)).contains("no daemon running for");

@@ -67,6 +67,36 @@ class MemdevParsingTest {
     }
 
     @Test
+    void mediaErrorsRoundTripWithTheirFlagsAndOverflowTimestamps() throws Exception {
+        List<MemdevView.MediaError> errors = List.of(new MemdevView.MediaError(0, 128, 2, 1, 0),
+                new MemdevView.MediaError(0x40000, 8L << 20, 1, 0, 0),
+                new MemdevView.MediaError(0x3FFFFFC0L, 64, 7, 0x07, 0x1234abcdL),
+                new MemdevView.MediaError(0x1000, 64, 3, 0x02, -1),
+                new MemdevView.MediaError(0x2000, 64, 4, 0x08, 0));
+        MemdevView v = factory().withMediaErrors(errors);
+        String plain = JsonC.document(MemdevJson.object(v, false, java.util.EnumSet.allOf(MemdevJson.Include.class)));
+
+        MemdevView back = MemdevParsing.memdev(JSON.readTree(plain));
+
+        assertThat(back.mediaErrors()).isEqualTo(errors);
+        for (boolean human : new boolean[] {false, true}) {
+            assertThat(MemdevJson.list(List.of(back), human, java.util.EnumSet.allOf(MemdevJson.Include.class)))
+                    .isEqualTo(MemdevJson.list(List.of(v), human, java.util.EnumSet.allOf(MemdevJson.Include.class)));
+        }
+    }
+
+    @Test
+    void aMediaErrorThatIsNotOneIsRefused() {
+        assertThatThrownBy(() -> MemdevParsing.mediaErrors(JSON.readTree(
+                "[{\"offset\":0,\"length\":64,\"source\":\"Cosmic\"}]"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MemdevParsing.mediaErrors(JSON.readTree(
+                "[{\"offset\":0,\"length\":64,\"source\":\"Internal\",\"overflow_t\":5}]")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overflow_t");
+        assertThatThrownBy(() -> MemdevParsing.mediaErrors(JSON.readTree("{}")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void missingObjectsStayMissing() throws Exception {
         MemdevView v = MemdevView.of("mem0", 0, 0, 5, "h");
         MemdevView back = parse(render(v));

@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  * {"fault":"media-status","status":"data-lost"}
  * {"fault":"gpf-fail"}
  * {"fault":"corrected-error","dpa":"0x1000","count":3}     (one-shot: not listed, not cleared)
+ * {"fault":"media-error","dpa":"0x1000","length":4096}    (one-shot: not listed, not cleared)
  * </pre>
  * Every value is checked here, before the device is touched (400); only a DPA outside the device is
  * the device's to refuse (also 400).
@@ -43,12 +44,23 @@ public final class FaultRequests {
 
     /** The fault kinds, as an unknown one's message lists them. */
     static final String KINDS = "media-disabled, fail-opcode, activation-fail, corrupt-staging, late-part, life-used, "
-            + "temperature, health-status, media-status, gpf-fail, corrected-error";
+            + "temperature, health-status, media-status, gpf-fail, corrected-error, media-error";
 
     public static FaultChange parse(JsonNode body) throws ApiException {
         String fault = text(body, "fault");
+        if (fault.equals("media-error")) {
+            long dpa = dpa(body, fault);
+            long length = body.has("length") ? integer(body, "length", 1, Long.MAX_VALUE, fault) : MEDIA_ERROR_LENGTH;
+            return device -> {
+                try {
+                    device.injectMediaError(dpa, length);
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest(e.getMessage()); // "mem0: media-error of ... is not ..."
+                }
+            };
+        }
         if (fault.equals("corrected-error")) {
-            long dpa = dpa(body);
+            long dpa = dpa(body, fault);
             long count = count(body, 1, 0xFFFF_FFFFL, "corrected-error");
             return device -> {
                 try {
@@ -166,8 +178,11 @@ public final class FaultRequests {
         return body.has("count") ? integer(body, "count", min, max, fault) : 1;
     }
 
+    /** What a media-error poisons without {@code length}: one 64-byte line (memdev-commands.md §12). */
+    static final long MEDIA_ERROR_LENGTH = 64;
+
     /** {@code dpa}: a number, or a string in decimal or 0x-prefixed hexadecimal. */
-    private static long dpa(JsonNode body) throws ApiException {
+    private static long dpa(JsonNode body, String fault) throws ApiException {
         JsonNode n = body.get("dpa");
         if (n != null && n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0) {
             return n.asLong();
@@ -176,10 +191,10 @@ public final class FaultRequests {
             try {
                 return FaultSet.parseDpa(n.asText());
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("corrected-error: " + e.getMessage());
+                throw ApiException.badRequest(fault + ": " + e.getMessage());
             }
         }
-        throw ApiException.badRequest("corrected-error: 'dpa' (a number, or a string in decimal or 0x-prefixed "
+        throw ApiException.badRequest(fault + ": 'dpa' (a number, or a string in decimal or 0x-prefixed "
                 + "hexadecimal) is required");
     }
 

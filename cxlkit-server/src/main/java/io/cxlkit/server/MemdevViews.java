@@ -20,8 +20,8 @@ import java.util.Set;
  * Builds the host's view of a memdev, as sysfs is for ndctl: the capacities the host driver learned
  * when it attached (memdev-commands.md §13.1), Get FW Info and Identify Memory Device sent by the host
  * driver over the mailbox (never read from device objects), plus the driver's upload state; and, when
- * asked for ({@code include=}), Get Health Info, Get Alert Configuration and Get Partition Info, each
- * left out when its command fails. ndctl's objects carry ndctl's keys only; the {@code cxlkit} object
+ * asked for ({@code include=}), Get Health Info, Get Alert Configuration, Get Partition Info and the
+ * poison list (Get Poison List), each left out when its command fails. ndctl's objects carry ndctl's keys only; the {@code cxlkit} object
  * adds the upload's stage and outcome and emulator facts (limits, policy, faults).
  */
 final class MemdevViews {
@@ -59,6 +59,10 @@ final class MemdevViews {
                         : driver.partitionInfo();
                 v = v.withPartitionInfo(MemdevView.PartitionView.from(identify.get(), partitions));
             }
+        }
+        if (include.contains(MemdevJson.Include.MEDIA_ERRORS)) {
+            // every Get Poison List output of the host's read (§13.4); none when one failed
+            v = driver.poisonList().map(MemdevView.MediaError::from).map(v::withMediaErrors).orElse(v);
         }
         UploadStatus upload = m.uploader().status();
         if (fw.isPresent()) {

@@ -1,10 +1,13 @@
 package io.cxlkit.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxlkit.device.CxlDevice;
 import io.cxlkit.host.cci.CciCommandException;
 import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.driver.AlertConfigChange;
 import io.cxlkit.host.driver.MemdevDriver;
+import io.cxlkit.host.driver.SanitizeRefusedException;
+import io.cxlkit.host.driver.SecurityStatus;
 import io.cxlkit.host.json.JsonC;
 import io.cxlkit.host.json.MemdevJson;
 import io.cxlkit.host.json.MemdevView;
@@ -13,6 +16,7 @@ import io.cxlkit.host.upload.FirmwareBusyException;
 import io.cxlkit.host.upload.FirmwareUploader;
 import io.cxlkit.host.upload.UploadError;
 import io.cxlkit.protocol.payload.AlertWarning;
+import io.cxlkit.protocol.payload.DpaRange;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
 import io.cxlkit.protocol.payload.SetAlertConfigRequest;
 import io.cxlkit.protocol.payload.VerificationLog;
@@ -27,6 +31,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -437,5 +442,133 @@ final class PlatformRoutes implements ControlApi.Routes {
         }
         LOG.info(name + ": Set Partition Info, volatile " + bytes + " bytes at the next cold reset");
         return MemdevViews.json(m, Set.of(MemdevJson.Include.PARTITION_INFO));
+    }
+
+    // ------------------------------------------------------------------ sanitize, security, poison
+
+    /**
+     * {@code {"secure_erase":false}} (the body may be left out): Sanitize, or Secure Erase, through
+     * the host driver (memdev-commands.md §13.3). 202 while a Sanitize runs on, 200 once the command
+     * is done; 409 {@code sanitize-active} while one sent through the host runs; 409
+     * {@code passphrase-set} when Get Security State says a user passphrase is set; a device's
+     * refusal (0006h for another background operation included) is 422.
+     */
+    @Override
+    public ControlApi.JsonAnswer sanitize(String name, JsonNode request) throws ApiException, InterruptedException {
+        Memdev m = memdev(name);
+        requireOnly(request, Set.of("secure_erase"));
+        JsonNode erase = request.path("secure_erase");
+        if (!erase.isMissingNode() && !erase.isBoolean()) {
+            throw ApiException.badRequest("'secure_erase' must be true or false");
+        }
+        boolean secureErase = erase.asBoolean(false);
+        boolean running;
+        try {
+            running = m.driver().sanitize(secureErase);
+        } catch (SanitizeRefusedException e) {
+            throw ApiException.conflict(e.why() == SanitizeRefusedException.Why.SANITIZE_ACTIVE ? "sanitize-active"
+                    : "passphrase-set", e.getMessage());
+        } catch (CciCommandException | IOException e) {
+            throw driverFailed(name, e, "");
+        }
+        LOG.info(name + (secureErase ? ": Secure Erase completed" : running ? ": Sanitize started"
+                : ": Sanitize completed"));
+        SecurityStatus s = m.driver().securityStatus();
+        return new ControlApi.JsonAnswer(running ? 202 : 200, JsonC.document(JsonC.object().put("memdev", name)
+                .put("security_state", running ? SecurityStatus.SANITIZE : s.state()).build()));
+    }
+
+    /**
+     * {@code {"memdev","security_state","last_sanitize"}}: the host's security state and how the
+     * last Sanitize it saw finish ended ({@code {"return_code","return_code_name"}}, or null before
+     * one); sends no command. With {@code waitMs}, answers once the state is not {@code sanitize}
+     * or after that long.
+     */
+    @Override
+    public String security(String name, long waitMs) throws ApiException, InterruptedException {
+        Memdev m = memdev(name);
+        SecurityStatus s = waitMs > 0 ? m.driver().awaitSanitize(Duration.ofMillis(waitMs))
+                : m.driver().securityStatus();
+        JsonC.Value last = s.lastSanitize().<JsonC.Value>map(rc -> JsonC.object().put("return_code", rc.hex())
+                .put("return_code_name", rc.specName()).build()).orElse(JsonC.nullValue());
+        return JsonC.document(JsonC.object().put("memdev", name).put("security_state", s.state())
+                .put("last_sanitize", last).build());
+    }
+
+    @Override
+    public String injectPoison(String name, JsonNode request) throws ApiException, InterruptedException {
+        Memdev m = memdev(name);
+        requireOnly(request, Set.of("dpa"));
+        if (!request.has("dpa")) {
+            throw ApiException.badRequest("'dpa' (a number, or a string in decimal or 0x-prefixed hexadecimal) is "
+                    + "required");
+        }
+        long dpa = lineAddress(Params.unsigned(request, "dpa", 0));
+        try {
+            m.driver().injectPoison(dpa);
+        } catch (CciCommandException | IOException e) {
+            throw driverFailed(name, e, "");
+        }
+        LOG.info(name + ": Inject Poison at 0x" + Long.toHexString(dpa));
+        return poisonJson(name, dpa);
+    }
+
+    @Override
+    public String clearPoison(String name, OptionalLong dpa) throws ApiException, InterruptedException {
+        Memdev m = memdev(name);
+        if (dpa.isEmpty()) {
+            throw ApiException.badRequest("'dpa' (decimal or 0x-prefixed hexadecimal) is required");
+        }
+        long line = lineAddress(dpa.getAsLong());
+        try {
+            m.driver().clearPoison(line);
+        } catch (CciCommandException | IOException e) {
+            throw driverFailed(name, e, "");
+        }
+        LOG.info(name + ": Clear Poison at 0x" + Long.toHexString(line));
+        return poisonJson(name, line);
+    }
+
+    /** A poison command's DPA: a 64-byte line's address (the kernel's debugfs files refuse others too). */
+    private static long lineAddress(long dpa) throws ApiException {
+        if (dpa % DpaRange.LINE != 0) {
+            throw ApiException.badRequest("'dpa' must be 64-byte aligned, not 0x" + Long.toHexString(dpa));
+        }
+        return dpa;
+    }
+
+    /** {@code {"memdev","dpa"}}: what a poison command was sent for. */
+    private static String poisonJson(String memdev, long dpa) {
+        return JsonC.document(JsonC.object().put("memdev", memdev).put("dpa", dpa).build());
+    }
+
+    /**
+     * {@code ?dpa=D&length=N}: N bytes of media data from D as the device model holds them, as
+     * {@code application/octet-stream} (emulator inspection: not through the host driver, so it
+     * also reads while media is disabled). D and N 64-byte aligned, N at most 1 MiB, the range
+     * inside the device; anything else is a 400 naming it.
+     */
+    @Override
+    public void readMedia(String name, OptionalLong dpa, OptionalLong length, Exchange ex)
+            throws ApiException, IOException {
+        Memdev m = memdev(name);
+        if (dpa.isEmpty() || length.isEmpty()) {
+            throw ApiException.badRequest("'dpa' and 'length' (decimal or 0x-prefixed hexadecimal) are required");
+        }
+        if (length.getAsLong() > CxlDevice.MAX_MEDIA_READ) {
+            throw ApiException.badRequest("'length' is at most " + CxlDevice.MAX_MEDIA_READ + " (1 MiB), not "
+                    + length.getAsLong());
+        }
+        byte[] bytes;
+        try {
+            bytes = m.device().readMedia(dpa.getAsLong(), (int) length.getAsLong());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage()); // "mem0: media read of ... is not ..."
+        }
+        ex.responseHeaders().set("Content-Type", "application/octet-stream");
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.responseBody()) {
+            out.write(bytes);
+        }
     }
 }

@@ -5,7 +5,12 @@ import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.AlertConfig;
 import io.cxlkit.protocol.payload.BackgroundOperationStatus;
+import io.cxlkit.protocol.payload.ClearPoisonRequest;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.GetPoisonListRequest;
+import io.cxlkit.protocol.payload.GetPoisonListResponse;
+import io.cxlkit.protocol.payload.InjectPoisonRequest;
+import io.cxlkit.protocol.payload.SecurityState;
 import io.cxlkit.protocol.payload.GetLogRequest;
 import io.cxlkit.protocol.payload.GetLsaRequest;
 import io.cxlkit.protocol.payload.HealthInfo;
@@ -167,6 +172,28 @@ public final class CciClient implements AutoCloseable {
 
     public void setShutdownState(ShutdownState state) throws IOException, InterruptedException, CciCommandException {
         call(CommandId.SET_SHUTDOWN_STATE, state.encode(), b -> null);
+    }
+
+    public GetPoisonListResponse getPoisonList(GetPoisonListRequest request)
+            throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_POISON_LIST, request.encode(), GetPoisonListResponse::decode);
+    }
+
+    public void injectPoison(InjectPoisonRequest request) throws IOException, InterruptedException, CciCommandException {
+        call(CommandId.INJECT_POISON, request.encode(), b -> null);
+    }
+
+    public void clearPoison(ClearPoisonRequest request) throws IOException, InterruptedException, CciCommandException {
+        call(CommandId.CLEAR_POISON, request.encode(), b -> null);
+    }
+
+    public SecurityState getSecurityState() throws IOException, InterruptedException, CciCommandException {
+        return call(CommandId.GET_SECURITY_STATE, new byte[0], SecurityState::decode);
+    }
+
+    /** Secure Erase: synchronous, no payload either way. */
+    public void secureErase() throws IOException, InterruptedException, CciCommandException {
+        call(CommandId.SECURE_ERASE, new byte[0], b -> null);
     }
 
     private <T> T call(CommandId id, byte[] input, Function<ByteBuffer, T> decode)

@@ -5,6 +5,7 @@ import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * One way to reach a device's CCI: the in-band mailbox or the MCTP socket endpoint.
@@ -30,6 +31,21 @@ public interface CciTransport extends Closeable {
      * @throws CciTimeoutException if it does not finish within the transport's background limit
      */
     CommandResponse awaitBackground(Opcode opcode) throws IOException, InterruptedException;
+
+    /**
+     * Waits until the background command {@code opcode} finishes, as {@link #awaitBackground} does,
+     * but without holding the transport: other commands run meanwhile, as the kernel waits for a
+     * Sanitize outside its mailbox mutex (a Sanitize runs for seconds to hours, and only
+     * Background-flagged commands are refused while it runs). {@code limit} replaces the
+     * transport's background limit. A transport that cannot wait unheld waits as
+     * {@link #awaitBackground} does.
+     *
+     * @throws CciTimeoutException if it does not finish within {@code limit}
+     */
+    default CommandResponse awaitBackgroundReleased(Opcode opcode, Duration limit)
+            throws IOException, InterruptedException {
+        return awaitBackground(opcode);
+    }
 
     /**
      * Sends, and waits for a background command to finish, holding the transport for both: the

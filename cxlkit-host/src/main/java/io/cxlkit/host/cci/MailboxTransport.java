@@ -114,14 +114,27 @@ public final class MailboxTransport implements CciTransport {
     public CommandResponse awaitBackground(Opcode opcode) throws IOException, InterruptedException {
         mailbox.lock();
         try {
-            return awaitBackgroundHeld(opcode);
+            return awaitBackgroundWithin(opcode, HostLimits.BACKGROUND_TIMEOUT);
         } finally {
             mailbox.unlock();
         }
     }
 
-    private CommandResponse awaitBackgroundHeld(Opcode opcode) throws IOException, InterruptedException {
-        long deadline = nanoTime.getAsLong() + HostLimits.BACKGROUND_TIMEOUT.toNanos();
+    /**
+     * The same wait as {@link #awaitBackground}, without the mailbox: it only reads Status and BG
+     * Command Status and sleeps on the interrupt counter, which other commands' doorbells move too
+     * (each wake-up just reads Status again). A reset drops the operation and zeroes BG Command
+     * Status, which reads as {@link ReturnCode#INTERRUPTED}.
+     */
+    @Override
+    public CommandResponse awaitBackgroundReleased(Opcode opcode, Duration limit)
+            throws IOException, InterruptedException {
+        return awaitBackgroundWithin(opcode, limit);
+    }
+
+    private CommandResponse awaitBackgroundWithin(Opcode opcode, Duration limit)
+            throws IOException, InterruptedException {
+        long deadline = nanoTime.getAsLong() + limit.toNanos();
         long seen = regs.interruptCount();
         while (true) {
             // Status first, BG Command Status only once it says the command stopped: its return code
@@ -138,7 +151,7 @@ public final class MailboxTransport implements CciTransport {
             long left = deadline - nanoTime.getAsLong();
             if (left <= 0) {
                 throw new CciTimeoutException(describe() + ": background " + opcode + " did not finish within "
-                        + HostLimits.BACKGROUND_TIMEOUT.toSeconds() + " s");
+                        + (limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms"));
             }
             seen = regs.awaitInterrupt(seen, Duration.ofNanos(left));
         }

@@ -16,7 +16,12 @@ import io.cxlkit.protocol.payload.ActivateFwAction;
 import io.cxlkit.protocol.payload.ActivateFwRequest;
 import io.cxlkit.protocol.payload.AlertConfig;
 import io.cxlkit.protocol.payload.CelEntry;
+import io.cxlkit.protocol.payload.ClearPoisonRequest;
+import io.cxlkit.protocol.payload.DpaRange;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.GetPoisonListRequest;
+import io.cxlkit.protocol.payload.GetPoisonListResponse;
+import io.cxlkit.protocol.payload.InjectPoisonRequest;
 import io.cxlkit.protocol.payload.HealthInfo;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
 import io.cxlkit.protocol.payload.LogIds;
@@ -31,6 +36,9 @@ import io.cxlkit.protocol.payload.VerificationLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -102,6 +110,13 @@ public final class MemdevDriver implements AutoCloseable {
      * never interleave chunk by chunk, so a read sees a write through the driver whole or not at all.
      */
     private final ReentrantLock labels = new ReentrantLock(true);
+    /**
+     * Held across one whole poison list read (its Get Poison List continuations) and across each
+     * Inject/Clear Poison, as the kernel's poison mutex: the device keeps one continuation point per
+     * CCI, which two interleaved reads would steal from each other.
+     */
+    private final ReentrantLock poison = new ReentrantLock(true);
+    private final SanitizeTracker sanitize;
 
     public MemdevDriver(String name, String host, long serial, CciTransport mailbox, Clock wallClock,
                         Consumer<UploadStatus> uploadListener) {
@@ -111,6 +126,7 @@ public final class MemdevDriver implements AutoCloseable {
         this.client = new CciClient(mailbox);
         this.uploader = new FirmwareUploader(client, wallClock, uploadListener);
         this.verificationLog = new VerificationLogReader(client);
+        this.sanitize = new SanitizeTracker(name, client);
     }
 
     public String name() {
@@ -401,8 +417,117 @@ public final class MemdevDriver implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ media errors, poison
+
+    /** The most records the host takes from one partition's poison list (the kernel's CXL_POISON_LIST_MAX). */
+    public static final int POISON_LIST_MAX = 1024;
+
+    /**
+     * The poison list as the kernel reads it for {@code trigger_poison_list} (memdev-commands.md
+     * §13.4): for each non-empty partition, volatile first ([0, ram), then [ram, ram + pmem), the
+     * capacities the last attach learned), Get Poison List over the whole partition, again while
+     * More is set, until min(M, {@value #POISON_LIST_MAX}) records came (M: Identify Memory Device
+     * 3Ch); records beyond that are dropped. Every output in order, each with its own flags and
+     * overflow timestamp. Empty when any Get Poison List fails or the driver has not attached.
+     */
+    public Optional<List<GetPoisonListResponse>> poisonList() throws InterruptedException {
+        Attachment a = attachment;
+        if (a == null) {
+            return Optional.empty();
+        }
+        int max = Math.min(a.identify().poisonListMaxMediaErrorRecords(), POISON_LIST_MAX);
+        List<GetPoisonListResponse> out = new ArrayList<>();
+        poison.lockInterruptibly();
+        try {
+            long[][] partitions = {{0, a.ramSize()}, {a.ramSize(), a.pmemSize()}};
+            for (long[] p : partitions) {
+                if (p[1] == 0) {
+                    continue;
+                }
+                GetPoisonListRequest request = GetPoisonListRequest.of(p[0], p[1] / DpaRange.LINE);
+                int records = 0;
+                GetPoisonListResponse r;
+                do {
+                    r = client.getPoisonList(request);
+                    if (records + r.records().size() > max) {
+                        r = new GetPoisonListResponse(r.more(), r.overflow(), r.scanMediaInProgress(),
+                                r.restartAck(), r.overflowTimestamp(), r.records().subList(0, max - records));
+                    }
+                    records += r.records().size();
+                    out.add(r);
+                } while (r.more() && records < max);
+            }
+        } catch (IOException | CciCommandException e) {
+            LOG.fine(() -> name + ": Get Poison List failed: " + e.getMessage());
+            return Optional.empty();
+        } finally {
+            poison.unlock();
+        }
+        return Optional.of(out);
+    }
+
+    /**
+     * Inject Poison of the 64-byte line at {@code dpa}, as the kernel's {@code inject_poison} debugfs
+     * file sends it.
+     *
+     * @throws IllegalArgumentException if {@code dpa} is not 64-byte aligned
+     */
+    public void injectPoison(long dpa) throws IOException, InterruptedException, CciCommandException {
+        InjectPoisonRequest request = new InjectPoisonRequest(dpa);
+        poison.lockInterruptibly();
+        try {
+            client.injectPoison(request);
+        } finally {
+            poison.unlock();
+        }
+    }
+
+    /**
+     * Clear Poison of the line at {@code dpa} with 64 zero bytes, as the kernel's {@code clear_poison}
+     * debugfs file sends it.
+     *
+     * @throws IllegalArgumentException if {@code dpa} is not 64-byte aligned
+     */
+    public void clearPoison(long dpa) throws IOException, InterruptedException, CciCommandException {
+        ClearPoisonRequest request = ClearPoisonRequest.of(dpa, new byte[ClearPoisonRequest.DATA_SIZE]);
+        poison.lockInterruptibly();
+        try {
+            client.clearPoison(request);
+        } finally {
+            poison.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ sanitize, secure erase
+
+    /**
+     * Sanitize, or Secure Erase with {@code secureErase}, as the kernel sends them
+     * (memdev-commands.md §13.3): Get Security State first, then the command.
+     *
+     * @return true when a Sanitize runs on in the background (the state is {@code sanitize} until
+     *         it completes), false when the command finished with its answer
+     * @throws SanitizeRefusedException a Sanitize sent through this driver still runs, or a user
+     *                                  passphrase is set
+     * @throws CciCommandException      Get Security State or the command failed
+     */
+    public boolean sanitize(boolean secureErase)
+            throws IOException, InterruptedException, CciCommandException, SanitizeRefusedException {
+        return sanitize.start(secureErase) == SanitizeTracker.Start.RUNNING;
+    }
+
+    /** The security state and how the last Sanitize ended; sends no command. */
+    public SecurityStatus securityStatus() {
+        return sanitize.status();
+    }
+
+    /** The security state once no Sanitize runs, or after {@code max} (real time) if one still does. */
+    public SecurityStatus awaitSanitize(Duration max) throws InterruptedException {
+        return sanitize.awaitIdle(max);
+    }
+
     @Override
     public void close() throws IOException {
+        sanitize.close();
         client.close();
     }
 }

@@ -33,7 +33,11 @@ public final class JsonC {
     }
 
     /** A JSON value. */
-    public sealed interface Value permits Obj, Arr, Str, Int, Bool {
+    public sealed interface Value permits Obj, Arr, Str, Int, Bool, Null {
+    }
+
+    /** {@code null}, as json-c prints a NULL member (for the control API's own objects; ndctl's have none). */
+    public record Null() implements Value {
     }
 
     /** A string value (Java {@code String}, printed as UTF-8 by whoever writes the result). */
@@ -123,6 +127,10 @@ public final class JsonC {
 
     public static Bool bool(boolean value) {
         return new Bool(value);
+    }
+
+    public static Null nullValue() {
+        return new Null();
     }
 
     public static Arr array(List<? extends Value> items) {
@@ -311,6 +319,8 @@ public final class JsonC {
             out.append(i.text());
         } else if (v instanceof Bool b) {
             out.append(b.value() ? "true" : "false");
+        } else if (v instanceof Null) {
+            out.append("null");
         } else {
             throw new AssertionError(v);
         }

@@ -3,6 +3,7 @@ package io.cxlkit.host.json;
 import io.cxlkit.host.json.MemdevView.ActivePartitions;
 import io.cxlkit.host.json.MemdevView.CxlkitView;
 import io.cxlkit.host.json.MemdevView.FirmwareView;
+import io.cxlkit.host.json.MemdevView.MediaError;
 import io.cxlkit.host.json.MemdevView.PartitionView;
 import io.cxlkit.host.json.MemdevView.ResetView;
 import io.cxlkit.host.json.MemdevView.UploadView;
@@ -13,6 +14,7 @@ import io.cxlkit.protocol.payload.HealthInfo;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +29,8 @@ import java.util.Set;
  *
  * <p>Memdev keys: {@code memdev}, [{@code pmem_size}], [{@code ram_size}], [{@code health}],
  * [{@code alert_config}], {@code serial}, {@code host}, [{@code firmware_version}],
- * [{@code partition_info}], [{@code firmware}], [{@code cxlkit}] (memdev-commands.md §15.1; ndctl's
+ * [{@code partition_info}], [{@code firmware}], [{@code media_errors}], [{@code cxlkit}]
+ * (memdev-commands.md §15.1; ndctl's
  * {@code *_qos_class}, {@code numa_node} and {@code state} never appear).
  *
  * <p>Numbers ndctl creates with {@code json_object_new_int64} (sizes, serial) print as signed
@@ -47,14 +50,14 @@ public final class MemdevJson {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /**
-     * The optional objects of a memdev object: ndctl's {@code -H}, {@code -A}, {@code -I} and
-     * {@code -F}, and cxlkit's {@code --cxlkit}. Each prints where the view has it and the caller
-     * asks for it. {@link #key()} is its JSON key, which is also the control API's {@code include=}
-     * word for the first four.
+     * The optional objects of a memdev object: ndctl's {@code -H}, {@code -A}, {@code -I},
+     * {@code -F} and {@code -L}, and cxlkit's {@code --cxlkit}. Each prints where the view has it and
+     * the caller asks for it. {@link #key()} is its JSON key, which is also the control API's
+     * {@code include=} word for all but {@code cxlkit}.
      */
     public enum Include {
         HEALTH("health"), ALERT_CONFIG("alert_config"), PARTITION_INFO("partition_info"), FIRMWARE("firmware"),
-        CXLKIT("cxlkit");
+        MEDIA_ERRORS("media_errors"), CXLKIT("cxlkit");
 
         private final String key;
 
@@ -149,6 +152,9 @@ public final class MemdevJson {
         }
         if (include.contains(Include.FIRMWARE)) {
             v.firmware().ifPresent(fw -> o.put("firmware", firmware(fw, human)));
+        }
+        if (include.contains(Include.MEDIA_ERRORS) && !v.mediaErrors().isEmpty()) {
+            o.put("media_errors", mediaErrors(v.mediaErrors(), human));
         }
         if (include.contains(Include.CXLKIT)) {
             v.cxlkit().ifPresent(c -> o.put("cxlkit", cxlkit(c)));
@@ -251,6 +257,36 @@ public final class MemdevJson {
                     .put("next_persistent_size", size(a.nextPersistentSize(), human));
         }
         return o.build();
+    }
+
+    /** The {@code source} words for Error Source codes 000b..111b, as libcxl names them. */
+    public static final List<String> MEDIA_ERROR_SOURCES = List.of("Unknown", "External", "Internal", "Injected",
+            "Reserved", "Reserved", "Reserved", "Vendor Specific");
+
+    /**
+     * The {@code media_errors} array (memdev-commands.md §15.1): per record {@code offset} (a hex
+     * field), {@code length} in bytes (a size field), {@code source}; {@code flags} only when its
+     * output's flags byte is not zero: {@code "More,"}, {@code "Scanning,"}, {@code "Overflow,"}
+     * for bits 0, 2, 1, concatenated in that order with each trailing comma kept (Restart Ack alone
+     * gives {@code ""}); {@code overflow_t} (a hex field) only with Overflow.
+     */
+    public static JsonC.Value mediaErrors(List<MediaError> errors, boolean human) {
+        List<JsonC.Value> out = new ArrayList<>(errors.size());
+        for (MediaError e : errors) {
+            JsonC.ObjBuilder o = JsonC.object()
+                    .put("offset", hex(e.offset(), human))
+                    .put("length", size(e.length(), human))
+                    .put("source", MEDIA_ERROR_SOURCES.get(e.source()));
+            if (e.flags() != 0) {
+                o.put("flags", ((e.flags() & 1) != 0 ? "More," : "") + ((e.flags() & 4) != 0 ? "Scanning," : "")
+                        + ((e.flags() & 2) != 0 ? "Overflow," : ""));
+            }
+            if ((e.flags() & 2) != 0) {
+                o.put("overflow_t", hex(e.overflowTimestamp(), human));
+            }
+            out.add(o.build());
+        }
+        return JsonC.array(out);
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.cxlkit.host.json;
 
 import io.cxlkit.protocol.payload.AlertConfig;
+import io.cxlkit.protocol.payload.DpaRange;
 import io.cxlkit.protocol.payload.FwInfo;
+import io.cxlkit.protocol.payload.GetPoisonListResponse;
 import io.cxlkit.protocol.payload.HealthInfo;
 import io.cxlkit.protocol.payload.IdentifyMemoryDevice;
+import io.cxlkit.protocol.payload.MediaErrorRecord;
 import io.cxlkit.protocol.payload.PartitionInfo;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,11 +38,14 @@ import java.util.regex.Pattern;
  * @param partitionInfo   Identify Memory Device's capacities and Get Partition Info's
  *                        ({@code partition_info}); empty when not asked for or when Identify Memory Device
  *                        failed
+ * @param mediaErrors     the records of every Get Poison List output ({@code media_errors}), in order; empty
+ *                        when not asked for, when there are none, or when one of the commands failed
  */
 public record MemdevView(String name, long pmemSize, long ramSize, long serial, String host,
                          Optional<String> firmwareVersion, Optional<FirmwareView> firmware,
                          Optional<CxlkitView> cxlkit, Optional<HealthInfo> health,
-                         Optional<AlertConfig> alertConfig, Optional<PartitionView> partitionInfo) {
+                         Optional<AlertConfig> alertConfig, Optional<PartitionView> partitionInfo,
+                         List<MediaError> mediaErrors) {
 
     public MemdevView {
         Objects.requireNonNull(name, "name");
@@ -50,13 +56,14 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(alertConfig, "alertConfig");
         Objects.requireNonNull(partitionInfo, "partitionInfo");
+        mediaErrors = List.copyOf(mediaErrors);
     }
 
     /** A view without the objects only {@code list -H/-A/-I} (the API's {@code include=}) ask for. */
     public MemdevView(String name, long pmemSize, long ramSize, long serial, String host,
                       Optional<String> firmwareVersion, Optional<FirmwareView> firmware, Optional<CxlkitView> cxlkit) {
         this(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware, cxlkit, Optional.empty(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), List.of());
     }
 
     /** A memdev with no firmware version, firmware object or cxlkit object (yet). */
@@ -72,7 +79,7 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
 
     public MemdevView withFirmwareVersion(String version) {
         return new MemdevView(name, pmemSize, ramSize, serial, host, Optional.of(version), firmware, cxlkit, health,
-                alertConfig, partitionInfo);
+                alertConfig, partitionInfo, mediaErrors);
     }
 
     /** Sets {@code firmware_version} from a successful Identify Memory Device. */
@@ -83,12 +90,12 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
     /** Drops {@code firmware_version} (Identify Memory Device failed). */
     public MemdevView withoutFirmwareVersion() {
         return new MemdevView(name, pmemSize, ramSize, serial, host, Optional.empty(), firmware, cxlkit, health,
-                alertConfig, partitionInfo);
+                alertConfig, partitionInfo, mediaErrors);
     }
 
     public MemdevView withFirmware(FirmwareView fw) {
         return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, Optional.of(fw), cxlkit, health,
-                alertConfig, partitionInfo);
+                alertConfig, partitionInfo, mediaErrors);
     }
 
     /** Sets the {@code firmware} object from a successful Get FW Info, with no upload running. */
@@ -99,29 +106,73 @@ public record MemdevView(String name, long pmemSize, long ramSize, long serial, 
     /** Drops the {@code firmware} object (Get FW Info failed). */
     public MemdevView withoutFirmware() {
         return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, Optional.empty(), cxlkit,
-                health, alertConfig, partitionInfo);
+                health, alertConfig, partitionInfo, mediaErrors);
     }
 
     public MemdevView withCxlkit(CxlkitView extension) {
         return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware,
-                Optional.of(extension), health, alertConfig, partitionInfo);
+                Optional.of(extension), health, alertConfig, partitionInfo, mediaErrors);
     }
 
     /** Sets the {@code health} object from a successful Get Health Info. */
     public MemdevView withHealth(HealthInfo h) {
         return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware, cxlkit,
-                Optional.of(h), alertConfig, partitionInfo);
+                Optional.of(h), alertConfig, partitionInfo, mediaErrors);
     }
 
     /** Sets the {@code alert_config} object from a successful Get Alert Configuration. */
     public MemdevView withAlertConfig(AlertConfig a) {
         return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware, cxlkit, health,
-                Optional.of(a), partitionInfo);
+                Optional.of(a), partitionInfo, mediaErrors);
     }
 
     public MemdevView withPartitionInfo(PartitionView p) {
         return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware, cxlkit, health,
-                alertConfig, Optional.of(p));
+                alertConfig, Optional.of(p), mediaErrors);
+    }
+
+    /** Sets the {@code media_errors} entries: every record of the given Get Poison List outputs, in order. */
+    public MemdevView withMediaErrors(List<MediaError> errors) {
+        return new MemdevView(name, pmemSize, ramSize, serial, host, firmwareVersion, firmware, cxlkit, health,
+                alertConfig, partitionInfo, errors);
+    }
+
+    /**
+     * One entry of ndctl's {@code media_errors} array: one media error record with the flags and
+     * overflow timestamp of the Get Poison List output that carried it (memdev-commands.md §15.1;
+     * libcxl reports each record as a {@code cxl_poison} trace event carrying its output's header).
+     *
+     * @param offset            the run's DPA
+     * @param length            the run's length in bytes
+     * @param source            the 3-bit Error Source code (4-6 reserved)
+     * @param flags             that output's flags byte (bit 0 More, 1 Overflow, 2 Scan Media in Progress,
+     *                          3 Restart Ack)
+     * @param overflowTimestamp that output's Overflow Timestamp
+     */
+    public record MediaError(long offset, long length, int source, int flags, long overflowTimestamp) {
+
+        public MediaError {
+            if (source < 0 || source > 7) {
+                throw new IllegalArgumentException("a media error source is 3 bits: " + source);
+            }
+            if (flags < 0 || flags > 0xFF) {
+                throw new IllegalArgumentException("a flags byte is 8 bits: " + flags);
+            }
+        }
+
+        /** Every record of {@code outputs}, in order, each with its output's flags and overflow timestamp. */
+        public static List<MediaError> from(List<GetPoisonListResponse> outputs) {
+            List<MediaError> out = new ArrayList<>();
+            for (GetPoisonListResponse r : outputs) {
+                int flags = (r.more() ? 1 : 0) | (r.overflow() ? 2 : 0) | (r.scanMediaInProgress() ? 4 : 0)
+                        | (r.restartAck() ? 8 : 0);
+                for (MediaErrorRecord rec : r.records()) {
+                    out.add(new MediaError(rec.dpa(), rec.length() * DpaRange.LINE, rec.source().code(), flags,
+                            r.overflowTimestamp()));
+                }
+            }
+            return out;
+        }
     }
 
     /**

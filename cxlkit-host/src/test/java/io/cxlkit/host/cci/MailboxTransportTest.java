@@ -243,6 +243,56 @@ class MailboxTransportTest {
     }
 
     @Test
+    void aReleasedWaitLetsOtherCommandsUseTheMailboxAndReturnsTheFinalCode() throws Exception {
+        open(defaults());
+        CommandResponse started = transport.send(CommandId.TRANSFER_FW.opcode(),
+                TransferFwRequest.full(2, ByteBuffer.wrap(random(1000))).encode());
+        assertThat(started.returnCode()).isEqualTo(ReturnCode.BACKGROUND_COMMAND_STARTED);
+        // While the wait reads Status for the first time, another thread sends a command: with the
+        // mailbox held by the wait it could not get in (and the join's guard would run out).
+        boolean[] once = {false};
+        boolean[] otherStillWaiting = {true};
+        CommandResponse[] other = new CommandResponse[1];
+        regs.afterRead(offset -> {
+            if (!once[0] && offset == RegisterMap.MB_STATUS) {
+                once[0] = true;
+                Thread t = new Thread(() -> {
+                    try {
+                        other[0] = transport.execute(CommandId.IDENTIFY_MEMORY_DEVICE.opcode(), new byte[0]);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "other-command");
+                t.start();
+                try {
+                    t.join(10_000); // a guard against a deadlock, not a delay: the command runs inline
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                otherStillWaiting[0] = t.isAlive();
+                clock.advance(Duration.ofSeconds(1));
+            }
+        });
+
+        CommandResponse r = transport.awaitBackgroundReleased(CommandId.TRANSFER_FW.opcode(), Duration.ofSeconds(30));
+
+        assertThat(otherStillWaiting[0]).isFalse();
+        assertThat(other[0].returnCode()).isEqualTo(ReturnCode.SUCCESS);
+        assertThat(r.returnCode()).isEqualTo(ReturnCode.FW_VERIFICATION_FAILED);
+    }
+
+    @Test
+    void aReleasedWaitGivesUpAfterItsOwnLimit() throws Exception {
+        open(defaults()); // realistic Full: 200 ms and more
+        transport.send(CommandId.TRANSFER_FW.opcode(), TransferFwRequest.full(2, ByteBuffer.wrap(random(1000))).encode());
+
+        assertThatThrownBy(() -> transport.awaitBackgroundReleased(CommandId.TRANSFER_FW.opcode(),
+                Duration.ofMillis(50)))
+                .isInstanceOf(CciTimeoutException.class).hasMessageContaining("did not finish within 50 ms");
+        assertThat(clock.nanoTime()).isBetween(50 * MS, 200 * MS);
+    }
+
+    @Test
     void noOtherCommandLandsBetweenABackgroundCommandsStartAndItsFinalCode() throws Exception {
         open(defaults()); // realistic timing: the Initiate below runs in the background for about 1 ms
         Thread uploader = Thread.currentThread();

@@ -22,6 +22,13 @@ class JsonCTest {
     }
 
     @Test
+    void nullPrintsAsNullPlainAndPretty() {
+        JsonC.Obj o = JsonC.object().put("memdev", "mem0").put("last_sanitize", JsonC.nullValue()).build();
+        assertThat(JsonC.toPlainString(o)).isEqualTo("{\"memdev\":\"mem0\",\"last_sanitize\":null}");
+        assertThat(JsonC.document(o)).isEqualTo("{\n  \"memdev\":\"mem0\",\n  \"last_sanitize\":null\n}\n");
+    }
+
+    @Test
     void unsignedIntegersPrintTheUnsignedValue() {
         assertThat(JsonC.toPrettyString(JsonC.unsignedInteger(-1))).isEqualTo("18446744073709551615");
         assertThat(JsonC.toPrettyString(JsonC.unsignedInteger(Long.MIN_VALUE))).isEqualTo("9223372036854775808");

@@ -28,7 +28,12 @@ public enum ApiRoute {
     WRITE_LABELS("PUT", "/v1/memdevs/{name}/labels"),
     ZERO_LABELS("POST", "/v1/memdevs/{name}/labels/zero"),
     SET_ALERT_CONFIG("PUT", "/v1/memdevs/{name}/alert-config"),
-    SET_PARTITION("POST", "/v1/memdevs/{name}/partition");
+    SET_PARTITION("POST", "/v1/memdevs/{name}/partition"),
+    SANITIZE("POST", "/v1/memdevs/{name}/sanitize"),
+    SECURITY("GET", "/v1/memdevs/{name}/security"),
+    INJECT_POISON("POST", "/v1/memdevs/{name}/poison"),
+    CLEAR_POISON("DELETE", "/v1/memdevs/{name}/poison"),
+    READ_MEDIA("GET", "/v1/memdevs/{name}/media");
 
     private final String method;
     private final String template;

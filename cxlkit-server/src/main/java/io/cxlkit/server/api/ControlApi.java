@@ -80,8 +80,34 @@ public final class ControlApi implements AutoCloseable {
 
         String setPartition(String name, JsonNode request) throws ApiException, InterruptedException;
 
+        /** {@code {"secure_erase":false}}: Sanitize (202 while it runs, 200 once done) or Secure Erase (200). */
+        JsonAnswer sanitize(String name, JsonNode request) throws ApiException, InterruptedException;
+
+        /** The security state; with {@code waitMs} above 0, once no Sanitize runs or after that long. */
+        String security(String name, long waitMs) throws ApiException, InterruptedException;
+
+        /** {@code {"dpa":D}}: Inject Poison through the host driver. */
+        String injectPoison(String name, JsonNode request) throws ApiException, InterruptedException;
+
+        /** Clear Poison of the line at {@code dpa} (empty: not given, a 400) with zero data, through the host driver. */
+        String clearPoison(String name, java.util.OptionalLong dpa) throws ApiException, InterruptedException;
+
+        /**
+         * Streams {@code length} media bytes from {@code dpa} as the device model holds them (emulator
+         * inspection, not the host's view); either empty: not given, a 400.
+         */
+        void readMedia(String name, java.util.OptionalLong dpa, java.util.OptionalLong length, Exchange exchange)
+                throws ApiException, IOException;
+
         EventHub events();
     }
+
+    /** A JSON answer whose status depends on what happened (e.g. 202 for work that goes on, 200 once done). */
+    public record JsonAnswer(int status, String json) {
+    }
+
+    /** The longest {@code wait_ms} of {@code GET .../security} (memdev-commands.md §14): ten minutes. */
+    public static final long MAX_WAIT_MS = 600_000;
 
     private ControlApi(byte[] token, Routes routes) {
         this.token = token;
@@ -194,7 +220,34 @@ public final class ControlApi implements AutoCloseable {
             case ZERO_LABELS -> sendJson(ex, 200, routes.zeroLabels(name, readJsonOrNothing(ex)));
             case SET_ALERT_CONFIG -> sendJson(ex, 200, routes.setAlertConfig(name, readJson(ex)));
             case SET_PARTITION -> sendJson(ex, 200, routes.setPartition(name, readJson(ex)));
+            case SANITIZE -> {
+                JsonAnswer a = routes.sanitize(name, readJsonOrNothing(ex));
+                sendJson(ex, a.status(), a.json());
+            }
+            case SECURITY -> {
+                long waitMs = Params.unsigned(Params.query(ex.uri().getRawQuery()), "wait_ms", 0);
+                if (waitMs > MAX_WAIT_MS) {
+                    throw ApiException.badRequest("'wait_ms' is at most " + MAX_WAIT_MS + ", not " + waitMs);
+                }
+                sendJson(ex, 200, routes.security(name, waitMs));
+            }
+            case INJECT_POISON -> sendJson(ex, 200, routes.injectPoison(name, readJson(ex)));
+            case READ_MEDIA -> {
+                var query = Params.query(ex.uri().getRawQuery());
+                routes.readMedia(name, optionalUnsigned(query, "dpa"), optionalUnsigned(query, "length"), ex);
+            }
+            case CLEAR_POISON -> {
+                var query = Params.query(ex.uri().getRawQuery());
+                sendJson(ex, 200, routes.clearPoison(name, optionalUnsigned(query, "dpa")));
+            }
         }
+    }
+
+    /** Query parameter {@code name} as an unsigned number, or empty when it is not given. */
+    private static java.util.OptionalLong optionalUnsigned(java.util.Map<String, List<String>> query, String name)
+            throws ApiException {
+        return query.containsKey(name) ? java.util.OptionalLong.of(Params.unsigned(query, name, 0))
+                : java.util.OptionalLong.empty();
     }
 
     /** The words of {@code include=} (memdev-commands.md §14): the optional objects of a memdev they name. */
@@ -202,14 +255,13 @@ public final class ControlApi implements AutoCloseable {
             MemdevJson.Include.HEALTH.key(), MemdevJson.Include.HEALTH,
             MemdevJson.Include.ALERT_CONFIG.key(), MemdevJson.Include.ALERT_CONFIG,
             MemdevJson.Include.PARTITION_INFO.key(), MemdevJson.Include.PARTITION_INFO,
-            MemdevJson.Include.FIRMWARE.key(), MemdevJson.Include.FIRMWARE);
+            MemdevJson.Include.FIRMWARE.key(), MemdevJson.Include.FIRMWARE,
+            MemdevJson.Include.MEDIA_ERRORS.key(), MemdevJson.Include.MEDIA_ERRORS);
 
     /**
      * The objects {@code ?include=health,alert_config} asks for (several {@code include} parameters
      * add up; an empty one asks for nothing); an unknown word is a 400 {@code bad-include}.
-     * {@code firmware} is always in the answer anyway. Other parameters are ignored. ndctl's
-     * {@code media_errors} (memdev-commands.md §14) is a 400 too, whose message says it comes with
-     * the poison commands.
+     * {@code firmware} is always in the answer anyway. Other parameters are ignored.
      */
     static java.util.Set<MemdevJson.Include> includes(String rawQuery) throws ApiException {
         java.util.Set<MemdevJson.Include> out = java.util.EnumSet.noneOf(MemdevJson.Include.class);
@@ -221,8 +273,7 @@ public final class ControlApi implements AutoCloseable {
                 MemdevJson.Include i = INCLUDE_WORDS.get(word);
                 if (i == null) {
                     throw new ApiException(400, "bad-include", "unknown include '" + word + "' (health, alert_config, "
-                            + "partition_info, firmware" + (word.equals("media_errors")
-                            ? "; media_errors comes with the poison commands (Get Poison List), not in this version" : "") + ")");
+                            + "partition_info, firmware, media_errors)");
                 }
                 out.add(i);
             }

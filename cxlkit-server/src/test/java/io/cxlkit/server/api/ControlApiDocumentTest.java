@@ -71,11 +71,15 @@ class ControlApiDocumentTest {
         // the mailbox commands behind labels, alerts and partitions, like Activate FW's
         for (String op : List.of("GET /v1/memdevs/{name}/labels", "PUT /v1/memdevs/{name}/labels",
                 "POST /v1/memdevs/{name}/labels/zero", "PUT /v1/memdevs/{name}/alert-config",
-                "POST /v1/memdevs/{name}/partition")) {
+                "POST /v1/memdevs/{name}/partition", "POST /v1/memdevs/{name}/sanitize",
+                "POST /v1/memdevs/{name}/poison", "DELETE /v1/memdevs/{name}/poison")) {
             m.put(op + " 502 bad-device-answer", "a return code CXL r3.1 does not define (or an answer of the wrong "
                     + "length), which the emulated device never gives");
             m.put(op + " 504 device-timeout", "the host's 2 s mailbox timeout, which the emulated device never runs into");
         }
+        m.put("POST /v1/memdevs/{name}/sanitize 409 passphrase-set",
+                "Get Security State with a user passphrase set, which the emulated device never answers "
+                        + "(MemdevDriverSanitizeTest pins the refusal)");
         return m;
     }
 
@@ -220,6 +224,7 @@ class ControlApiDocumentTest {
 
             whileAnUploadArrives(api);
             labelsAlertsAndPartitions(api);
+            poisonAndSanitize(api);
 
             // no spool file for an upload: the spool directory is a regular file now
             Path spool = state.resolve(".spool");
@@ -250,7 +255,7 @@ class ControlApiDocumentTest {
     private void labelsAlertsAndPartitions(Api api) throws Exception {
         String list = "GET /v1/memdevs";
         record(list, api.send(list + "?include=health,alert_config,partition_info,firmware", null, null));
-        record(list, api.send(list + "?include=media_errors", null, null)); // 400 bad-include
+        record(list, api.send(list + "?include=media_errors,bogus", null, null)); // 400 bad-include
         String get = "GET /v1/memdevs/{name}";
         record(get, api.send(get + "?include=health&include=partition_info", "mem0", null));
         record(get, api.send(get + "?include=health,bogus", "mem0", null));
@@ -291,6 +296,55 @@ class ControlApiDocumentTest {
         record(read, api.send(read, "mem0", null));
         record(write, api.send(write, "mem0", new byte[10]));
         record(zero, api.send(zero, "mem0", null));
+        assertThat(api.send("DELETE /v1/memdevs/{name}/faults", "mem0", null).status()).isEqualTo(200);
+    }
+
+    /** The routes of memdev-commands.md §14 for poison, media errors and sanitize. */
+    private void poisonAndSanitize(Api api) throws Exception {
+        String inject = "POST /v1/memdevs/{name}/poison";
+        record(inject, api.send(inject, "mem0", utf8("{\"dpa\":\"0x1000\"}")));
+        record(inject, api.send(inject, "mem0", utf8("{\"dpa\":65}"))); // 400: not aligned
+        record(inject, api.send(inject, "mem0", utf8("{\"dpa\":\"0x40000000\"}"))); // 422: beyond the device
+        record(inject, api.send(inject, "mem0", new byte[ControlApi.MAX_JSON_BODY + 1]));
+        String list = "GET /v1/memdevs";
+        Answer listed = api.send(list + "?include=media_errors", null, null);
+        assertThat(listed.text()).contains("\"media_errors\":[");
+        record(list, listed);
+        String get = "GET /v1/memdevs/{name}";
+        record(get, api.send(get + "?include=media_errors", "mem0", null));
+        String clear = "DELETE /v1/memdevs/{name}/poison";
+        record(clear, api.send(clear + "?dpa=4096", "mem0", null));
+        record(clear, api.send(clear, "mem0", null)); // 400: no dpa
+        record(clear, api.send(clear + "?dpa=0x40000000", "mem0", null)); // 422
+
+        String faults = "POST /v1/memdevs/{name}/faults";
+        record(faults, api.send(faults, "mem0", utf8("{\"fault\":\"media-error\",\"dpa\":\"0x2000\",\"length\":128}")));
+        record(faults, api.send(faults, "mem0", utf8("{\"fault\":\"media-error\",\"dpa\":\"0x40000000\"}")));
+        String media = "GET /v1/memdevs/{name}/media";
+        record(media, api.send(media + "?dpa=0x2000&length=128", "mem0", null));
+        record(media, api.send(media + "?dpa=1&length=64", "mem0", null)); // 400: not aligned
+        record(media, api.send(media, "mem0", null)); // 400: nothing asked
+
+        String security = "GET /v1/memdevs/{name}/security";
+        record(security, api.send(security, "mem0", null));
+        record(security, api.send(security + "?wait_ms=600001", "mem0", null));
+        String sanitize = "POST /v1/memdevs/{name}/sanitize";
+        record(sanitize, api.send(sanitize, "mem0", null)); // instant: 200
+        record(sanitize, api.send(sanitize, "mem0", utf8("{\"secure_erase\":true}")));
+        record(sanitize, api.send(sanitize, "mem0", utf8("{\"secure_erase\":1}")));
+        record(sanitize, api.send(sanitize, "mem0", new byte[ControlApi.MAX_JSON_BODY + 1]));
+        // mem1's sanitize takes 300 ms: 202, then a second is refused until it completes
+        Answer started = api.send(sanitize, "mem1", utf8("{\"secure_erase\":false}"));
+        assertThat(started.status()).as(started.text()).isEqualTo(202);
+        record(sanitize, started);
+        record(sanitize, api.send(sanitize, "mem1", null)); // 409 sanitize-active
+        Answer done = api.send(security + "?wait_ms=10000", "mem1", null);
+        assertThat(done.text()).contains("\"security_state\":\"disabled\"").contains("\"return_code\":\"0000h\"");
+        record(security, done);
+        // Get Security State refused: the host does not send the Sanitize
+        assertThat(api.send("POST /v1/memdevs/{name}/faults", "mem0", utf8("{\"fault\":\"fail-opcode\",\"opcode\":"
+                + "\"4500h\",\"rc\":\"0007h\",\"cci\":\"mailbox\"}")).status()).isEqualTo(200);
+        record(sanitize, api.send(sanitize, "mem0", null)); // 422
         assertThat(api.send("DELETE /v1/memdevs/{name}/faults", "mem0", null).status()).isEqualTo(200);
     }
 
@@ -476,7 +530,9 @@ class ControlApiDocumentTest {
     private Daemon startDaemon(HttpLimits limits) throws Exception {
         DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).maxPackageSize(4096).build();
         // mem1 has partitionable capacity, so that Set Partition Info succeeds there
-        DeviceConfig partitionable = DeviceConfig.defaults(1).toBuilder().timing(Timing.instant())
+        // ... and a Sanitize of 300 ms, so that one runs in the background
+        DeviceConfig partitionable = DeviceConfig.defaults(1).toBuilder()
+                .timing(Timing.instant().withSanitizeTime(java.time.Duration.ofMillis(300)))
                 .partitionableCapacity(1L << 30).partitionAlignment(256L << 20).build();
         return Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev, partitionable), List.of("127.0.0.1:0"),
                 Optional.empty(), "127.0.0.1:0", 256, PlatformConfig.DEFAULT_CCI_STALL_TIMEOUT, limits), w -> { });
@@ -500,6 +556,9 @@ class ControlApiDocumentTest {
         }
         if (op.endsWith("/activate")) {
             return "{\"slot\":2}".getBytes(StandardCharsets.UTF_8);
+        }
+        if (op.startsWith("POST ") && op.endsWith("/poison")) {
+            return "{\"dpa\":0}".getBytes(StandardCharsets.UTF_8);
         }
         if (op.startsWith("POST ") && op.endsWith("/faults")) {
             return "{\"fault\":\"late-part\"}".getBytes(StandardCharsets.UTF_8);

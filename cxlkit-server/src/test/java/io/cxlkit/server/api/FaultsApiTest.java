@@ -136,7 +136,15 @@ class FaultsApiTest {
                 "corrected-error: DPA 0x50000000 is outside mem0 (0x0..0x4fffffff)");
         refused("{\"fault\":\"gremlins\"}", "unknown fault 'gremlins' (media-disabled, fail-opcode, activation-fail, "
                 + "corrupt-staging, late-part, life-used, temperature, health-status, media-status, gpf-fail, "
-                + "corrected-error)");
+                + "corrected-error, media-error)");
+        refused("{\"fault\":\"media-error\"}", "media-error: 'dpa' (a number, or a string in decimal or "
+                + "0x-prefixed hexadecimal) is required");
+        refused("{\"fault\":\"media-error\",\"dpa\":0,\"length\":0}",
+                "media-error: 'length' (an integer, 1..9223372036854775807) is required");
+        refused("{\"fault\":\"media-error\",\"dpa\":64,\"length\":100}", "mem0: media-error of 0x64 bytes at DPA "
+                + "0x40 is not a 64-byte aligned range inside 0x0..0x50000000");
+        refused("{\"fault\":\"media-error\",\"dpa\":\"0x50000000\"}", "mem0: media-error of 0x40 bytes at DPA "
+                + "0x50000000 is not a 64-byte aligned range inside 0x0..0x50000000");
         assertThat(device().faults()).isEmpty();
         HealthInfo h = device().healthInfo();
         assertThat(h).isEqualTo(new HealthInfo(0, 0, HealthInfo.AdditionalStatus.ALL_NORMAL, 0, 25, 0, 0, 0));
