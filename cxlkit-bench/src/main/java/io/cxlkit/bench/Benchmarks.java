@@ -20,7 +20,7 @@ import java.util.Set;
 /**
  * cxlkit's benchmark command: each figure next to its baseline measured in the same run, as a
  * Markdown table on stdout and JSON in {@code bench-results.json}. Run it with
- * {@code bin/cxlkit-bench [figure...]}; figures: upload, socket-upload, roundtrips, mailbox, cli, rss,
+ * {@code bin/cxlkit-bench [figure...]}; figures: upload, socket-upload, roundtrips, mailbox, cli, sanitize, rss,
  * fleet (the fleet runs only when named: it takes minutes)
  * (default: all). {@code bin/cxlkit-bench soak [options]} is another command, {@link Soak}: it
  * checks for failures and growth over many uploads rather than measuring a figure.
@@ -46,7 +46,8 @@ public final class Benchmarks {
     }
 
     /** The figure groups, as arguments name them, in the order they run and are reported. */
-    static final List<String> GROUPS = List.of("upload", "socket-upload", "roundtrips", "mailbox", "cli", "fleet", "rss");
+    static final List<String> GROUPS = List.of("upload", "socket-upload", "roundtrips", "mailbox", "cli", "sanitize",
+            "fleet", "rss");
 
     /** The groups measured when no argument names any: all but the fleet, which takes minutes. */
     static final Set<String> DEFAULT_GROUPS = GROUPS.stream().filter(g -> !g.equals("fleet"))
@@ -66,7 +67,8 @@ public final class Benchmarks {
         Path work = Files.createTempDirectory("cxlkit-bench");
         Benchmarks b = new Benchmarks(work);
         Map<String, Group> groups = Map.of("upload", b::upload, "socket-upload", b::socketUpload,
-                "roundtrips", b::roundTrips, "mailbox", b::mailbox, "cli", b::cli, "fleet", b::fleet, "rss", b::rss);
+                "roundtrips", b::roundTrips, "mailbox", b::mailbox, "cli", b::cli, "sanitize",
+                () -> SanitizeBench.measure(work, b.figures), "fleet", b::fleet, "rss", b::rss);
         try {
             for (String g : GROUPS) {
                 if (which.contains(g)) {
