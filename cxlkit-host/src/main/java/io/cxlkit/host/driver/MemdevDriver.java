@@ -525,6 +525,16 @@ public final class MemdevDriver implements AutoCloseable {
         return sanitize.awaitIdle(max);
     }
 
+    /**
+     * The device was just cold reset (call it synchronously, before {@link #attach()}, also when
+     * the reset reported an I/O error: its volatile part ran anyway): the reset dropped a running
+     * Sanitize, so the security state is {@code disabled} and {@code last_sanitize} 0018h
+     * Interrupted from now on, and the next Sanitize may start. Sends no command.
+     */
+    public void coldResetDone() {
+        sanitize.reset();
+    }
+
     @Override
     public void close() throws IOException {
         sanitize.close();

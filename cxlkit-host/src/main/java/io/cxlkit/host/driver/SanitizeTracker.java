@@ -2,8 +2,8 @@ package io.cxlkit.host.driver;
 
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciCommandException;
+import io.cxlkit.host.cci.CciTimeoutException;
 import io.cxlkit.host.cci.CciTransport;
-import io.cxlkit.host.cci.HostLimits;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.ReturnCode;
@@ -24,10 +24,22 @@ import java.util.logging.Logger;
  * the mailbox's BG Command Status and background interrupt), but without holding the mailbox, so
  * views and other commands go on meanwhile. The state is {@code sanitize} from the 0001h answer to
  * that completion, which also records the completion's return code for {@code last_sanitize}.
+ *
+ * <p>The lock guards only this state and is never held across a mailbox command: a start claims
+ * under it ({@code starting}), sends without it, and publishes under it, so {@link #status()} and
+ * {@link #awaitIdle} never wait behind the mailbox (an upload may hold it for up to 30 s).
  */
 final class SanitizeTracker {
 
     private static final Logger LOG = Logger.getLogger(SanitizeTracker.class.getName());
+
+    /**
+     * How long one wait for the completion lasts before the watcher looks again. There is no bound
+     * in all: a Sanitize on a large device (or with a long {@code --sanitize-time}) runs for hours,
+     * and the state is {@code sanitize} until the device says it ended, as the kernel re-polls
+     * without end. Only a reset or the driver's close stop the watcher.
+     */
+    static final Duration REWAIT = Duration.ofMinutes(1);
 
     /** How a started Sanitize or Secure Erase went on. */
     enum Start {
@@ -39,25 +51,27 @@ final class SanitizeTracker {
 
     private final String memdev;
     private final CciClient client;
-    private final Duration limit;
-    /** Guards the state below; held while a command is sent, never across the background wait. */
+    /** Guards the state below; never held across a mailbox command or the background wait. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    /** A start has claimed the tracker and its commands are on the way; no other start passes. */
+    private boolean starting;
     private boolean running;
     private ReturnCode last;
     private Thread watcher;
+    /**
+     * Which background Sanitize the watcher watches; a reset or a close moves it on, and a watcher
+     * of an older one publishes nothing.
+     */
+    private long generation;
     private boolean closed;
 
     SanitizeTracker(String memdev, CciClient client) {
-        this(memdev, client, HostLimits.SANITIZE_TIMEOUT);
-    }
-
-    SanitizeTracker(String memdev, CciClient client, Duration limit) {
         this.memdev = memdev;
         this.client = client;
-        this.limit = limit;
     }
 
+    /** The state now; never waits for a mailbox command. */
     SecurityStatus status() {
         lock.lock();
         try {
@@ -68,20 +82,17 @@ final class SanitizeTracker {
     }
 
     /**
-     * Get Security State, then Sanitize (or Secure Erase). The whole start is decided under the
-     * lock: two starts never both pass the "none runs" check.
+     * Get Security State, then Sanitize (or Secure Erase). The start is claimed under the lock (a
+     * start already on its way is waited for, then "one runs" decided), the commands go without it:
+     * two starts never both pass the "none runs" check, and readers of the state never wait.
      *
      * @throws SanitizeRefusedException one runs already, or a user passphrase is set
      * @throws CciCommandException      Get Security State or the command failed (the state is unchanged)
      */
     Start start(boolean secureErase)
             throws IOException, InterruptedException, CciCommandException, SanitizeRefusedException {
-        lock.lockInterruptibly();
+        claim();
         try {
-            if (running) {
-                throw new SanitizeRefusedException(SanitizeRefusedException.Why.SANITIZE_ACTIVE,
-                        memdev + ": a sanitize is already running");
-            }
             SecurityState security = client.getSecurityState();
             if (security.userPassphraseSet()) {
                 throw new SanitizeRefusedException(SanitizeRefusedException.Why.PASSPHRASE_SET,
@@ -91,54 +102,130 @@ final class SanitizeTracker {
                 client.secureErase();
                 return Start.COMPLETED;
             }
-            CciTransport t = client.transport();
             // send, not execute: the mailbox is not held for the background wait (the watcher waits)
-            CommandResponse r = t.send(CommandId.SANITIZE.opcode(), new byte[0]);
+            CommandResponse r = client.transport().send(CommandId.SANITIZE.opcode(), new byte[0]);
             if (r.backgroundStarted()) {
-                running = true;
-                changed.signalAll();
-                watch();
+                publishRunning();
                 return Start.RUNNING;
             }
             if (!r.success()) {
                 throw new CciCommandException(CommandId.SANITIZE.opcode(), r.returnCode());
             }
-            last = r.returnCode();
-            changed.signalAll();
+            publishCompleted(r.returnCode());
             return Start.COMPLETED;
+        } finally {
+            release();
+        }
+    }
+
+    /** Waits for a start on its way, then refuses when a Sanitize runs, else claims the start. */
+    private void claim() throws InterruptedException, SanitizeRefusedException {
+        lock.lockInterruptibly();
+        try {
+            while (starting) {
+                changed.await();
+            }
+            if (running) {
+                throw new SanitizeRefusedException(SanitizeRefusedException.Why.SANITIZE_ACTIVE,
+                        memdev + ": a sanitize is already running");
+            }
+            starting = true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Starts the watcher for the Sanitize just started (lock held). */
-    private void watch() {
-        Thread t = new Thread(this::awaitCompletion, memdev + "-sanitize");
-        t.setDaemon(true);
-        watcher = t;
-        t.start();
-    }
-
-    private void awaitCompletion() {
-        ReturnCode rc = null;
-        try {
-            rc = client.transport().awaitBackgroundReleased(CommandId.SANITIZE.opcode(), limit).returnCode();
-            LOG.info(memdev + ": sanitize ended: " + rc.specName() + ", " + rc.hex());
-        } catch (InterruptedException e) {
-            lock.lock();
-            try {
-                if (closed) {
-                    return; // the driver closes: nobody asks any more
-                }
-            } finally {
-                lock.unlock();
-            }
-            LOG.warning(memdev + ": waiting for the sanitize was interrupted; the state goes back to disabled");
-        } catch (IOException e) {
-            LOG.warning(memdev + ": waiting for the sanitize failed: " + e.getMessage());
-        }
+    private void release() {
         lock.lock();
         try {
+            starting = false;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The Sanitize answered 0001h: its watcher is started first, and only then is the state
+     * {@code sanitize} published (the watcher publishes its end under the same lock, so never
+     * before this). If the thread cannot start, nothing is published and the failure goes to the
+     * caller.
+     */
+    private void publishRunning() {
+        lock.lock();
+        try {
+            long mine = ++generation;
+            Thread t = new Thread(() -> awaitCompletion(mine), memdev + "-sanitize");
+            t.setDaemon(true);
+            t.start();
+            watcher = t;
+            running = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void publishCompleted(ReturnCode rc) {
+        lock.lock();
+        try {
+            last = rc;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The watcher: waits for the completion of Sanitize {@code mine} without a bound, and in every
+     * case (a completion, a failed wait, an unexpected exception) publishes its end in
+     * {@code finally}: the state goes back to {@code disabled}, with the completion's return code
+     * when it was read, else {@code last_sanitize} as it was. A reset or close that interrupted it
+     * has published already (the generation moved on), so then nothing changes.
+     */
+    private void awaitCompletion(long mine) {
+        ReturnCode rc = null;
+        try {
+            rc = awaitEnd();
+            LOG.info(memdev + ": sanitize ended: " + rc.specName() + ", " + rc.hex());
+        } catch (InterruptedException e) {
+            if (current(mine)) {
+                LOG.warning(memdev + ": waiting for the sanitize was interrupted; the state goes back to disabled");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(memdev + ": waiting for the sanitize failed (" + e + "); the state goes back to disabled,"
+                    + " its outcome is unknown");
+        } finally {
+            publishEnd(mine, rc);
+        }
+    }
+
+    /** The completion's return code, waiting in {@link #REWAIT} rounds until there is one. */
+    private ReturnCode awaitEnd() throws IOException, InterruptedException {
+        while (true) {
+            try {
+                return client.transport().awaitBackgroundReleased(CommandId.SANITIZE.opcode(), REWAIT).returnCode();
+            } catch (CciTimeoutException stillRunning) {
+                // not done yet: wait again (the device said nothing else)
+            }
+        }
+    }
+
+    private boolean current(long mine) {
+        lock.lock();
+        try {
+            return generation == mine && !closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void publishEnd(long mine, ReturnCode rc) {
+        lock.lock();
+        try {
+            if (generation != mine) {
+                return; // a reset or close ended this one already
+            }
             running = false;
             if (rc != null) {
                 last = rc;
@@ -151,8 +238,37 @@ final class SanitizeTracker {
     }
 
     /**
+     * A cold reset of the device: it dropped a running Sanitize (the device's BG Command Status
+     * reads 0018h Interrupted then), so the state is settled here at once, before the reset
+     * answers: {@code last_sanitize} 0018h Interrupted, the state {@code disabled}, the watcher
+     * stopped. A start whose command is still on its way is left to publish what the device
+     * answers it. Nothing changes when no Sanitize runs.
+     */
+    void reset() {
+        Thread t;
+        lock.lock();
+        try {
+            if (!running) {
+                return;
+            }
+            generation++;
+            running = false;
+            last = ReturnCode.INTERRUPTED;
+            t = watcher;
+            watcher = null;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /**
      * Waits until no Sanitize runs or {@code max} has passed (real time: it is how long a client
-     * is willing to wait), and returns the state then.
+     * is willing to wait), and returns the state then. Waits on the state's condition only, never
+     * for the mailbox.
      */
     SecurityStatus awaitIdle(Duration max) throws InterruptedException {
         long left = max.toNanos();
@@ -176,6 +292,7 @@ final class SanitizeTracker {
         lock.lock();
         try {
             closed = true;
+            generation++;
             changed.signalAll();
             t = watcher;
         } finally {
