@@ -176,7 +176,13 @@ final class PlatformRoutes implements ControlApi.Routes {
         // a reset in the middle of an upload would break it somewhere undefined: refused (409)
         try (FirmwareUploader.Claim claim = m.uploader().claim(FirmwareAction.RESET)) {
             OptionalLong mark = markVerificationLog(m);
-            m.device().coldReset();
+            try {
+                m.device().coldReset();
+            } finally {
+                // the reset dropped a running Sanitize (its volatile part runs even when a file step
+                // failed): the host's state is settled before this request answers, then it attaches
+                m.driver().coldResetDone();
+            }
             m.driver().attach(); // the device came back: the host driver probes it again (§13.1)
             rejected = m.driver().verificationLog().newestSince(mark, VerificationLog.Operation.COLD_RESET);
         } catch (FirmwareBusyException e) {
