@@ -27,6 +27,12 @@ public final class WaitSanitizeCommand extends DaemonCommand {
      */
     static final long MAX_WAIT_MS = DaemonClient.READ_TIMEOUT_MS / 2;
 
+    /**
+     * A timeout this long or longer (about 146 years) is no limit: the deadline in nanoseconds
+     * would overflow.
+     */
+    static final long UNLIMITED_MS = Long.MAX_VALUE / 2 / 1_000_000L;
+
     @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all; serial numbers with -S")
     List<String> memdevs;
 
@@ -34,7 +40,8 @@ public final class WaitSanitizeCommand extends DaemonCommand {
     MemdevFilterOptions filter;
 
     @Option(names = {"-t", "--timeout"}, paramLabel = "MS",
-            description = "give up on a memdev after MS milliseconds (default: wait until it finishes)")
+            description = "give up on a memdev after MS milliseconds (default -1: wait until it finishes, as ndctl;"
+                    + " any negative MS is no limit)")
     Long timeoutMs;
 
     @Mixin
@@ -42,8 +49,8 @@ public final class WaitSanitizeCommand extends DaemonCommand {
 
     @Override
     protected int execute() throws Exception {
-        if (timeoutMs != null && timeoutMs < 0) {
-            throw usage("--timeout must be 0 or more milliseconds, not " + timeoutMs);
+        if (timeoutMs != null && (timeoutMs < 0 || timeoutMs >= UNLIMITED_MS)) {
+            timeoutMs = null; // ndctl's -1 (its default, "infinite"), and a deadline beyond overflow
         }
         MemdevSelector selector = selector(memdevs, filter);
         Selection selection = resolve(selector);

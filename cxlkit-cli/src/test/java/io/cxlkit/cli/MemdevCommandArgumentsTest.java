@@ -101,7 +101,6 @@ class MemdevCommandArgumentsTest {
             "poison|--clear 100|--clear: DPA 0x64 is not 64-byte aligned",
             "poison|--inject 0xZZ|--inject: '0xZZ' is not a DPA (decimal, or hexadecimal with 0x)",
             "poison|--clear -64|--clear: '-64' is not a DPA (decimal, or hexadecimal with 0x)",
-            "wait-sanitize|-t -1|--timeout must be 0 or more milliseconds, not -1",
             "inject|--media-error 0x20|--media-error: DPA 0x20 is not 64-byte aligned",
             "inject|--media-error x|--media-error: 'x' is not a DPA (decimal, or hexadecimal with 0x)",
             "inject|--media-error 0 --length 100|--length must be a positive multiple of 64 bytes, not 100",
