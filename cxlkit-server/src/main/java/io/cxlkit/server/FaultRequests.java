@@ -7,6 +7,7 @@ import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.server.api.ApiException;
+import io.cxlkit.server.api.Params;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -50,7 +51,7 @@ public final class FaultRequests {
         String fault = text(body, "fault");
         if (fault.equals("media-error")) {
             long dpa = dpa(body, fault);
-            long length = body.has("length") ? integer(body, "length", 1, Long.MAX_VALUE, fault) : MEDIA_ERROR_LENGTH;
+            long length = body.has("length") ? mediaErrorLength(body.get("length")) : MEDIA_ERROR_LENGTH;
             return device -> {
                 try {
                     device.injectMediaError(dpa, length);
@@ -181,21 +182,32 @@ public final class FaultRequests {
     /** What a media-error poisons without {@code length}: one 64-byte line (memdev-commands.md §12). */
     static final long MEDIA_ERROR_LENGTH = 64;
 
-    /** {@code dpa}: a number, or a string in decimal or 0x-prefixed hexadecimal. */
-    private static long dpa(JsonNode body, String fault) throws ApiException {
-        JsonNode n = body.get("dpa");
-        if (n != null && n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0) {
+    /**
+     * {@code length} of a media-error: a positive multiple of 64 as a JSON number (whether the range
+     * fits the device is the device's to say).
+     */
+    private static long mediaErrorLength(JsonNode n) throws ApiException {
+        if (n.isIntegralNumber() && n.canConvertToLong() && n.asLong() > 0) {
             return n.asLong();
         }
-        if (n != null && n.isTextual()) {
-            try {
-                return FaultSet.parseDpa(n.asText());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(fault + ": " + e.getMessage());
-            }
+        throw ApiException.badRequest("media-error: 'length' must be a positive multiple of 64, not " + n);
+    }
+
+    /**
+     * {@code dpa}: a number, or a string in decimal or 0x-prefixed hexadecimal, read by the same
+     * parser as the poison and media routes' ({@link Params#unsigned(JsonNode, String, long)}), so
+     * every route takes exactly the same DPAs (memdev-commands.md §15).
+     */
+    private static long dpa(JsonNode body, String fault) throws ApiException {
+        if (!body.has("dpa")) {
+            throw ApiException.badRequest(fault + ": 'dpa' (a number, or a string in decimal or 0x-prefixed "
+                    + "hexadecimal) is required");
         }
-        throw ApiException.badRequest(fault + ": 'dpa' (a number, or a string in decimal or 0x-prefixed "
-                + "hexadecimal) is required");
+        try {
+            return Params.unsigned(body, "dpa", 0);
+        } catch (ApiException e) {
+            throw ApiException.badRequest(fault + ": " + e.getMessage());
+        }
     }
 
     private static String text(JsonNode body, String field) throws ApiException {

@@ -123,10 +123,10 @@ class FaultsApiTest {
         refused("{\"fault\":\"media-status\"}", "'status' (a string) is required");
         refused("{\"fault\":\"corrected-error\"}", "corrected-error: 'dpa' (a number, or a string in decimal or "
                 + "0x-prefixed hexadecimal) is required");
-        refused("{\"fault\":\"corrected-error\",\"dpa\":-64}", "corrected-error: 'dpa' (a number, or a string in "
-                + "decimal or 0x-prefixed hexadecimal) is required");
+        refused("{\"fault\":\"corrected-error\",\"dpa\":-64}", "corrected-error: 'dpa' must be a number 0 to "
+                + "2^63-1, or a string of one in decimal or 0x-prefixed hexadecimal, not -64");
         refused("{\"fault\":\"corrected-error\",\"dpa\":\"0xZZ\"}",
-                "corrected-error: '0xZZ' is not a DPA (decimal, or hexadecimal with 0x)");
+                "corrected-error: 'dpa' must be a decimal or 0x-prefixed hexadecimal number up to 2^63-1, not '0xZZ'");
         refused("{\"fault\":\"corrected-error\",\"dpa\":0,\"count\":0}",
                 "corrected-error: 'count' (an integer, 1..4294967295) is required");
         refused("{\"fault\":\"corrected-error\",\"dpa\":0,\"count\":4294967296}",
@@ -140,7 +140,7 @@ class FaultsApiTest {
         refused("{\"fault\":\"media-error\"}", "media-error: 'dpa' (a number, or a string in decimal or "
                 + "0x-prefixed hexadecimal) is required");
         refused("{\"fault\":\"media-error\",\"dpa\":0,\"length\":0}",
-                "media-error: 'length' (an integer, 1..9223372036854775807) is required");
+                "media-error: 'length' must be a positive multiple of 64, not 0");
         refused("{\"fault\":\"media-error\",\"dpa\":64,\"length\":100}", "mem0: media-error of 0x64 bytes at DPA "
                 + "0x40 is not a 64-byte aligned range inside 0x0..0x50000000");
         refused("{\"fault\":\"media-error\",\"dpa\":\"0x50000000\"}", "mem0: media-error of 0x40 bytes at DPA "
