@@ -17,8 +17,8 @@ import java.util.Set;
  * The control API's OpenAPI document as a test reads it: its operations, the answers each
  * documents ({@code "401 unauthorized"}, {@code "200"}), and a check of a JSON value against a
  * schema of it. The checker knows the parts of OpenAPI 3.0's schemas the document uses:
- * {@code $ref} (local), {@code allOf}, {@code type}, {@code required}, {@code properties},
- * {@code items} and {@code enum}.
+ * {@code $ref} (local), {@code allOf}, {@code type}, {@code nullable}, {@code required},
+ * {@code properties}, {@code items} and {@code enum}.
  */
 final class OpenApi {
 
@@ -135,6 +135,9 @@ final class OpenApi {
             check(v, part, at, out);
         }
         String type = schema.path("type").asText("");
+        if (v.isNull() && schema.path("nullable").asBoolean(false)) {
+            return; // OpenAPI 3.0: null is a value of a nullable schema of any type
+        }
         if (!type.isEmpty() && !hasType(v, type)) {
             out.add(at + ": not of type " + type + ": " + v);
             return;
