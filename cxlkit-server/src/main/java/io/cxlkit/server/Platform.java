@@ -127,7 +127,8 @@ public final class Platform implements AutoCloseable {
     /**
      * A power-off, in the order that leaves nothing half-done and interrupts no thread: running
      * uploads are cancelled; every device is closed (its background operation dropped, which
-     * wakes an upload waiting for it; later commands are answered 0018h); uploads then end and
+     * wakes an upload waiting for it; later commands are answered 0018h); then every host driver
+     * (its Sanitize watcher stops, security waiters return); uploads then end and
      * clean up on their own threads; the device workers finish the file work already queued (a
      * staging discard). Waits at most {@link #CLOSE_WAIT} in all. Files stay as they are.
      */
@@ -143,6 +144,15 @@ public final class Platform implements AutoCloseable {
         }
         for (Memdev m : memdevs.values()) {
             m.device().close();
+        }
+        // after the devices: nothing waits for them any more; a Sanitize watcher stops and every
+        // GET .../security?wait_ms waiter is let go
+        for (Memdev m : memdevs.values()) {
+            try {
+                m.driver().close();
+            } catch (IOException e) {
+                LOG.warning(m.name() + ": closing the host driver failed: " + e.getMessage());
+            }
         }
         uploads.shutdown();
         if (!awaitUntil(uploads, deadline)) {
