@@ -186,8 +186,10 @@ final class SanitizeTracker {
     private void awaitCompletion(long mine) {
         ReturnCode rc = null;
         try {
-            rc = awaitEnd();
-            LOG.info(memdev + ": sanitize ended: " + rc.specName() + ", " + rc.hex());
+            rc = awaitEnd(mine);
+            if (rc != null) {
+                LOG.info(memdev + ": sanitize ended: " + rc.specName() + ", " + rc.hex());
+            }
         } catch (InterruptedException e) {
             if (current(mine)) {
                 LOG.warning(memdev + ": waiting for the sanitize was interrupted; the state goes back to disabled");
@@ -200,15 +202,19 @@ final class SanitizeTracker {
         }
     }
 
-    /** The completion's return code, waiting in {@link #REWAIT} rounds until there is one. */
-    private ReturnCode awaitEnd() throws IOException, InterruptedException {
-        while (true) {
+    /**
+     * The completion's return code, waiting in {@link #REWAIT} rounds until there is one; null once
+     * a reset or close has ended Sanitize {@code mine} (should its interrupt have gone unnoticed).
+     */
+    private ReturnCode awaitEnd(long mine) throws IOException, InterruptedException {
+        while (current(mine)) {
             try {
                 return client.transport().awaitBackgroundReleased(CommandId.SANITIZE.opcode(), REWAIT).returnCode();
             } catch (CciTimeoutException stillRunning) {
                 // not done yet: wait again (the device said nothing else)
             }
         }
+        return null;
     }
 
     private boolean current(long mine) {
