@@ -2,10 +2,8 @@ package io.cxlkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxlkit.host.cci.CciAddress;
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciCommandException;
-import io.cxlkit.host.cci.SocketTransport;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.ReturnCode;
@@ -13,9 +11,7 @@ import io.cxlkit.protocol.payload.BackgroundOperationStatus;
 import io.cxlkit.protocol.payload.ClearPoisonRequest;
 import io.cxlkit.protocol.payload.GetPoisonListRequest;
 import io.cxlkit.protocol.payload.GetPoisonListResponse;
-import io.cxlkit.protocol.payload.MediaErrorRecord;
 import io.cxlkit.protocol.payload.PoisonSource;
-import io.cxlkit.server.state.DaemonInfo;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -25,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +60,6 @@ class MediaSanitizeKillIT {
 
     private static final List<String> SERVE_ARGS = List.of("--devices", "1", "--timing", "instant",
             "--sanitize-time", "100ms", "--lsa-size", "4KiB", "--mctp-message-size", "8KiB");
-    private static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private enum Kind { INJECT, CLEAR, LSA, SANITIZE }
 
@@ -76,12 +69,6 @@ class MediaSanitizeKillIT {
 
     @TempDir
     Path dir;
-
-    private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "media-killer");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** What the host knows as of the answered commands. */
     private final TreeSet<Long> poisoned = new TreeSet<>();
@@ -93,40 +80,33 @@ class MediaSanitizeKillIT {
     private int foundPending;
     private int foundCompleted;
     private int poisonDoubts;
+    private int answered;
 
     @Test
     void sigkillDuringSanitizeAndPoisonChangesNeverLeavesMediaHalfErasedAndEnabled() throws Exception {
-        long seed = Long.getLong("cxlkit.crash.seed", DEFAULT_SEED);
-        int kills = Integer.getInteger("cxlkit.media.kills", DEFAULT_KILLS);
-        System.out.printf("media-kill: seed %d, %d kills (replay: -Dcxlkit.crash.seed=%d)%n", seed, kills, seed);
-        Random random = new Random(seed);
-        Path state = dir.resolve("state");
-        int answered = 0;
-        for (int cycle = 0; cycle <= kills; cycle++) {
-            CrashKillDaemon daemon = CrashKillDaemon.spawn(state, dir.resolve("serve." + cycle + ".log"), JVM_OPTIONS,
-                    SERVE_ARGS);
-            try {
-                DaemonInfo info = daemon.awaitReady();
-                try (CciClient cci = connect(info); ControlApiClient api = new ControlApiClient(info)) {
+        try (KillCycles cycles = new KillCycles(dir, "media", SERVE_ARGS, DEFAULT_SEED, "cxlkit.media.kills",
+                DEFAULT_KILLS)) {
+            int kills = cycles.kills();
+            Random random = cycles.random();
+            cycles.run((daemon, info, cycle) -> {
+                try (CciClient cci = KillCycles.connect(info, MEM0_EID);
+                     ControlApiClient api = new ControlApiClient(info)) {
                     checkAfterStart(cci, api, "cycle " + cycle);
                     if (cycle == kills) {
                         assertThat(daemon.terminate()).as("SIGTERM exit status").isZero();
                         assertThat(daemon.log()).doesNotContain("\tat ");
-                        break;
+                        return;
                     }
-                    killer.schedule(daemon::sigkill, random.nextInt(MAX_KILL_DELAY_MS + 1), TimeUnit.MILLISECONDS);
+                    cycles.sigkillAfter(daemon, random.nextInt(MAX_KILL_DELAY_MS + 1));
                     answered += sendUntilKilled(cci, api, random, daemon);
                 }
-            } finally {
-                daemon.close();
-            }
+            });
+            System.out.printf("media-kill: %d kills, %d commands answered, %d Sanitizes completed; in doubt at a kill:"
+                    + " %d Sanitizes (%d found pending, %d found completed), %d poison changes%n", kills, answered,
+                    sanitizesCompleted, sanitizesInDoubt, foundPending, foundCompleted, poisonDoubts);
+            assertThat(answered).as("commands answered over all cycles").isGreaterThan(kills);
+            assertThat(sanitizesInDoubt).as("kills that caught a Sanitize (the seed's plan makes some)").isPositive();
         }
-        System.out.printf("media-kill: %d kills, %d commands answered, %d Sanitizes completed; in doubt at a kill:"
-                + " %d Sanitizes (%d found pending, %d found completed), %d poison changes%n", kills, answered,
-                sanitizesCompleted, sanitizesInDoubt, foundPending, foundCompleted, poisonDoubts);
-        assertThat(answered).as("commands answered over all cycles").isGreaterThan(kills);
-        assertThat(sanitizesInDoubt).as("kills that caught a Sanitize (the seed's plan makes some)").isPositive();
-        killer.shutdownNow();
     }
 
     /** The state the previous cycle left, as the new daemon reads it; then the model follows it. */
@@ -330,9 +310,5 @@ class MediaSanitizeKillIT {
         }
         assertThat(s.opcode()).isEqualTo(CommandId.SANITIZE.opcode());
         assertThat(s.returnCode()).as("Sanitize's completion").isZero();
-    }
-
-    private static CciClient connect(DaemonInfo info) throws IOException {
-        return new CciClient(SocketTransport.connect(CciAddress.parse(info.cci()), MEM0_EID));
     }
 }

@@ -2,10 +2,8 @@ package io.cxlkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxlkit.host.cci.CciAddress;
 import io.cxlkit.host.cci.CciClient;
 import io.cxlkit.host.cci.CciCommandException;
-import io.cxlkit.host.cci.SocketTransport;
 import io.cxlkit.protocol.payload.PartitionInfo;
 import io.cxlkit.protocol.payload.SetPartitionInfoRequest;
 import io.cxlkit.server.state.DaemonInfo;
@@ -14,8 +12,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +55,6 @@ class MemdevStateKillIT {
     private static final List<String> SERVE_ARGS = List.of("--devices", "1", "--timing", "instant",
             "--lsa-size", "8KiB", "--partitionable-capacity", "1GiB", "--partition-align", "256MiB",
             "--mctp-message-size", "8KiB");
-    private static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     /** A write sent whose answer has not come back (yet). */
     private record Write(int offset, byte[] data) {
@@ -67,12 +62,6 @@ class MemdevStateKillIT {
 
     @TempDir
     Path dir;
-
-    private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "memdev-killer");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** What the host knows: the LSA and share as of the last answered writes, and the count. */
     private final byte[] lsa = new byte[LSA_SIZE];
@@ -85,50 +74,40 @@ class MemdevStateKillIT {
     private int lsaLanded;
     private int shareDoubts;
     private int shareLanded;
+    private int writes;
 
     @Test
     void sigkillAtRandomInstantsKeepsLabelsShareAndCountsEveryDirtyShutdown() throws Exception {
-        long seed = Long.getLong("cxlkit.crash.seed", DEFAULT_SEED);
-        int kills = Integer.getInteger("cxlkit.memdev.kills", DEFAULT_KILLS);
-        System.out.printf("memdev-kill: seed %d, %d kills (replay: -Dcxlkit.crash.seed=%d)%n", seed, kills, seed);
-        Random random = new Random(seed);
-        Path state = dir.resolve("state");
-        int writes = 0;
-        for (int cycle = 0; cycle <= kills; cycle++) {
-            CrashKillDaemon daemon = CrashKillDaemon.spawn(state, dir.resolve("serve." + cycle + ".log"), JVM_OPTIONS,
-                    SERVE_ARGS);
-            try {
-                DaemonInfo info = daemon.awaitReady();
-                try (CciClient cci = connect(info)) {
+        try (KillCycles cycles = new KillCycles(dir, "memdev", SERVE_ARGS, DEFAULT_SEED, "cxlkit.memdev.kills",
+                DEFAULT_KILLS)) {
+            int kills = cycles.kills();
+            Random random = cycles.random();
+            cycles.run((daemon, info, cycle) -> {
+                try (CciClient cci = KillCycles.connect(info, MEM0_EID)) {
                     checkAfterStart(cci, cycle, daemon);
                     awaitArmed(cci, daemon);
                     if (cycle == kills) {
                         assertThat(daemon.terminate()).as("SIGTERM exit status").isZero();
-                        break;
+                        return;
                     }
-                    long delay = random.nextInt(MAX_KILL_DELAY_MS + 1);
-                    killer.schedule(daemon::sigkill, delay, TimeUnit.MILLISECONDS);
+                    cycles.sigkillAfter(daemon, random.nextInt(MAX_KILL_DELAY_MS + 1));
                     writes += writeUntilKilled(cci, random, daemon);
                 }
-            } finally {
-                daemon.close();
+            });
+            try (CrashKillDaemon last = cycles.spawn("last")) {
+                DaemonInfo info = last.awaitReady();
+                try (CciClient cci = KillCycles.connect(info, MEM0_EID)) {
+                    assertThat(cci.getHealthInfo().dirtyShutdownCount()).as("a clean stop adds no dirty shutdown")
+                            .isEqualTo(dirtyShutdowns);
+                    assertThat(readLsa(cci)).as("the LSA after the clean stop").isEqualTo(lsa);
+                }
+                assertThat(last.terminate()).isZero();
+                assertThat(last.log()).doesNotContain("\tat ");
             }
+            System.out.printf("memdev-kill: %d kills, %d writes answered, in flight at a kill: %d LSA writes (%d landed),"
+                    + " %d shares (%d landed)%n", kills, writes, lsaDoubts, lsaLanded, shareDoubts, shareLanded);
+            assertThat(writes).as("writes answered over all cycles").isGreaterThan(kills);
         }
-        try (CrashKillDaemon last = CrashKillDaemon.spawn(state, dir.resolve("serve.last.log"), JVM_OPTIONS,
-                SERVE_ARGS)) {
-            DaemonInfo info = last.awaitReady();
-            try (CciClient cci = connect(info)) {
-                assertThat(cci.getHealthInfo().dirtyShutdownCount()).as("a clean stop adds no dirty shutdown")
-                        .isEqualTo(dirtyShutdowns);
-                assertThat(readLsa(cci)).as("the LSA after the clean stop").isEqualTo(lsa);
-            }
-            assertThat(last.terminate()).isZero();
-            assertThat(last.log()).doesNotContain("\tat ");
-        }
-        System.out.printf("memdev-kill: %d kills, %d writes answered, in flight at a kill: %d LSA writes (%d landed),"
-                + " %d shares (%d landed)%n", kills, writes, lsaDoubts, lsaLanded, shareDoubts, shareLanded);
-        assertThat(writes).as("writes answered over all cycles").isGreaterThan(kills);
-        killer.shutdownNow();
     }
 
     /** The state the previous cycle left, as the new daemon reads it; then the model follows it. */
@@ -217,9 +196,5 @@ class MemdevStateKillIT {
             System.arraycopy(cci.getLsa(at, READ_CHUNK), 0, all, at, READ_CHUNK);
         }
         return all;
-    }
-
-    private static CciClient connect(DaemonInfo info) throws IOException {
-        return new CciClient(SocketTransport.connect(CciAddress.parse(info.cci()), MEM0_EID));
     }
 }

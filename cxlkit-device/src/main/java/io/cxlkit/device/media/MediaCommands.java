@@ -88,17 +88,26 @@ public final class MediaCommands {
         return null;
     }
 
+    /**
+     * The checks every media command makes first, in this order: {@link #rangeError}, then §2.4's
+     * media disabled (0007h). Null when both pass.
+     */
+    private ReturnCode rangeOrMediaError(long dpa, long length) {
+        ReturnCode bad = rangeError(dpa, length);
+        if (bad != null) {
+            return bad;
+        }
+        return mediaDisabled.getAsBoolean() ? ReturnCode.MEDIA_DISABLED : null;
+    }
+
     // ---- 4300h Get Poison List ----
 
     public Outcome getPoisonList(Cci cci, ByteBuffer in, int maxOut) {
         GetPoisonListRequest req = GetPoisonListRequest.decode(in);
         DpaRange range = req.range();
-        ReturnCode bad = rangeError(range.dpa(), range.length());
+        ReturnCode bad = rangeOrMediaError(range.dpa(), range.length());
         if (bad != null) {
             return Outcome.done(bad);
-        }
-        if (mediaDisabled.getAsBoolean()) {
-            return Outcome.done(ReturnCode.MEDIA_DISABLED);
         }
         Cursor cursor = cursors.remove(cci);
         long from = range.dpa();
@@ -145,12 +154,9 @@ public final class MediaCommands {
 
     /** §8.3's Inject checks in order; null to go on (SUCCESS: already poisoned, no change). */
     private ReturnCode injectChecks(long dpa) {
-        ReturnCode bad = rangeError(dpa, 1);
+        ReturnCode bad = rangeOrMediaError(dpa, 1);
         if (bad != null) {
             return bad;
-        }
-        if (mediaDisabled.getAsBoolean()) {
-            return ReturnCode.MEDIA_DISABLED;
         }
         if (media.poisoned(dpa >>> 6)) {
             return ReturnCode.SUCCESS;
@@ -167,7 +173,7 @@ public final class MediaCommands {
     public Outcome clearPoison(Cci cci, ByteBuffer in, int maxOut) {
         ClearPoisonRequest req = ClearPoisonRequest.decode(in);
         long dpa = req.dpa();
-        ReturnCode decided = clearChecks(dpa);
+        ReturnCode decided = rangeOrMediaError(dpa, 1);
         if (decided != null) {
             return Outcome.done(decided);
         }
@@ -175,7 +181,7 @@ public final class MediaCommands {
         req.data().get(data); // a copy: the CCI's buffer is reused for the next command
         return writer.submit("Clear Poison", () -> {
             synchronized (lock) {
-                ReturnCode again = clearChecks(dpa);
+                ReturnCode again = rangeOrMediaError(dpa, 1);
                 if (again != null) {
                     return again;
                 }
@@ -185,24 +191,13 @@ public final class MediaCommands {
         });
     }
 
-    private ReturnCode clearChecks(long dpa) {
-        ReturnCode bad = rangeError(dpa, 1);
-        if (bad != null) {
-            return bad;
-        }
-        return mediaDisabled.getAsBoolean() ? ReturnCode.MEDIA_DISABLED : null;
-    }
-
     // ---- 4303h-4305h Scan Media ----
 
     public Outcome getScanMediaCapabilities(Cci cci, ByteBuffer in, int maxOut) {
         DpaRange range = DpaRange.decode(in);
-        ReturnCode bad = rangeError(range.dpa(), range.length());
+        ReturnCode bad = rangeOrMediaError(range.dpa(), range.length());
         if (bad != null) {
             return Outcome.done(bad);
-        }
-        if (mediaDisabled.getAsBoolean()) {
-            return Outcome.done(ReturnCode.MEDIA_DISABLED);
         }
         long nanos = config.timing().scanMediaNanos(range.length() * MediaModel.LINE);
         long ms = nanos / NANOS_PER_MS + (nanos % NANOS_PER_MS == 0 ? 0 : 1);
@@ -212,12 +207,9 @@ public final class MediaCommands {
     public Outcome scanMedia(Cci cci, ByteBuffer in, int maxOut) {
         ScanMediaRequest req = ScanMediaRequest.decode(in);
         DpaRange range = req.range();
-        ReturnCode bad = rangeError(range.dpa(), range.length());
+        ReturnCode bad = rangeOrMediaError(range.dpa(), range.length());
         if (bad != null) {
             return Outcome.done(bad);
-        }
-        if (mediaDisabled.getAsBoolean()) {
-            return Outcome.done(ReturnCode.MEDIA_DISABLED);
         }
         long start = range.dpa() >>> 6;
         long end = start + range.length();

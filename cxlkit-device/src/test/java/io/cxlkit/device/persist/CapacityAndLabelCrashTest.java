@@ -1,5 +1,6 @@
 package io.cxlkit.device.persist;
 
+import static io.cxlkit.device.persist.CrashScenario.opened;
 import static io.cxlkit.device.persist.PersistHarness.hex;
 import static io.cxlkit.device.persist.PersistHarness.send;
 import static io.cxlkit.device.persist.PersistHarness.tmpFiles;
@@ -11,15 +12,12 @@ import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.label.LabelStore;
 import io.cxlkit.protocol.CciMessage;
 import io.cxlkit.protocol.CommandId;
-import io.cxlkit.protocol.ReturnCode;
 import io.cxlkit.protocol.payload.GetLsaRequest;
 import io.cxlkit.protocol.payload.PartitionInfo;
 import io.cxlkit.protocol.payload.SetLsaRequest;
 import io.cxlkit.protocol.payload.SetPartitionInfoRequest;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,49 +49,20 @@ class CapacityAndLabelCrashTest {
     @TempDir
     Path root;
 
-    /** One step of a scenario, given the run. */
-    @FunctionalInterface
-    interface Step {
-        void run(Run run) throws Exception;
-    }
-
-    static final class Run {
-        final Path dir;
-        final CrashingHook hook;
-        CxlDevice device;
-        /** The last command's return code, or -1 for a reset or restart. */
-        int answered = -1;
+    static final class Run extends CrashRun {
 
         Run(Path dir, CrashingHook hook) {
-            this.dir = dir;
-            this.hook = hook;
-        }
-
-        void open() throws Exception {
-            device = PersistHarness.open(CONFIG, dir, hook);
+            super(dir, CONFIG, hook);
         }
 
         void setLsa(int offset, byte[] data) {
-            answered = send(device, CommandId.SET_LSA, new SetLsaRequest(offset, ByteBuffer.wrap(data)).encode())
-                    .returnCode();
-            if (!hook.crashed()) {
-                assertThat(hex(answered)).as("Set LSA at " + offset).isEqualTo("0000h");
-            }
+            answered("Set LSA at " + offset, send(device, CommandId.SET_LSA,
+                    new SetLsaRequest(offset, ByteBuffer.wrap(data)).encode()).returnCode());
         }
 
         void setPartition(long units, boolean immediate) {
-            answered = send(device, CommandId.SET_PARTITION_INFO,
-                    new SetPartitionInfoRequest(units, immediate).encode()).returnCode();
-            if (!hook.crashed()) {
-                assertThat(hex(answered)).as("Set Partition Info").isEqualTo("0000h");
-            }
-        }
-    }
-
-    record Scenario(String name, Step setup, Step action) {
-        @Override
-        public String toString() {
-            return name;
+            answered("Set Partition Info", send(device, CommandId.SET_PARTITION_INFO,
+                    new SetPartitionInfoRequest(units, immediate).encode()).returnCode());
         }
     }
 
@@ -138,15 +107,8 @@ class CapacityAndLabelCrashTest {
 
     // ---- scenarios ----
 
-    private static Step opened(Step then) {
-        return r -> {
-            r.open();
-            then.run(r);
-        };
-    }
-
     /** lsa.bin made by a first Set, then {@code sets} 300-byte Sets in the journal (320 bytes each). */
-    private static Step journalOf(int sets) {
+    private static CrashRun.Step<Run> journalOf(int sets) {
         return opened(r -> {
             r.setLsa(0, bytes(1016, 1));
             for (int i = 0; i < sets; i++) {
@@ -155,35 +117,35 @@ class CapacityAndLabelCrashTest {
         });
     }
 
-    static Stream<Scenario> scenarios() {
+    static Stream<CrashScenario<Run>> scenarios() {
         return Stream.of(
-                new Scenario("first Set LSA: creates lsa.bin", opened(r -> { }),
+                new CrashScenario<Run>("first Set LSA: creates lsa.bin", opened(r -> { }),
                         r -> r.setLsa(100, bytes(300, 2))),
-                new Scenario("second Set LSA: creates the journal", opened(r -> r.setLsa(0, bytes(200, 3))),
+                new CrashScenario<Run>("second Set LSA: creates the journal", opened(r -> r.setLsa(0, bytes(200, 3))),
                         r -> r.setLsa(50, bytes(300, 4))),
-                new Scenario("Set LSA appended to the journal", journalOf(1),
+                new CrashScenario<Run>("Set LSA appended to the journal", journalOf(1),
                         r -> r.setLsa(900, bytes(380, 5))),
-                new Scenario("Set LSA whose journal reaches S: a checkpoint follows the answer", journalOf(3),
+                new CrashScenario<Run>("Set LSA whose journal reaches S: a checkpoint follows the answer", journalOf(3),
                         r -> r.setLsa(980, bytes(300, 6))),
-                new Scenario("Set LSA after a checkpoint (the journal starts again)", journalOf(4),
+                new CrashScenario<Run>("Set LSA after a checkpoint (the journal starts again)", journalOf(4),
                         r -> r.setLsa(7, bytes(900, 7))),
-                new Scenario("Set Partition Info Immediate: creates partition.properties", opened(r -> { }),
+                new CrashScenario<Run>("Set Partition Info Immediate: creates partition.properties", opened(r -> { }),
                         r -> r.setPartition(2, true)),
-                new Scenario("Set Partition Info without Immediate: a pending share", opened(r -> r.setPartition(4, true)),
+                new CrashScenario<Run>("Set Partition Info without Immediate: a pending share", opened(r -> r.setPartition(4, true)),
                         r -> r.setPartition(8, false)),
-                new Scenario("Set Partition Info Immediate over a pending share",
+                new CrashScenario<Run>("Set Partition Info Immediate over a pending share",
                         opened(r -> {
                             r.setPartition(4, true);
                             r.setPartition(8, false);
                         }),
                         r -> r.setPartition(0, true)),
-                new Scenario("a pending share applied by a cold reset",
+                new CrashScenario<Run>("a pending share applied by a cold reset",
                         opened(r -> {
                             r.setLsa(0, bytes(1016, 8));
                             r.setPartition(6, false);
                         }),
                         r -> r.device.coldReset()),
-                new Scenario("a pending share applied by a restart",
+                new CrashScenario<Run>("a pending share applied by a restart",
                         opened(r -> {
                             r.setPartition(2, true);
                             r.setPartition(4, false);
@@ -193,60 +155,23 @@ class CapacityAndLabelCrashTest {
 
     // ---- running ----
 
-    record Result(List<String> points, String crashedAt, int answered, Seen after) {
-    }
-
-    private static Result run(Scenario s, Path dir, int crashAt, Path snapshot) throws Exception {
-        CrashingHook hook = new CrashingHook(crashAt);
-        Run run = new Run(dir, hook);
-        s.setup().run(run);
-        if (snapshot != null) {
-            copy(dir, snapshot);
-        }
-        hook.arm();
-        run.answered = -1;
-        try {
-            s.action().run(run);
-        } catch (SimulatedCrash e) {
-            // the process died here
-        }
-        Seen after = hook.crashed() ? null : seen(run.device);
-        return new Result(hook.points(), hook.crashedAt(), run.answered, after);
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, to.resolve(f.getFileName()));
-            }
-        }
-    }
-
-    /** What a device restarted on {@code dir} shows; it also cleans up and must still take changes. */
+    /** What a device restarted on {@code dir} shows (a restart applies a pending share). */
     private static Seen restart(Path dir) throws Exception {
-        CxlDevice device = PersistHarness.open(CONFIG, dir);
-        Seen seen = seen(device);
-        assertThat(tmpFiles(dir)).as("temporary files after a restart").isEmpty();
-        device.close();
-        return seen;
-    }
-
-    private static String slug(Scenario s) {
-        return s.name().replaceAll("[^A-Za-z0-9]+", "-");
+        return CrashPoints.seenAfterRestart(CONFIG, dir, CapacityAndLabelCrashTest::seen);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
-    void aCrashAtEveryPointLeavesTheOldOrTheNewState(Scenario s, TestReporter reporter) throws Exception {
-        Path refDir = root.resolve(slug(s) + "-reference");
-        Result ref = run(s, refDir, 0, root.resolve(slug(s) + "-before"));
+    void aCrashAtEveryPointLeavesTheOldOrTheNewState(CrashScenario<Run> s, TestReporter reporter) throws Exception {
+        Path refDir = root.resolve(s.slug() + "-reference");
+        Run ref = s.play(new Run(refDir, CrashingHook.counting()), root.resolve(s.slug() + "-before"));
         assertThat(ref.crashedAt()).isNull();
+        Seen shown = seen(ref.device);
         assertThat(tmpFiles(refDir)).as("temporary files after a crash-free run").isEmpty();
-        Seen before = restart(root.resolve(slug(s) + "-before"));
+        Seen before = restart(root.resolve(s.slug() + "-before"));
         Seen after = restart(refDir);
-        if (ref.after().partition().nextVolatile() == 0 && ref.after().partition().nextPersistent() == 0) {
-            assertThat(after.sameAs(ref.after())).as("a restart shows what the device showed").isTrue();
+        if (shown.partition().nextVolatile() == 0 && shown.partition().nextPersistent() == 0) {
+            assertThat(after.sameAs(shown)).as("a restart shows what the device showed").isTrue();
         }
         if (!s.name().contains("applied by")) { // a restart of the before state applies the pending share too
             assertThat(before.sameAs(after)).as("the action changes something").isFalse();
@@ -255,25 +180,11 @@ class CapacityAndLabelCrashTest {
         assertThat(n).as("write points reached by '" + s.name() + "'").isPositive();
         reporter.publishEntry(s.name(), n + " points: " + String.join(" | ", ref.points()));
 
-        List<String> failures = new ArrayList<>();
-        for (int k = 1; k <= n; k++) {
-            Path dir = root.resolve(slug(s) + "-crash-" + k);
-            String at = ref.points().get(k - 1);
-            try {
-                Result crash = run(s, dir, k, null);
-                assertThat(crash.crashedAt()).as("the crash happened at the same point as counted").isEqualTo(at);
-                Seen got = restart(dir);
-                if (crash.answered() == ReturnCode.SUCCESS.value()) {
-                    assertThat(got.sameAs(after)).as("answered 0000h before the crash, so the new state; got "
-                            + got + ", new " + after).isTrue();
-                } else {
-                    assertThat(got.sameAs(before) || got.sameAs(after)).as("got " + got + ", neither the old "
-                            + before + " nor the new " + after).isTrue();
-                }
-            } catch (AssertionError | Exception e) {
-                failures.add("crash " + k + "/" + n + " at '" + at + "': " + e.getMessage().strip());
-            }
-        }
+        List<String> failures = CrashPoints.failuresAtEachPoint(ref.points(), (k, at) -> {
+            Run crash = s.play(new Run(root.resolve(s.slug() + "-crash-" + k), new CrashingHook(k)), null);
+            assertThat(crash.crashedAt()).as("the crash happened at the same point as counted").isEqualTo(at);
+            CrashPoints.assertOldOrNew(crash.answered, restart(crash.dir), before, after, Seen::sameAs);
+        });
         assertThat(failures).as(s.name()).isEmpty();
     }
 
@@ -281,8 +192,9 @@ class CapacityAndLabelCrashTest {
     @Test
     void theCrashPointsOfEveryScenarioAreListed(TestReporter reporter) throws Exception {
         Map<String, List<String>> all = new LinkedHashMap<>();
-        for (Scenario s : scenarios().toList()) {
-            all.put(s.name(), run(s, root.resolve(slug(s) + "-points"), 0, null).points());
+        for (CrashScenario<Run> s : scenarios().toList()) {
+            all.put(s.name(), s.play(new Run(root.resolve(s.slug() + "-points"), CrashingHook.counting()), null)
+                    .points());
         }
         StringBuilder out = new StringBuilder("crash points per scenario:\n");
         all.forEach((name, points) -> {

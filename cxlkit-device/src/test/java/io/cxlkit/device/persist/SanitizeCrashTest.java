@@ -2,15 +2,16 @@ package io.cxlkit.device.persist;
 
 import static io.cxlkit.device.persist.PersistHarness.hex;
 import static io.cxlkit.device.persist.PersistHarness.send;
-import static io.cxlkit.device.persist.PersistHarness.tmpFiles;
+import static io.cxlkit.device.persist.SanitizeCrashes.assertAllowed;
+import static io.cxlkit.device.persist.SanitizeCrashes.restart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.label.LabelStore;
 import io.cxlkit.device.media.MediaStore;
+import io.cxlkit.device.persist.SanitizeCrashes.Seen;
 import io.cxlkit.device.sanitize.SanitizeMark;
 import io.cxlkit.protocol.CciMessage;
 import io.cxlkit.protocol.CommandId;
@@ -21,7 +22,6 @@ import io.cxlkit.protocol.regs.MemoryDeviceStatus;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -49,9 +49,6 @@ class SanitizeCrashTest {
 
     @TempDir
     Path root;
-
-    /** What a host sees after a restart. */
-    enum Seen { BEFORE, PENDING, DONE, MIXED }
 
     record Scenario(String name, DeviceConfig config, boolean pendingBefore) {
         @Override
@@ -88,35 +85,10 @@ class SanitizeCrashTest {
         return d;
     }
 
-    record Result(List<String> points, String crashedAt, int answered) {
-    }
-
-    private static Result run(Scenario s, Path dir, CrashingHook hook) throws Exception {
-        CxlDevice d = setup(s, dir, hook);
-        hook.arm();
-        int answered = -1;
-        try {
-            answered = send(d, CommandId.SANITIZE, new byte[0]).returnCode();
-            ((VirtualClock) d.clock()).advance(Duration.ofSeconds(1));
-        } catch (SimulatedCrash e) {
-            // the process died here
-        }
-        return new Result(hook.points(), hook.crashedAt(), answered);
-    }
-
-    /** Restarts on {@code dir} and tells what a host sees there; from a pending state, a new Sanitize completes. */
-    private static Seen restart(Scenario s, Path dir) throws Exception {
-        CxlDevice d = PersistHarness.open(s.config(), dir);
-        assertThat(tmpFiles(dir)).as("temporary files after a restart").isEmpty();
-        Seen seen = seen(d);
-        if (seen == Seen.PENDING) {
-            int rc = send(d, CommandId.SANITIZE, new byte[0]).returnCode();
-            ((VirtualClock) d.clock()).advance(Duration.ofSeconds(1));
-            assertThat(hex(rc)).isIn("0000h", "0001h");
-            assertThat(seen(d)).as("a Sanitize after the restart completes").isEqualTo(Seen.DONE);
-        }
-        d.close();
-        return seen;
+    /** Builds the prior state in {@code dir}, then crashes a Sanitize with {@code hook}. */
+    private static CrashRun run(Scenario s, Path dir, CrashingHook hook) throws Exception {
+        return CrashPoints.play(new CrashRun(dir, s.config(), hook), r -> r.device = setup(s, r.dir, r.hook), null,
+                SanitizeCrashes.SANITIZE);
     }
 
     private static Seen seen(CxlDevice d) {
@@ -143,29 +115,15 @@ class SanitizeCrashTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void aCrashAtEveryFilePoint_leavesBeforeOrPendingOrDone(Scenario s) throws Exception {
-        Result ref = run(s, root.resolve("reference"), CrashingHook.counting());
+        CrashRun ref = run(s, root.resolve("reference"), CrashingHook.counting());
         assertThat(ref.crashedAt()).isNull();
-        assertThat(restart(s, root.resolve("reference"))).isEqualTo(Seen.DONE);
-        int n = ref.points().size();
-        assertThat(n).isPositive();
-        List<String> failures = new ArrayList<>();
-        for (int k = 1; k <= n; k++) {
-            Path dir = root.resolve("crash-" + k);
-            String at = ref.points().get(k - 1);
-            try {
-                Result crash = run(s, dir, new CrashingHook(k));
-                assertThat(crash.crashedAt()).isEqualTo(at);
-                Seen got = restart(s, dir);
-                boolean answered = crash.answered() == 0 || crash.answered() == 1;
-                if (answered || s.pendingBefore()) {
-                    assertThat(got).as("accepted (or already pending) before the crash").isIn(Seen.PENDING, Seen.DONE);
-                } else {
-                    assertThat(got).isIn(Seen.BEFORE, Seen.PENDING, Seen.DONE);
-                }
-            } catch (AssertionError | Exception e) {
-                failures.add("crash " + k + "/" + n + " at '" + at + "': " + e.getMessage().strip());
-            }
-        }
+        assertThat(restart(s.config(), ref.dir, SanitizeCrashTest::seen)).isEqualTo(Seen.DONE);
+        assertThat(ref.points()).isNotEmpty();
+        List<String> failures = CrashPoints.failuresAtEachPoint(ref.points(), (k, at) -> {
+            CrashRun crash = run(s, root.resolve("crash-" + k), new CrashingHook(k));
+            assertThat(crash.crashedAt()).isEqualTo(at);
+            assertAllowed(restart(s.config(), crash.dir, SanitizeCrashTest::seen), crash.answered, s.pendingBefore());
+        });
         assertThat(failures).as(s.name()).isEmpty();
     }
 

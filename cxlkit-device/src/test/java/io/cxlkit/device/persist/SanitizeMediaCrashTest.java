@@ -2,15 +2,15 @@ package io.cxlkit.device.persist;
 
 import static io.cxlkit.device.persist.PersistHarness.hex;
 import static io.cxlkit.device.persist.PersistHarness.send;
-import static io.cxlkit.device.persist.PersistHarness.tmpFiles;
+import static io.cxlkit.device.persist.SanitizeCrashes.assertAllowed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.label.LabelStore;
 import io.cxlkit.device.media.MediaStore;
+import io.cxlkit.device.persist.SanitizeCrashes.Seen;
 import io.cxlkit.device.sanitize.SanitizeMark;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.CciMessage;
@@ -27,7 +27,6 @@ import io.cxlkit.protocol.regs.MemoryDeviceStatus;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -63,8 +62,6 @@ class SanitizeMediaCrashTest {
 
     @TempDir
     Path root;
-
-    enum Seen { BEFORE, PENDING, DONE, MIXED }
 
     record Scenario(String name, DeviceConfig config) {
         @Override
@@ -114,20 +111,10 @@ class SanitizeMediaCrashTest {
         return d;
     }
 
-    record Result(List<String> points, String crashedAt, int answered) {
-    }
-
-    private static Result run(Scenario s, Path dir, CrashingHook hook) throws Exception {
-        CxlDevice d = setup(s, dir, hook);
-        hook.arm();
-        int answered = -1;
-        try {
-            answered = send(d, CommandId.SANITIZE, new byte[0]).returnCode();
-            ((VirtualClock) d.clock()).advance(Duration.ofSeconds(1));
-        } catch (SimulatedCrash e) {
-            // the process died here
-        }
-        return new Result(hook.points(), hook.crashedAt(), answered);
+    /** Builds the prior state in {@code dir}, then crashes a Sanitize with {@code hook}. */
+    private static CrashRun run(Scenario s, Path dir, CrashingHook hook) throws Exception {
+        return CrashPoints.play(new CrashRun(dir, s.config(), hook), r -> r.device = setup(s, r.dir, r.hook), null,
+                SanitizeCrashes.SANITIZE);
     }
 
     private static GetPoisonListResponse poisonList(CxlDevice d) {
@@ -189,19 +176,8 @@ class SanitizeMediaCrashTest {
         return Seen.MIXED;
     }
 
-    /** Restarts on {@code dir} and tells what a host sees; from a pending state, a new Sanitize completes. */
     private static Seen restart(Scenario s, Path dir, GetPoisonListResponse listBefore) throws Exception {
-        CxlDevice d = PersistHarness.open(s.config(), dir);
-        assertThat(tmpFiles(dir)).as("temporary files after a restart").isEmpty();
-        Seen seen = seen(d, listBefore);
-        if (seen == Seen.PENDING) {
-            int rc = send(d, CommandId.SANITIZE, new byte[0]).returnCode();
-            ((VirtualClock) d.clock()).advance(Duration.ofSeconds(1));
-            assertThat(hex(rc)).isIn("0000h", "0001h");
-            assertThat(seen(d, listBefore)).as("a Sanitize after the restart completes").isEqualTo(Seen.DONE);
-        }
-        d.close();
-        return seen;
+        return SanitizeCrashes.restart(s.config(), dir, d -> seen(d, listBefore));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -216,30 +192,16 @@ class SanitizeMediaCrashTest {
         reopened.close();
         assertThat(restart(s, before, listBefore)).isEqualTo(Seen.BEFORE);
 
-        Result ref = run(s, root.resolve("reference"), CrashingHook.counting());
+        CrashRun ref = run(s, root.resolve("reference"), CrashingHook.counting());
         assertThat(ref.crashedAt()).isNull();
-        assertThat(restart(s, root.resolve("reference"), listBefore)).isEqualTo(Seen.DONE);
-        int n = ref.points().size();
+        assertThat(restart(s, ref.dir, listBefore)).isEqualTo(Seen.DONE);
         assertThat(ref.points()).anyMatch(p -> p.contains(MediaStore.POISON_FILE))
                 .anyMatch(p -> p.contains(MediaStore.DATA_FILE));
-        List<String> failures = new ArrayList<>();
-        for (int k = 1; k <= n; k++) {
-            Path dir = root.resolve("crash-" + k);
-            String at = ref.points().get(k - 1);
-            try {
-                Result crash = run(s, dir, new CrashingHook(k));
-                assertThat(crash.crashedAt()).isEqualTo(at);
-                Seen got = restart(s, dir, listBefore);
-                boolean answered = crash.answered() == 0 || crash.answered() == 1;
-                if (answered) {
-                    assertThat(got).as("accepted before the crash").isIn(Seen.PENDING, Seen.DONE);
-                } else {
-                    assertThat(got).isIn(Seen.BEFORE, Seen.PENDING, Seen.DONE);
-                }
-            } catch (AssertionError | Exception e) {
-                failures.add("crash " + k + "/" + n + " at '" + at + "': " + e.getMessage().strip());
-            }
-        }
+        List<String> failures = CrashPoints.failuresAtEachPoint(ref.points(), (k, at) -> {
+            CrashRun crash = run(s, root.resolve("crash-" + k), new CrashingHook(k));
+            assertThat(crash.crashedAt()).isEqualTo(at);
+            assertAllowed(restart(s, crash.dir, listBefore), crash.answered, false);
+        });
         assertThat(failures).as(s.name()).isEmpty();
     }
 

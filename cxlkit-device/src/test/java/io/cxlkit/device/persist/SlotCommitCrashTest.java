@@ -55,27 +55,11 @@ class SlotCommitCrashTest {
     @TempDir
     Path root;
 
-    /** One step of a scenario, given the run's directory, hook and (after setup) device. */
-    @FunctionalInterface
-    interface Step {
-        void run(Run run) throws Exception;
-    }
-
-    static final class Run {
-        final Path dir;
-        final DeviceConfig config;
-        final CrashingHook hook;
-        CxlDevice device;
+    /** A run of a scenario: {@link CrashRun} with the check of a firmware command's answer. */
+    static final class Run extends CrashRun {
 
         Run(Path dir, DeviceConfig config, CrashingHook hook) {
-            this.dir = dir;
-            this.config = config;
-            this.hook = hook;
-        }
-
-        /** Opens the device on this run's directory with this run's hook. */
-        void open() throws Exception {
-            device = PersistHarness.open(config, dir, hook);
+            super(dir, config, hook);
         }
 
         /** Checks a return code, unless the process has crashed (then any code may come back). */
@@ -91,8 +75,8 @@ class SlotCommitCrashTest {
      *                    the rename: a crash in between leaves (old active, no mark), allowed by §6
      * @param afterCheck  sanity check of the state a crash-free run ends with
      */
-    record Scenario(String name, DeviceConfig config, Step setup, Step action, boolean markMayDrop,
-                    Consumer<DiskState> afterCheck) {
+    record Scenario(String name, DeviceConfig config, CrashRun.Step<Run> setup, CrashRun.Step<Run> action,
+                    boolean markMayDrop, Consumer<DiskState> afterCheck) {
         @Override
         public String toString() {
             return name;
@@ -104,14 +88,14 @@ class SlotCommitCrashTest {
 
     // ---- scenarios ----
 
-    private static Step openWith(byte[] slot2) {
+    private static CrashRun.Step<Run> openWith(byte[] slot2) {
         return r -> {
             r.open();
             r.expect("setup: Full to slot 2", full(r.device, 2, slot2), ReturnCode.SUCCESS);
         };
     }
 
-    private static Step openWithStaged(byte[] slot2) {
+    private static CrashRun.Step<Run> openWithStaged(byte[] slot2) {
         return r -> {
             openWith(slot2).run(r);
             r.expect("setup: Activate on reset slot 2", activateOnReset(r.device, 2), ReturnCode.SUCCESS);

@@ -22,73 +22,53 @@ class MemdevMediaErrorsJsonTest {
 
     static final EnumSet<Include> L_F = EnumSet.of(Include.MEDIA_ERRORS, Include.FIRMWARE);
 
-    static final String HEAD = """
-            [
-              {
-                "memdev":"mem0",
-                "pmem_size":1073741824,
-                "serial":0,
-                "host":"0000:0d:00.0",
-                "firmware_version":"BWFW VERSION 0",
-                "firmware":{
-                  "num_slots":2,
-                  "active_slot":1,
-                  "online_activate_capable":true,
-                  "slot_1_version":"BWFW VERSION 0",
-                  "fw_update_in_progress":false
-                }""";
-
     static MemdevView with(GetPoisonListResponse... outputs) {
         return MemdevJsonTest.factoryDefault().withMediaErrors(MediaError.from(List.of(outputs)));
     }
 
+    /**
+     * What the factory mem0 with media errors lists with {@code include}: what it lists without
+     * {@code media_errors} (cli.md's goldens in {@link MemdevJsonTest} pin that), with
+     * {@code mediaErrors} (the member, written unindented) after its other members.
+     */
+    static String expected(boolean human, EnumSet<Include> include, String mediaErrors) {
+        EnumSet<Include> without = EnumSet.copyOf(include);
+        without.remove(Include.MEDIA_ERRORS);
+        String json = MemdevJson.list(List.of(MemdevJsonTest.factoryDefault()), human, without);
+        String close = human ? "\n}\n" : "\n  }\n]\n";
+        assertThat(json).endsWith(close);
+        return json.substring(0, json.length() - close.length()) + ",\n" + mediaErrors.indent(human ? 2 : 4)
+                + close.substring(1);
+    }
+
     @Test
     void noRecordsLeaveTheKeyOut() {
-        String without = MemdevJson.list(List.of(MemdevJsonTest.factoryDefault()), false, EnumSet.of(Include.FIRMWARE));
+        // list -F as MemdevJsonTest's golden from cli.md has it
+        String listF = MemdevJson.list(List.of(MemdevJsonTest.factoryDefault()), false, false);
         assertThat(MemdevJson.list(List.of(with(GetPoisonListResponse.of(false, List.of()))), false, L_F))
-                .isEqualTo(without)
-                .isEqualTo(HEAD + "\n  }\n]\n");
+                .isEqualTo(listF);
     }
 
     @Test
     void oneRecordWithoutFlags() {
         MemdevView v = with(GetPoisonListResponse.of(false,
                 List.of(new MediaErrorRecord(0x1000, PoisonSource.INJECTED, 1))));
-        assertThat(MemdevJson.list(List.of(v), false, L_F)).isEqualTo(HEAD + """
-                ,
-                    "media_errors":[
-                      {
-                        "offset":4096,
-                        "length":64,
-                        "source":"Injected"
-                      }
-                    ]
+        assertThat(MemdevJson.list(List.of(v), false, L_F)).isEqualTo(expected(false, L_F, """
+                "media_errors":[
+                  {
+                    "offset":4096,
+                    "length":64,
+                    "source":"Injected"
                   }
-                ]
-                """);
-        assertThat(MemdevJson.list(List.of(v), true, L_F)).isEqualTo("""
-                {
-                  "memdev":"mem0",
-                  "pmem_size":"1024.00 MiB (1073.74 MB)",
-                  "serial":"0",
-                  "host":"0000:0d:00.0",
-                  "firmware_version":"BWFW VERSION 0",
-                  "firmware":{
-                    "num_slots":2,
-                    "active_slot":1,
-                    "online_activate_capable":true,
-                    "slot_1_version":"BWFW VERSION 0",
-                    "fw_update_in_progress":false
-                  },
-                  "media_errors":[
-                    {
-                      "offset":"0x1000",
-                      "length":64,
-                      "source":"Injected"
-                    }
-                  ]
-                }
-                """);
+                ]"""));
+        assertThat(MemdevJson.list(List.of(v), true, L_F)).isEqualTo(expected(true, L_F, """
+                "media_errors":[
+                  {
+                    "offset":"0x1000",
+                    "length":64,
+                    "source":"Injected"
+                  }
+                ]"""));
     }
 
     /** Two outputs: the first with More, the second with Overflow and Scan Media in Progress. */
@@ -103,86 +83,65 @@ class MemdevMediaErrorsJsonTest {
 
     @Test
     void severalRecordsCarryTheirOutputsFlagsAndOverflowTimestamp() {
-        assertThat(MemdevJson.list(List.of(several()), false, EnumSet.of(Include.MEDIA_ERRORS))).isEqualTo("""
-                [
+        EnumSet<Include> onlyL = EnumSet.of(Include.MEDIA_ERRORS);
+        assertThat(MemdevJson.list(List.of(several()), false, onlyL)).isEqualTo(expected(false, onlyL, """
+                "media_errors":[
                   {
-                    "memdev":"mem0",
-                    "pmem_size":1073741824,
-                    "serial":0,
-                    "host":"0000:0d:00.0",
-                    "firmware_version":"BWFW VERSION 0",
-                    "media_errors":[
-                      {
-                        "offset":0,
-                        "length":128,
-                        "source":"Internal",
-                        "flags":"More,"
-                      },
-                      {
-                        "offset":262144,
-                        "length":8388608,
-                        "source":"External",
-                        "flags":"More,"
-                      },
-                      {
-                        "offset":1073741760,
-                        "length":64,
-                        "source":"Vendor Specific",
-                        "flags":"Scanning,Overflow,",
-                        "overflow_t":305441741
-                      },
-                      {
-                        "offset":268435456,
-                        "length":256,
-                        "source":"Unknown",
-                        "flags":"Scanning,Overflow,",
-                        "overflow_t":305441741
-                      }
-                    ]
+                    "offset":0,
+                    "length":128,
+                    "source":"Internal",
+                    "flags":"More,"
+                  },
+                  {
+                    "offset":262144,
+                    "length":8388608,
+                    "source":"External",
+                    "flags":"More,"
+                  },
+                  {
+                    "offset":1073741760,
+                    "length":64,
+                    "source":"Vendor Specific",
+                    "flags":"Scanning,Overflow,",
+                    "overflow_t":305441741
+                  },
+                  {
+                    "offset":268435456,
+                    "length":256,
+                    "source":"Unknown",
+                    "flags":"Scanning,Overflow,",
+                    "overflow_t":305441741
                   }
-                ]
-                """);
-    }
-
-    @Test
-    void severalRecordsHuman() {
-        assertThat(MemdevJson.list(List.of(several()), true, EnumSet.of(Include.MEDIA_ERRORS))).isEqualTo("""
-                {
-                  "memdev":"mem0",
-                  "pmem_size":"1024.00 MiB (1073.74 MB)",
-                  "serial":"0",
-                  "host":"0000:0d:00.0",
-                  "firmware_version":"BWFW VERSION 0",
-                  "media_errors":[
-                    {
-                      "offset":"0",
-                      "length":128,
-                      "source":"Internal",
-                      "flags":"More,"
-                    },
-                    {
-                      "offset":"0x40000",
-                      "length":"8.00 MiB (8.39 MB)",
-                      "source":"External",
-                      "flags":"More,"
-                    },
-                    {
-                      "offset":"0x3fffffc0",
-                      "length":64,
-                      "source":"Vendor Specific",
-                      "flags":"Scanning,Overflow,",
-                      "overflow_t":"0x1234abcd"
-                    },
-                    {
-                      "offset":"0x10000000",
-                      "length":256,
-                      "source":"Unknown",
-                      "flags":"Scanning,Overflow,",
-                      "overflow_t":"0x1234abcd"
-                    }
-                  ]
-                }
-                """);
+                ]"""));
+        assertThat(MemdevJson.list(List.of(several()), true, onlyL)).isEqualTo(expected(true, onlyL, """
+                "media_errors":[
+                  {
+                    "offset":"0",
+                    "length":128,
+                    "source":"Internal",
+                    "flags":"More,"
+                  },
+                  {
+                    "offset":"0x40000",
+                    "length":"8.00 MiB (8.39 MB)",
+                    "source":"External",
+                    "flags":"More,"
+                  },
+                  {
+                    "offset":"0x3fffffc0",
+                    "length":64,
+                    "source":"Vendor Specific",
+                    "flags":"Scanning,Overflow,",
+                    "overflow_t":"0x1234abcd"
+                  },
+                  {
+                    "offset":"0x10000000",
+                    "length":256,
+                    "source":"Unknown",
+                    "flags":"Scanning,Overflow,",
+                    "overflow_t":"0x1234abcd"
+                  }
+                ]"""));
     }
 
     @Test

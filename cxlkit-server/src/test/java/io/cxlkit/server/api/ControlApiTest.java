@@ -4,49 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
-import io.cxlkit.server.Daemon;
-import io.cxlkit.server.PlatformConfig;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The control API's refusals of wire.md §3, each with its status and JSON error. */
 class ControlApiTest {
 
-    @TempDir
-    Path dir;
-    private Daemon daemon;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void start() throws Exception {
-        DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).maxPackageSize(4096).build();
-        daemon = Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev), List.of("127.0.0.1:0"),
-                Optional.empty(), "127.0.0.1:0", 256), w -> { });
-    }
-
-    @AfterEach
-    void stop() {
-        daemon.close();
-    }
+    @RegisterExtension
+    final ApiDaemon daemon = new ApiDaemon(DeviceConfig.defaults(0).toBuilder().timing(Timing.instant())
+            .maxPackageSize(4096).build());
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(daemon.info().http() + path))
-                .header("Authorization", "Bearer " + daemon.info().token());
+        return daemon.request(path);
     }
 
     private HttpResponse<String> send(HttpRequest r) throws Exception {
-        return http.send(r, HttpResponse.BodyHandlers.ofString());
+        return daemon.send(r);
     }
 
     private static void assertError(HttpResponse<String> r, int status, String error) {
@@ -76,7 +56,7 @@ class ControlApiTest {
     }
 
     private List<String> spooled() throws Exception {
-        try (var files = java.nio.file.Files.list(dir.resolve("state").resolve(".spool"))) {
+        try (var files = java.nio.file.Files.list(daemon.stateDir().resolve(".spool"))) {
             return files.map(Path::toString).toList();
         }
     }
@@ -221,7 +201,7 @@ class ControlApiTest {
     @Test
     void anEmptySlotIsNotFoundAndSlot1HoldsTheFactoryPackage() throws Exception {
         assertError(send(request("/v1/memdevs/mem0/firmware/slots/2").GET().build()), 404, "not-found");
-        HttpResponse<byte[]> slot1 = http.send(request("/v1/memdevs/mem0/firmware/slots/1").GET().build(),
+        HttpResponse<byte[]> slot1 = daemon.send(request("/v1/memdevs/mem0/firmware/slots/1").GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(slot1.statusCode()).isEqualTo(200);
         assertThat(slot1.body()).isEqualTo(io.cxlkit.protocol.fwpkg.FirmwarePackage.factory());
@@ -236,7 +216,7 @@ class ControlApiTest {
         List<InputStream> open = new ArrayList<>();
         try {
             for (int i = 0; i < EventHub.MAX_SUBSCRIBERS; i++) {
-                HttpResponse<InputStream> r = http.send(request("/v1/events").GET().build(),
+                HttpResponse<InputStream> r = daemon.send(request("/v1/events").GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream());
                 assertThat(r.statusCode()).isEqualTo(200);
                 open.add(r.body());

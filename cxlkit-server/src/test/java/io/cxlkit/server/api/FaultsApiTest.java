@@ -7,19 +7,10 @@ import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
 import io.cxlkit.protocol.payload.EventLog;
 import io.cxlkit.protocol.payload.HealthInfo;
-import io.cxlkit.server.Daemon;
-import io.cxlkit.server.PlatformConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code POST /v1/memdevs/{name}/faults} with the health faults and the one-shot corrected-error
@@ -28,32 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultsApiTest {
 
-    @TempDir
-    Path dir;
-    private Daemon daemon;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void start() throws Exception {
-        DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).volatileCapacity(256L << 20)
-                .build();
-        daemon = Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev), List.of("127.0.0.1:0"),
-                Optional.empty(), "127.0.0.1:0", 256), w -> { });
-    }
-
-    @AfterEach
-    void stop() {
-        daemon.close();
-    }
+    @RegisterExtension
+    final ApiDaemon daemon = new ApiDaemon(DeviceConfig.defaults(0).toBuilder().timing(Timing.instant())
+            .volatileCapacity(256L << 20).build());
 
     private CxlDevice device() {
         return daemon.platform().memdev("mem0").orElseThrow().device();
     }
 
     private HttpResponse<String> post(String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(daemon.info().http() + "/v1/memdevs/mem0/faults"))
-                .header("Authorization", "Bearer " + daemon.info().token())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return daemon.send(daemon.request("/v1/memdevs/mem0/faults").POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     private static String faults(String... listed) {

@@ -6,22 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.config.VerifyPolicy;
-import io.cxlkit.server.Daemon;
-import io.cxlkit.server.PlatformConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API's memdev objects are the host's view as sysfs is for ndctl: their {@code firmware} object
@@ -35,33 +27,17 @@ class MemdevObjectKeysApiTest {
             "online_activate_capable", "slot_1_version", "slot_2_version", "slot_3_version", "slot_4_version",
             "fw_update_in_progress", "remaining_size");
 
-    @TempDir
-    Path dir;
-    private Daemon daemon;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void start() throws Exception {
-        // 50 ms per Transfer FW part: a 200 KB image runs 2.5 s, long enough to look at while it runs
-        DeviceConfig dev = DeviceConfig.defaults(0).toBuilder()
-                .timing(Timing.instant().withPartTime(Duration.ofMillis(50))).verifyPolicy(VerifyPolicy.PACKAGE)
-                .build();
-        daemon = Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev), List.of("127.0.0.1:0"),
-                Optional.empty(), "127.0.0.1:0", 256), w -> { });
-    }
-
-    @AfterEach
-    void stop() {
-        daemon.close();
-    }
+    /** 50 ms per Transfer FW part: a 200 KB image runs 2.5 s, long enough to look at while it runs. */
+    @RegisterExtension
+    final ApiDaemon daemon = new ApiDaemon(DeviceConfig.defaults(0).toBuilder()
+            .timing(Timing.instant().withPartTime(Duration.ofMillis(50))).verifyPolicy(VerifyPolicy.PACKAGE).build());
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(daemon.info().http() + path))
-                .header("Authorization", "Bearer " + daemon.info().token());
+        return daemon.request(path);
     }
 
     private JsonNode send(HttpRequest r, int status) throws Exception {
-        HttpResponse<String> answer = http.send(r, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = daemon.send(r);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
         return ControlApi.JSON.readTree(answer.body());
     }

@@ -4,19 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxlkit.device.config.DeviceConfig;
 import io.cxlkit.device.config.Timing;
-import io.cxlkit.server.Daemon;
-import io.cxlkit.server.PlatformConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sanitize, security and poison routes (memdev-commands.md §14, docs/control-api.md) against a
@@ -25,32 +17,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SanitizePoisonApiTest {
 
-    @TempDir
-    Path dir;
-    private Daemon daemon;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static final DeviceConfig MEM0 = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant())
+            .volatileCapacity(256L << 20).build();
+    /** mem1's Sanitize runs for ten minutes: it is still running whenever the test looks. */
+    private static final DeviceConfig MEM1 = DeviceConfig.defaults(1).toBuilder()
+            .timing(Timing.instant().withSanitizeTime(java.time.Duration.ofMinutes(10))).build();
 
-    @BeforeEach
-    void start() throws Exception {
-        DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).volatileCapacity(256L << 20)
-                .build();
-        // mem1's Sanitize runs for ten minutes: it is still running whenever the test looks
-        DeviceConfig slow = DeviceConfig.defaults(1).toBuilder()
-                .timing(Timing.instant().withSanitizeTime(java.time.Duration.ofMinutes(10))).build();
-        daemon = Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev, slow), List.of("127.0.0.1:0"),
-                Optional.empty(), "127.0.0.1:0", 256), w -> { });
-    }
-
-    @AfterEach
-    void stop() {
-        daemon.close();
-    }
+    @RegisterExtension
+    final ApiDaemon daemon = new ApiDaemon(MEM0, MEM1);
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(daemon.info().http() + path))
-                .header("Authorization", "Bearer " + daemon.info().token())
+        return daemon.send(daemon.request(path)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .build());
     }
 
     private void badRequest(String method, String path, String body, String message) throws Exception {
@@ -226,10 +205,8 @@ class SanitizePoisonApiTest {
 
     @Test
     void mediaReadsTheModelsBytesAndRefusesBadRanges() throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(daemon.info().http()
-                        + "/v1/memdevs/mem0/media?dpa=0x1000&length=128"))
-                .header("Authorization", "Bearer " + daemon.info().token()).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = daemon.send(daemon.request("/v1/memdevs/mem0/media?dpa=0x1000&length=128").GET()
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).contains("application/octet-stream");
         assertThat(r.body()).isEqualTo(new byte[128]);
