@@ -106,9 +106,14 @@ public final class FaultSet {
      */
     public static long parseDpa(String text) {
         try {
-            String t = text.trim();
-            long v = t.startsWith("0x") || t.startsWith("0X") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
-            if (v < 0 || t.startsWith("+") || t.startsWith("0x+") || t.startsWith("0x-")) {
+            boolean hex = text.startsWith("0x") || text.startsWith("0X");
+            String digits = hex ? text.substring(2) : text;
+            // ASCII digits only: Long.parseLong would also take a sign or other scripts' digits
+            if (digits.isEmpty() || !digits.chars().allMatch(c -> c < 0x80 && Character.digit(c, hex ? 16 : 10) >= 0)) {
+                throw new NumberFormatException();
+            }
+            long v = Long.parseLong(digits, hex ? 16 : 10);
+            if (v < 0) {
                 throw new NumberFormatException();
             }
             return v;

@@ -172,8 +172,8 @@ class StandingFaultsTest {
         assertThat(FaultSet.parseDpa("0x1000")).isEqualTo(4096);
         assertThat(FaultSet.parseDpa("0X1f")).isEqualTo(31);
         assertThat(FaultSet.parseDpa("0x7fffffffffffffff")).isEqualTo(Long.MAX_VALUE);
-        for (String bad : new String[] {"", "x", "-1", "+1", "0x", "0x-1", "0x+1", "1000h", "0x8000000000000000", "1e3",
-                "0b101"}) {
+        for (String bad : new String[] {"", "x", "-1", "+1", "0x", "0x-1", "0x+1", "0X+40", "0X-1", " 64", "64 ", "1000h",
+                "0x8000000000000000", "1e3", "0b101"}) {
             assertThatThrownBy(() -> FaultSet.parseDpa(bad)).as("'%s'", bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("'" + bad + "' is not a DPA (decimal, or hexadecimal with 0x)");
         }
