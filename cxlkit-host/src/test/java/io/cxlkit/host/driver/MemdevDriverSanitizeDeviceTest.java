@@ -6,6 +6,7 @@ import io.cxlkit.device.CxlDevice;
 import io.cxlkit.device.DeviceThreads;
 import io.cxlkit.device.clock.VirtualClock;
 import io.cxlkit.device.config.DeviceConfig;
+import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.fw.PolicyChecker;
 import io.cxlkit.device.persist.CrashHook;
 import io.cxlkit.host.cci.MailboxTransport;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A Sanitize through the host driver on the real device model's mailbox, on a virtual clock
  * (memdev-commands.md §13.3): it answers 0001h, the host learns of its completion from the
  * mailbox's background interrupt and BG Command Status, and the state goes back to disabled with
- * the completion's code once the device has cleared its pending mark.
+ * the completion's code once the device has cleared its pending mark; also when it runs for hours
+ * (a huge device, or a long {@code --sanitize-time}): the host never gives up on it.
  */
 class MemdevDriverSanitizeDeviceTest {
 
@@ -35,9 +37,14 @@ class MemdevDriverSanitizeDeviceTest {
 
     private void open() throws Exception {
         // realistic timing: a Sanitize of the default 1 GiB takes 2 s of device time
-        device = CxlDevice.open(DeviceConfig.defaults(0), dir.resolve("mem0"), clock, DeviceThreads.inline(),
-                CrashHook.NONE, new PolicyChecker());
-        VirtualTimeRegisters regs = new VirtualTimeRegisters(device.mailbox(), clock, Duration.ofMillis(10));
+        open(Timing.realistic(), Duration.ofMillis(10));
+    }
+
+    /** The device with {@code timing}; each step of a host wait moves the device's clock {@code step} on. */
+    private void open(Timing timing, Duration step) throws Exception {
+        device = CxlDevice.open(DeviceConfig.defaults(0).toBuilder().timing(timing).build(), dir.resolve("mem0"), clock,
+                DeviceThreads.inline(), CrashHook.NONE, new PolicyChecker());
+        VirtualTimeRegisters regs = new VirtualTimeRegisters(device.mailbox(), clock, step);
         driver = new MemdevDriver("mem0", "0000:0d:00.0", 0, new MailboxTransport(regs, clock::nanoTime, "mem0"),
                 Clock.systemUTC(), s -> { });
     }
@@ -74,5 +81,19 @@ class MemdevDriverSanitizeDeviceTest {
         assertThat(driver.sanitize(true)).isFalse();
         assertThat(driver.securityStatus()).isEqualTo(new SecurityStatus(false, Optional.empty()));
         assertThat(device.sanitizePending()).isFalse();
+    }
+
+    @Test
+    void aSanitizeOfSixHoursIsSanitizeUntilItCompletes() throws Exception {
+        Duration six = Duration.ofHours(6);
+        open(Timing.realistic().withSanitizeTime(six), Duration.ofMinutes(1));
+        long start = clock.nanoTime();
+
+        assertThat(driver.sanitize(false)).isTrue();
+        SecurityStatus done = driver.awaitSanitize(Duration.ofSeconds(60));
+
+        assertThat(done).isEqualTo(new SecurityStatus(false, Optional.of(ReturnCode.SUCCESS)));
+        assertThat(device.sanitizePending()).isFalse();
+        assertThat(clock.nanoTime() - start).isGreaterThanOrEqualTo(six.toNanos());
     }
 }

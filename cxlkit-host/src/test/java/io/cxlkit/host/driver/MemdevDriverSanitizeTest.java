@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxlkit.host.cci.CciCommandException;
-import io.cxlkit.host.cci.CciTransport;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.Opcode;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class MemdevDriverSanitizeTest {
 
     /** Answers from a table per opcode; a background Sanitize completes when {@link #completion} does. */
-    static final class SanitizingTransport implements CciTransport {
+    static final class SanitizingTransport extends SanitizeTestTransport {
         final List<Opcode> sent = new ArrayList<>();
         ReturnCode securityRc = ReturnCode.SUCCESS;
         SecurityState security = SecurityState.NONE;
@@ -37,6 +36,10 @@ class MemdevDriverSanitizeTest {
         ReturnCode eraseRc = ReturnCode.SUCCESS;
         final CompletableFuture<ReturnCode> completion = new CompletableFuture<>();
         volatile boolean waitedReleased;
+
+        SanitizingTransport() {
+            super("sanitizing transport");
+        }
 
         @Override
         public synchronized CommandResponse send(Opcode opcode, byte[] payload) {
@@ -55,11 +58,6 @@ class MemdevDriverSanitizeTest {
         }
 
         @Override
-        public CommandResponse awaitBackground(Opcode opcode) {
-            throw new AssertionError("a Sanitize is waited for without holding the transport");
-        }
-
-        @Override
         public CommandResponse awaitBackgroundReleased(Opcode opcode, Duration limit) throws InterruptedException {
             assertThat(opcode).isEqualTo(CommandId.SANITIZE.opcode());
             waitedReleased = true;
@@ -68,21 +66,6 @@ class MemdevDriverSanitizeTest {
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new IllegalStateException(e);
             }
-        }
-
-        @Override
-        public synchronized CommandResponse execute(Opcode opcode, byte[] payload) {
-            return send(opcode, payload);
-        }
-
-        @Override
-        public int maxPayload() {
-            return 4096;
-        }
-
-        @Override
-        public String describe() {
-            return "sanitizing transport";
         }
 
         synchronized List<String> sentNames() {

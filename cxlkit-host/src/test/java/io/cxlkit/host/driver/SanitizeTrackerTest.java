@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxlkit.host.cci.CciTimeoutException;
-import io.cxlkit.host.cci.CciTransport;
 import io.cxlkit.protocol.CommandId;
 import io.cxlkit.protocol.CommandResponse;
 import io.cxlkit.protocol.Opcode;
@@ -38,12 +37,16 @@ class SanitizeTrackerTest {
      * Get Security State may be held back by {@link #securityGate}; each background wait takes its
      * outcome from {@link #waits} (a return code, or an exception to throw).
      */
-    static final class ScriptedTransport implements CciTransport {
+    static final class ScriptedTransport extends SanitizeTestTransport {
         final List<String> sent = new ArrayList<>();
         final CountDownLatch securityAsked = new CountDownLatch(1);
         volatile CountDownLatch securityGate = new CountDownLatch(0);
         final BlockingQueue<Object> waits = new LinkedBlockingQueue<>();
         volatile int waitCalls;
+
+        ScriptedTransport() {
+            super("scripted transport");
+        }
 
         @Override
         public CommandResponse send(Opcode opcode, byte[] payload) throws InterruptedException {
@@ -62,11 +65,6 @@ class SanitizeTrackerTest {
         }
 
         @Override
-        public CommandResponse awaitBackground(Opcode opcode) {
-            throw new AssertionError("a Sanitize is waited for without holding the transport");
-        }
-
-        @Override
         public CommandResponse awaitBackgroundReleased(Opcode opcode, Duration limit)
                 throws IOException, InterruptedException {
             waitCalls++;
@@ -78,21 +76,6 @@ class SanitizeTrackerTest {
                 throw e;
             }
             throw (RuntimeException) next;
-        }
-
-        @Override
-        public CommandResponse execute(Opcode opcode, byte[] payload) throws InterruptedException {
-            return send(opcode, payload);
-        }
-
-        @Override
-        public int maxPayload() {
-            return 4096;
-        }
-
-        @Override
-        public String describe() {
-            return "scripted transport";
         }
 
         synchronized List<String> sentNames() {
