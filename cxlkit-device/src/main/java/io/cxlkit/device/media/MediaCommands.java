@@ -16,6 +16,7 @@ import io.cxlkit.protocol.payload.GetPoisonListRequest;
 import io.cxlkit.protocol.payload.GetPoisonListResponse;
 import io.cxlkit.protocol.payload.GetScanMediaResultsResponse;
 import io.cxlkit.protocol.payload.InjectPoisonRequest;
+import io.cxlkit.protocol.payload.MediaErrorList;
 import io.cxlkit.protocol.payload.MediaErrorRecord;
 import io.cxlkit.protocol.payload.PoisonSource;
 import io.cxlkit.protocol.payload.ScanMediaCapabilities;
@@ -116,7 +117,7 @@ public final class MediaCommands {
             from = cursor.nextDpa();
         }
         long end = range.dpa() / MediaModel.LINE + range.length();
-        int fit = GetPoisonListResponse.recordsFitting(maxOut);
+        int fit = MediaErrorList.recordsFitting(maxOut);
         List<MediaErrorRecord> records = MediaRecords.of(media.listed(from / MediaModel.LINE, end, fit + 1), fit + 1);
         boolean more = records.size() > fit;
         if (more) {
@@ -251,7 +252,7 @@ public final class MediaCommands {
         if (mediaDisabled.getAsBoolean()) {
             return Outcome.done(ReturnCode.MEDIA_DISABLED);
         }
-        int fit = GetScanMediaResultsResponse.recordsFitting(maxOut);
+        int fit = MediaErrorList.recordsFitting(maxOut);
         List<MediaErrorRecord> out = media.takeResults(fit);
         return Outcome.Done.success(GetScanMediaResultsResponse.of(media.resultsLeft(), out).encode());
     }

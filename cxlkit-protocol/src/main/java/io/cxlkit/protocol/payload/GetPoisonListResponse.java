@@ -29,8 +29,6 @@ import java.util.Objects;
 public record GetPoisonListResponse(boolean more, boolean overflow, boolean scanMediaInProgress,
                                     boolean restartAck, long overflowTimestamp, List<MediaErrorRecord> records) {
 
-    public static final int HEADER_SIZE = MediaErrorList.HEADER_SIZE;
-
     public GetPoisonListResponse {
         Objects.requireNonNull(records, "records");
         records = List.copyOf(records);
@@ -42,19 +40,9 @@ public record GetPoisonListResponse(boolean more, boolean overflow, boolean scan
         return new GetPoisonListResponse(more, false, false, false, 0, records);
     }
 
-    /** The encoded length: {@code 20h + 10h * n}. */
+    /** The encoded length: {@code 20h + 10h * n} ({@link MediaErrorList}). */
     public int size() {
-        return sizeFor(records.size());
-    }
-
-    /** The encoded length of an output with {@code count} records. */
-    public static int sizeFor(int count) {
-        return MediaErrorList.sizeFor(count);
-    }
-
-    /** How many whole records fit an output of at most {@code outputLimit} bytes (0 if not even the header fits). */
-    public static int recordsFitting(int outputLimit) {
-        return MediaErrorList.recordsFitting(outputLimit);
+        return MediaErrorList.sizeFor(records.size());
     }
 
     /**

@@ -25,8 +25,6 @@ import java.util.Objects;
 public record GetScanMediaResultsResponse(DpaRange restart, boolean more, boolean scanStoppedPrematurely,
                                           List<MediaErrorRecord> records) {
 
-    public static final int HEADER_SIZE = MediaErrorList.HEADER_SIZE;
-
     public GetScanMediaResultsResponse {
         Objects.requireNonNull(restart, "restart");
         Objects.requireNonNull(records, "records");
@@ -39,19 +37,9 @@ public record GetScanMediaResultsResponse(DpaRange restart, boolean more, boolea
         return new GetScanMediaResultsResponse(new DpaRange(0, 0), more, false, records);
     }
 
-    /** The encoded length: {@code 20h + 10h * n}. */
+    /** The encoded length: {@code 20h + 10h * n} ({@link MediaErrorList}). */
     public int size() {
-        return sizeFor(records.size());
-    }
-
-    /** The encoded length of an output with {@code count} records. */
-    public static int sizeFor(int count) {
-        return MediaErrorList.sizeFor(count);
-    }
-
-    /** How many whole records fit an output of at most {@code outputLimit} bytes (0 if not even the header fits). */
-    public static int recordsFitting(int outputLimit) {
-        return MediaErrorList.recordsFitting(outputLimit);
+        return MediaErrorList.sizeFor(records.size());
     }
 
     /**

@@ -9,22 +9,23 @@ import java.util.List;
  * The layout Get Poison List (4300h) and Get Scan Media Results (4305h) outputs share: a
  * {@value #HEADER_SIZE}-byte header whose 2-byte record count sits at an offset of its own, then
  * {@code n} {@link MediaErrorRecord}s. Each output's codec writes and reads its header fields;
- * the sizes, the count and the records are done here once.
+ * the sizes, the count and the records are done here once, and the device asks it how many
+ * records fit an output.
  */
-final class MediaErrorList {
+public final class MediaErrorList {
 
-    static final int HEADER_SIZE = 0x20;
+    public static final int HEADER_SIZE = 0x20;
 
     private MediaErrorList() {
     }
 
     /** The encoded length of an output with {@code count} records. */
-    static int sizeFor(int count) {
+    public static int sizeFor(int count) {
         return HEADER_SIZE + count * MediaErrorRecord.SIZE;
     }
 
     /** How many whole records fit an output of at most {@code outputLimit} bytes (0 if not even the header fits). */
-    static int recordsFitting(int outputLimit) {
+    public static int recordsFitting(int outputLimit) {
         return outputLimit < HEADER_SIZE ? 0
                 : Math.min((outputLimit - HEADER_SIZE) / MediaErrorRecord.SIZE, 0xFFFF);
     }

@@ -20,12 +20,11 @@ class MediaPayloadsTest {
         assertThat(DpaRange.SIZE).isEqualTo(0x10);
         assertThat(GetPoisonListRequest.SIZE).isEqualTo(0x10);
         assertThat(MediaErrorRecord.SIZE).isEqualTo(0x10);
-        assertThat(GetPoisonListResponse.HEADER_SIZE).isEqualTo(0x20);
+        assertThat(MediaErrorList.HEADER_SIZE).isEqualTo(0x20);
         assertThat(InjectPoisonRequest.SIZE).isEqualTo(8);
         assertThat(ClearPoisonRequest.SIZE).isEqualTo(0x48);
         assertThat(ScanMediaCapabilities.SIZE).isEqualTo(4);
         assertThat(ScanMediaRequest.SIZE).isEqualTo(0x11);
-        assertThat(GetScanMediaResultsResponse.HEADER_SIZE).isEqualTo(0x20);
         assertThat(SecurityState.SIZE).isEqualTo(4);
     }
 
@@ -201,14 +200,14 @@ class MediaPayloadsTest {
         ByteBuffer longer = ByteBuffer.allocate(0x50).put(wire).flip().limit(0x50);
         assertThat(GetPoisonListResponse.decode(longer).records()).hasSize(2);
         assertThat(longer.position()).isEqualTo(0x40);
-        assertThat(GetPoisonListResponse.recordsFitting(0x1F)).isZero();
-        assertThat(GetPoisonListResponse.recordsFitting(0x20)).isZero();
-        assertThat(GetPoisonListResponse.recordsFitting(0x2F)).isZero();
-        assertThat(GetPoisonListResponse.recordsFitting(0x30)).isEqualTo(1);
-        assertThat(GetPoisonListResponse.recordsFitting(0x100)).isEqualTo(14);
-        assertThat(GetPoisonListResponse.recordsFitting(1 << 20)).isEqualTo(0xFFFE);
-        assertThat(GetPoisonListResponse.recordsFitting(Integer.MAX_VALUE)).isEqualTo(0xFFFF);
-        assertThat(GetPoisonListResponse.sizeFor(3)).isEqualTo(0x50);
+        assertThat(MediaErrorList.recordsFitting(0x1F)).isZero();
+        assertThat(MediaErrorList.recordsFitting(0x20)).isZero();
+        assertThat(MediaErrorList.recordsFitting(0x2F)).isZero();
+        assertThat(MediaErrorList.recordsFitting(0x30)).isEqualTo(1);
+        assertThat(MediaErrorList.recordsFitting(0x100)).isEqualTo(14);
+        assertThat(MediaErrorList.recordsFitting(1 << 20)).isEqualTo(0xFFFE);
+        assertThat(MediaErrorList.recordsFitting(Integer.MAX_VALUE)).isEqualTo(0xFFFF);
+        assertThat(MediaErrorList.sizeFor(3)).isEqualTo(0x50);
     }
 
     @Test
@@ -236,7 +235,7 @@ class MediaPayloadsTest {
         assertThat(GetScanMediaResultsResponse.decode(ByteBuffer.wrap(reserved))).isEqualTo(v);
         var done = GetScanMediaResultsResponse.of(false, List.of());
         assertThat(Hex.of(done.encode())).isEqualTo(Hex.of(new byte[0x20]));
-        assertThat(GetScanMediaResultsResponse.recordsFitting(0x30)).isEqualTo(1);
+        assertThat(MediaErrorList.recordsFitting(0x30)).isEqualTo(1);
         ByteBuffer shortIn = ByteBuffer.wrap(bytes(wire), 0, 0x2F);
         assertThatThrownBy(() -> GetScanMediaResultsResponse.decode(shortIn))
                 .isExactlyInstanceOf(MalformedPayloadException.class)

@@ -240,8 +240,8 @@ class MemdevPayloadPropertiesTest {
         byte[] wire = v.encode();
         assertThat(wire).hasSize(0x20 + 0x10 * records.size());
         assertThat(GetPoisonListResponse.decode(ByteBuffer.wrap(wire))).isEqualTo(v);
-        assertThat(GetPoisonListResponse.recordsFitting(wire.length)).isEqualTo(records.size());
-        assertThat(GetPoisonListResponse.recordsFitting(wire.length - 1)).isEqualTo(Math.max(0, records.size() - 1));
+        assertThat(MediaErrorList.recordsFitting(wire.length)).isEqualTo(records.size());
+        assertThat(MediaErrorList.recordsFitting(wire.length - 1)).isEqualTo(Math.max(0, records.size() - 1));
     }
 
     @Property(tries = 200)
@@ -252,7 +252,7 @@ class MemdevPayloadPropertiesTest {
         byte[] wire = v.encode();
         assertThat(wire).hasSize(0x20 + 0x10 * records.size());
         assertThat(GetScanMediaResultsResponse.decode(ByteBuffer.wrap(wire))).isEqualTo(v);
-        assertThat(GetScanMediaResultsResponse.recordsFitting(wire.length)).isEqualTo(records.size());
+        assertThat(MediaErrorList.recordsFitting(wire.length)).isEqualTo(records.size());
     }
 
     @Property
@@ -323,9 +323,9 @@ class MemdevPayloadPropertiesTest {
             new Fixed("Clear Event Records input", ClearEventRecordsRequest::decode,
                     ClearEventRecordsRequest.HEADER_SIZE),
             new Fixed("Set LSA input", SetLsaRequest::decode, SetLsaRequest.HEADER_SIZE),
-            new Fixed("Get Poison List output", GetPoisonListResponse::decode, GetPoisonListResponse.HEADER_SIZE),
+            new Fixed("Get Poison List output", GetPoisonListResponse::decode, MediaErrorList.HEADER_SIZE),
             new Fixed("Get Scan Media Results output", GetScanMediaResultsResponse::decode,
-                    GetScanMediaResultsResponse.HEADER_SIZE));
+                    MediaErrorList.HEADER_SIZE));
 
     @Provide
     Arbitrary<Fixed> fixed() {
