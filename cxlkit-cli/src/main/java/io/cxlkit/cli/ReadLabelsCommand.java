@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,12 +25,6 @@ public final class ReadLabelsCommand extends LabelCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "write the label area contents to FILE (replaced if it exists) instead of standard output")
     Path output;
-
-    @Option(names = {"-v", "--verbose"}, description = "say what was read from each memdev")
-    boolean verbose;
-
-    @Mixin
-    StrictOption strict;
 
     @Override
     protected int execute() throws Exception {
@@ -55,17 +48,8 @@ public final class ReadLabelsCommand extends LabelCommand {
         try {
             target.write(AtomicFile.PUBLIC, System.out, all::writeTo);
         } finally {
-            say("read", outcome.succeeded().size());
+            report(countLine("read", outcome.succeeded().size()));
         }
         return outcome.exitCode(strict, selection);
-    }
-
-    /** ndctl's last line: {@code <verb> N mem}, {@code s} only when N > 1. */
-    static String count(String verb, int n) {
-        return verb + " " + n + " mem" + (n > 1 ? "s" : "");
-    }
-
-    private void say(String verb, int n) {
-        report(count(verb, n));
     }
 }

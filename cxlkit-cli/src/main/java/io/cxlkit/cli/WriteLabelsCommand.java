@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,12 +32,6 @@ public final class WriteLabelsCommand extends LabelCommand {
             + "(default: standard input)")
     Path input;
 
-    @Option(names = {"-v", "--verbose"}, description = "say what was written")
-    boolean verbose;
-
-    @Mixin
-    StrictOption strict;
-
     @Override
     protected int execute() throws Exception {
         checkRange();
@@ -64,7 +57,7 @@ public final class WriteLabelsCommand extends LabelCommand {
                 report(name + ": " + FailureHandler.describe(e));
             }
         }
-        report(ReadLabelsCommand.count("wrote", wrote ? 1 : 0));
+        report(countLine("wrote", wrote ? 1 : 0));
         return strict.exitStatus(wrote ? 1 : 0, selection.attempted());
     }
 

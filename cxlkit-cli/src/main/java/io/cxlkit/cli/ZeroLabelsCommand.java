@@ -3,8 +3,6 @@ package io.cxlkit.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -20,12 +18,6 @@ public final class ZeroLabelsCommand extends LabelCommand {
     @Parameters(paramLabel = "MEMDEV", arity = "1..*", description = "memN, N or all; serial numbers with -S")
     List<String> memdevs;
 
-    @Option(names = {"-v", "--verbose"}, description = "say what was zeroed on each memdev")
-    boolean verbose;
-
-    @Mixin
-    StrictOption strict;
-
     @Override
     protected int execute() throws Exception {
         checkRange();
@@ -40,7 +32,7 @@ public final class ZeroLabelsCommand extends LabelCommand {
             }
             return answer;
         });
-        report(ReadLabelsCommand.count("zeroed", outcome.succeeded().size()));
+        report(countLine("zeroed", outcome.succeeded().size()));
         return outcome.exitCode(strict, selection);
     }
 }
