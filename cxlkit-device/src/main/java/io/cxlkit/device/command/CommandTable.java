@@ -144,11 +144,12 @@ public final class CommandTable {
     /** Activate FW: online activation changes the configuration now and is not abortable (0243h). */
     public static final CelEffects ACTIVATE_FW_EFFECTS = CelEffects.of(CONFIG_CHANGE_AFTER_COLD_RESET,
             IMMEDIATE_CONFIG_CHANGE, BACKGROUND_OPERATION, RESET_BITS_VALID);
-    /** Set Timestamp: an immediate policy change (0008h). */
-    public static final CelEffects SET_TIMESTAMP_EFFECTS = CelEffects.of(IMMEDIATE_POLICY_CHANGE);
     /** Clear Event Records, Clear Log: an immediate log change (0010h). */
     public static final CelEffects LOG_CHANGE_EFFECTS = CelEffects.of(IMMEDIATE_LOG_CHANGE);
-    /** Set Event Interrupt Policy, Set Alert Configuration, Set Shutdown State: an immediate policy change (0008h). */
+    /**
+     * Set Timestamp, Set Event Interrupt Policy, Set Alert Configuration, Set Shutdown State: an
+     * immediate policy change (0008h).
+     */
     public static final CelEffects POLICY_CHANGE_EFFECTS = CelEffects.of(IMMEDIATE_POLICY_CHANGE);
     /**
      * Set Partition Info: configuration after a cold reset or now, data now (media zeroed), bits
@@ -209,7 +210,7 @@ public final class CommandTable {
                 spec(CommandId.ACTIVATE_FW, BOTH, LengthRule.exactly(ActivateFwRequest.SIZE), ACTIVATE_FW_EFFECTS,
                         h::activateFw),
                 spec(CommandId.GET_TIMESTAMP, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getTimestamp),
-                spec(CommandId.SET_TIMESTAMP, BOTH, LengthRule.exactly(Timestamp.SIZE), SET_TIMESTAMP_EFFECTS,
+                spec(CommandId.SET_TIMESTAMP, BOTH, LengthRule.exactly(Timestamp.SIZE), POLICY_CHANGE_EFFECTS,
                         h::setTimestamp),
                 spec(CommandId.GET_SUPPORTED_LOGS, BOTH, LengthRule.exactly(0), CelEffects.NONE, h::getSupportedLogs),
                 spec(CommandId.GET_LOG, BOTH, LengthRule.exactly(GetLogRequest.SIZE), CelEffects.NONE, h::getLog),

@@ -78,9 +78,4 @@ public final class EventCommands {
         policy = p;
         return Outcome.Done.of(ReturnCode.SUCCESS);
     }
-
-    /** The interrupt policy as set (for inspection). */
-    public EventInterruptPolicy policy() {
-        return policy;
-    }
 }

@@ -54,10 +54,6 @@ public final class EventLogs {
         long lastOverflow;
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
     /** Empties every log and restarts its handles at 0001h: a cold reset or a restart. */
     public void clear() {
         for (EventLog l : EventLog.values()) {

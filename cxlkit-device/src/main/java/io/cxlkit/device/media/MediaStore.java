@@ -122,10 +122,6 @@ public final class MediaStore {
         return store;
     }
 
-    Path dataFile() {
-        return dataFile;
-    }
-
     /** Reads poison.bin; a damaged one is an error naming the device. */
     private Stored readPoison() throws IOException, DeviceStateException {
         if (!Files.exists(poisonFile)) {

@@ -80,10 +80,6 @@ final class PoisonMap {
         return overflow ? overflowTimestamp : 0;
     }
 
-    int listedRuns() {
-        return listedRuns;
-    }
-
     /** The run holding {@code line}, or null when it is not poisoned. */
     Run at(long line) {
         Map.Entry<Long, Run> e = runs.floorEntry(line);
