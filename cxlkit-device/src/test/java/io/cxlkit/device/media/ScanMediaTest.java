@@ -151,6 +151,21 @@ class ScanMediaTest {
         }
     }
 
+    /** §8.4's order for 4305h: a running scan (0006h) is named before disabled media (0007h). */
+    @ParameterizedTest
+    @EnumSource(Cci.class)
+    void scanResults_checks_scanRunning0006hComesBeforeMediaDisabled0007h(Cci cci) {
+        try (TestDevice t = slow(b -> b)) {
+            assertThat(rc(scan(t, cci, 0, LINES, false).returnCode())).isEqualTo("0001h");
+            t.inject(FaultSet::setMediaDisabled);
+            assertThat(rc(scanResults(t, cci).returnCode())).isEqualTo("0006h");
+            t.inject(FaultSet::clear);
+            assertThat(t.finishBackground(cci)).isZero();
+            t.inject(FaultSet::setMediaDisabled);
+            assertThat(rc(scanResults(t, cci).returnCode())).as("the scan is over").isEqualTo("0007h");
+        }
+    }
+
     // ---- results ----
 
     @ParameterizedTest
