@@ -1,6 +1,7 @@
 package io.cxlkit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxlkit.host.driver.SecurityStatus;
 import java.io.IOException;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -67,7 +68,7 @@ public final class WaitSanitizeCommand extends DaemonCommand {
             long left = timeoutMs == null ? MAX_WAIT_MS
                     : Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
             JsonNode state = daemon().get(memdevPath(name) + "/security?wait_ms=" + Math.min(left, MAX_WAIT_MS));
-            if (!"sanitize".equals(state.path("security_state").asText())) {
+            if (!SecurityStatus.SANITIZE.equals(state.path("security_state").asText())) {
                 return Boolean.TRUE;
             }
             if (timeoutMs != null && System.nanoTime() - deadline >= 0) {

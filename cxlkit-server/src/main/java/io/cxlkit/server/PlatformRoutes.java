@@ -179,11 +179,12 @@ final class PlatformRoutes implements ControlApi.Routes {
             try {
                 m.device().coldReset();
             } finally {
-                // the reset dropped a running Sanitize (its volatile part runs even when a file step
-                // failed): the host's state is settled before this request answers, then it attaches
+                // the reset's volatile part runs even when a file step failed (and is then reported):
+                // it dropped a running Sanitize, so the host's state is settled before this request
+                // answers, and the device came back, so the host driver probes it again (§13.1)
                 m.driver().coldResetDone();
+                m.driver().attach();
             }
-            m.driver().attach(); // the device came back: the host driver probes it again (§13.1)
             rejected = m.driver().verificationLog().newestSince(mark, VerificationLog.Operation.COLD_RESET);
         } catch (FirmwareBusyException e) {
             throw busy(name, e);

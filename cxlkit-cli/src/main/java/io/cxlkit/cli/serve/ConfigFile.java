@@ -109,9 +109,9 @@ public final class ConfigFile {
         }
         requireKnownKeys(l, LIMIT_KEYS, where);
         try {
-            return new LimitSettings(count(l, "max_connections"), duration(l, "cci_stall_timeout"),
+            return new LimitSettings(integer(l, "max_connections"), duration(l, "cci_stall_timeout"),
                     duration(l, "http_header_timeout"), duration(l, "http_body_timeout"),
-                    count(l, "http_max_connections"));
+                    integer(l, "http_max_connections"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
@@ -128,10 +128,6 @@ public final class ConfigFile {
 
     /** An integer value, negative ones included. */
     private static Optional<Integer> integer(JsonNode e, String key) {
-        return get(e, key, JsonNode::asInt, n -> n.isIntegralNumber() && n.canConvertToInt());
-    }
-
-    private static Optional<Integer> count(JsonNode e, String key) {
         return get(e, key, JsonNode::asInt, n -> n.isIntegralNumber() && n.canConvertToInt());
     }
 

@@ -156,20 +156,12 @@ public final class MemdevDriver implements AutoCloseable {
 
     /** Get FW Info, or empty if the device refuses or does not answer (the view then omits it). */
     public Optional<FwInfo> firmwareInfo() throws InterruptedException {
-        try {
-            return Optional.of(client.getFwInfo());
-        } catch (IOException | CciCommandException e) {
-            return Optional.empty();
-        }
+        return answerOrEmpty(client::getFwInfo);
     }
 
     /** Identify Memory Device, or empty if the device refuses or does not answer. */
     public Optional<IdentifyMemoryDevice> identify() throws InterruptedException {
-        try {
-            return Optional.of(client.identifyMemoryDevice());
-        } catch (IOException | CciCommandException e) {
-            return Optional.empty();
-        }
+        return answerOrEmpty(client::identifyMemoryDevice);
     }
 
     /**
@@ -313,29 +305,32 @@ public final class MemdevDriver implements AutoCloseable {
 
     /** Get Health Info, or empty if the device refuses or does not answer (the view then omits it). */
     public Optional<HealthInfo> healthInfo() throws InterruptedException {
-        try {
-            return Optional.of(client.getHealthInfo());
-        } catch (IOException | CciCommandException e) {
-            return Optional.empty();
-        }
+        return answerOrEmpty(client::getHealthInfo);
     }
 
     /** Get Alert Configuration, or empty if the device refuses or does not answer. */
     public Optional<AlertConfig> alertConfig() throws InterruptedException {
+        return answerOrEmpty(client::getAlertConfig);
+    }
+
+    /** Get Partition Info, or empty if the device refuses or does not answer. */
+    public Optional<PartitionInfo> partitionInfo() throws InterruptedException {
+        return answerOrEmpty(client::getPartitionInfo);
+    }
+
+    /** One command whose answer a view shows, or empty if the device refuses or does not answer. */
+    private static <T> Optional<T> answerOrEmpty(Query<T> query) throws InterruptedException {
         try {
-            return Optional.of(client.getAlertConfig());
+            return Optional.of(query.ask());
         } catch (IOException | CciCommandException e) {
             return Optional.empty();
         }
     }
 
-    /** Get Partition Info, or empty if the device refuses or does not answer. */
-    public Optional<PartitionInfo> partitionInfo() throws InterruptedException {
-        try {
-            return Optional.of(client.getPartitionInfo());
-        } catch (IOException | CciCommandException e) {
-            return Optional.empty();
-        }
+    /** A {@link CciClient} call. */
+    @FunctionalInterface
+    private interface Query<T> {
+        T ask() throws IOException, InterruptedException, CciCommandException;
     }
 
     /** Set Alert Configuration, as ndctl's {@code set-alert-config} sends it. */
