@@ -1,5 +1,6 @@
 package io.cxlkit.cli;
 
+import io.cxlkit.protocol.UnsignedText;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,13 +41,9 @@ public final class LabelOptions {
      * @throws IllegalArgumentException naming {@code option} for anything else
      */
     static long parse(String text, String option) {
-        long v = -1;
+        long v;
         try {
-            if (text.matches("[0-9]{1,10}")) {
-                v = Long.parseLong(text);
-            } else if (text.matches("0[xX][0-9a-fA-F]{1,8}")) {
-                v = Long.parseLong(text.substring(2), 16);
-            }
+            v = UnsignedText.parse(text);
         } catch (NumberFormatException e) {
             v = -1;
         }

@@ -3,6 +3,7 @@ package io.cxlkit.device.fault;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.Opcode;
 import io.cxlkit.protocol.ReturnCode;
+import io.cxlkit.protocol.UnsignedText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -106,17 +107,7 @@ public final class FaultSet {
      */
     public static long parseDpa(String text) {
         try {
-            boolean hex = text.startsWith("0x") || text.startsWith("0X");
-            String digits = hex ? text.substring(2) : text;
-            // ASCII digits only: Long.parseLong would also take a sign or other scripts' digits
-            if (digits.isEmpty() || !digits.chars().allMatch(c -> c < 0x80 && Character.digit(c, hex ? 16 : 10) >= 0)) {
-                throw new NumberFormatException();
-            }
-            long v = Long.parseLong(digits, hex ? 16 : 10);
-            if (v < 0) {
-                throw new NumberFormatException();
-            }
-            return v;
+            return UnsignedText.parse(text);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a DPA (decimal, or hexadecimal with 0x)");
         }

@@ -1,13 +1,13 @@
 package io.cxlkit.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxlkit.protocol.UnsignedText;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Query parameters and the numbers routes take (memdev-commands.md §15): an offset or a size is
@@ -17,9 +17,6 @@ import java.util.regex.Pattern;
 public final class Params {
     private Params() {
     }
-
-    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,19}");
-    private static final Pattern HEX = Pattern.compile("0[xX][0-9a-fA-F]{1,16}");
 
     /** The parameters of a raw query string, decoded, each name with its values in order. */
     public static Map<String, List<String>> query(String rawQuery) {
@@ -53,24 +50,16 @@ public final class Params {
         return values == null ? absent : unsigned(values.get(values.size() - 1), name);
     }
 
-    /** {@code text} as decimal or 0x hexadecimal, 0 to 2^63-1. */
+    /** {@code text} as decimal or 0x hexadecimal, 0 to 2^63-1 ({@link UnsignedText}, as the CLI reads it). */
     public static long unsigned(String text, String what) throws ApiException {
         try {
-            if (DECIMAL.matcher(text).matches()) {
-                return Long.parseLong(text);
-            }
-            if (HEX.matcher(text).matches()) {
-                long v = Long.parseUnsignedLong(text.substring(2), 16);
-                if (v >= 0) {
-                    return v;
-                }
-            }
+            return UnsignedText.parse(text);
         } catch (NumberFormatException e) {
-            // too large: said below
+            throw ApiException.badRequest("'" + what + "' must be a decimal or 0x-prefixed hexadecimal number up to "
+                    + "2^63-1, not '" + text + "'");
         }
-        throw ApiException.badRequest("'" + what + "' must be a decimal or 0x-prefixed hexadecimal number up to 2^63-1, "
-                + "not '" + text + "'");
     }
+
 
     /** Member {@code key} of a JSON object as an unsigned number (a JSON number or a string), or {@code absent}. */
     public static long unsigned(JsonNode object, String key, long absent) throws ApiException {
