@@ -504,12 +504,7 @@ final class EventsModel {
     }
 
     private void resetVolatile() {
-        mediaDisabled = false;
-        lifeFault = null;
-        temperatureFault = null;
-        healthFault = 0;
-        mediaFault = null;
-        gpfFail = false;
+        clearStandingFaults();
         enabled = 0x07;
         threshold[0] = 40;
         threshold[1] = 75;
@@ -534,13 +529,18 @@ final class EventsModel {
     }
 
     void clearFaults() {
+        clearStandingFaults();
+        evaluate();
+    }
+
+    /** The injected faults, which a power cycle drops too. */
+    private void clearStandingFaults() {
         mediaDisabled = false;
         lifeFault = null;
         temperatureFault = null;
         healthFault = 0;
         mediaFault = null;
         gpfFail = false;
-        evaluate();
     }
 
     static void le(byte[] b, int at, long v, int width) {
