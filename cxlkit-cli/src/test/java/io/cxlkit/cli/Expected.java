@@ -156,6 +156,44 @@ final class Expected {
             }
             """;
 
+    /**
+     * With the factory defaults, {@code cxlkit list} plus flags that add only {@code members} (in
+     * the form of {@link #FACTORY_HEALTH}, each after {@code pmem_size}), as for {@code -H} or
+     * {@code -A} alone.
+     */
+    static String factoryListWith(String members) {
+        return """
+                [
+                  {
+                    "memdev":"mem0",
+                    "pmem_size":1073741824,
+                """ + members.indent(2) + """
+                    "serial":0,
+                    "host":"0000:0d:00.0",
+                    "firmware_version":"BWFW VERSION 0"
+                  }
+                ]
+                """;
+    }
+
+    /**
+     * {@code golden} with new values for some of its keys: pairs of a key and its value, a String
+     * printed in quotes, anything else as it is. Each key must stand in {@code golden} exactly once.
+     */
+    static String withValues(String golden, Object... keysAndValues) {
+        String out = golden;
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            String key = "\"" + keysAndValues[i] + "\":";
+            Object value = keysAndValues[i + 1];
+            String[] around = out.split(key + "[^,\n}]*", -1);
+            if (around.length != 2) {
+                throw new IllegalArgumentException(key + " is not in the golden exactly once");
+            }
+            out = around[0] + key + (value instanceof String text ? "\"" + text + "\"" : value) + around[1];
+        }
+        return out;
+    }
+
     /** The label storage area's default size (memdev-commands.md §6, {@code --lsa-size}): 128 KiB. */
     static final int DEFAULT_LSA_SIZE = 128 * 1024;
 

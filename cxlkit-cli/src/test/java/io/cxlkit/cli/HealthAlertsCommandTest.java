@@ -68,37 +68,12 @@ class HealthAlertsCommandTest {
                     "--pmem-err-alert", "on", "-P", "1000");
             assertThat(r.err()).isEqualTo("cxlkit: set-alert-config: set alert configuration for 1 mem" + NL);
             assertThat(r.exit()).isZero();
-            assertThat(r.out()).isEqualTo("""
-                    [
-                      {
-                        "memdev":"mem0",
-                        "pmem_size":1073741824,
-                        "alert_config":{
-                          "life_used_prog_warn_threshold_valid":true,
-                          "dev_over_temperature_prog_warn_threshold_valid":false,
-                          "dev_under_temperature_prog_warn_threshold_valid":true,
-                          "corrected_volatile_mem_err_prog_warn_threshold_valid":false,
-                          "corrected_pmem_err_prog_warn_threshold_valid":true,
-                          "life_used_prog_warn_threshold_writable":true,
-                          "dev_over_temperature_prog_warn_threshold_writable":true,
-                          "dev_under_temperature_prog_warn_threshold_writable":true,
-                          "corrected_volatile_mem_err_prog_warn_threshold_writable":true,
-                          "corrected_pmem_err_prog_warn_threshold_writable":true,
-                          "life_used_crit_alert_threshold":75,
-                          "life_used_prog_warn_threshold":30,
-                          "dev_over_temperature_crit_alert_threshold":85,
-                          "dev_under_temperature_crit_alert_threshold":65496,
-                          "dev_over_temperature_prog_warn_threshold":75,
-                          "dev_under_temperature_prog_warn_threshold":65531,
-                          "corrected_volatile_mem_err_prog_warn_threshold":100,
-                          "corrected_pmem_err_prog_warn_threshold":1000
-                        },
-                        "serial":0,
-                        "host":"0000:0d:00.0",
-                        "firmware_version":"BWFW VERSION 0"
-                      }
-                    ]
-                    """);
+            assertThat(r.out()).isEqualTo(Expected.factoryListWith(Expected.withValues(Expected.FACTORY_ALERT_CONFIG,
+                    "dev_over_temperature_prog_warn_threshold_valid", false,
+                    "corrected_pmem_err_prog_warn_threshold_valid", true, "life_used_prog_warn_threshold", 30,
+                    "dev_under_temperature_crit_alert_threshold", 65496,
+                    "dev_under_temperature_prog_warn_threshold", 65531,
+                    "corrected_pmem_err_prog_warn_threshold", 1000)));
             // what list -A says now; mem1 is untouched
             assertThat(d.run("list", "-A", "-m", "mem0").out()).isEqualTo(r.out());
             assertThat(d.run("list", "-A", "-m", "mem1").out()).contains("\"life_used_prog_warn_threshold\":40");
@@ -165,41 +140,10 @@ class HealthAlertsCommandTest {
             }
             Cli.Run r = d.run("list", "-H");
             assertThat(r.exit()).isZero();
-            assertThat(r.out()).isEqualTo("""
-                    [
-                      {
-                        "memdev":"mem0",
-                        "pmem_size":1073741824,
-                        "health":{
-                          "maintenance_needed":true,
-                          "performance_degraded":true,
-                          "hw_replacement_needed":false,
-                          "media_normal":false,
-                          "media_not_ready":false,
-                          "media_persistence_lost":false,
-                          "media_data_lost":false,
-                          "media_powerloss_persistence_loss":false,
-                          "media_shutdown_persistence_loss":false,
-                          "media_persistence_loss_imminent":false,
-                          "media_powerloss_data_loss":false,
-                          "media_shutdown_data_loss":true,
-                          "media_data_loss_imminent":false,
-                          "ext_life_used":"critical",
-                          "ext_temperature":"critical",
-                          "ext_corrected_volatile":"normal",
-                          "ext_corrected_persistent":"normal",
-                          "life_used_percent":90,
-                          "temperature":65531,
-                          "dirty_shutdowns":1,
-                          "volatile_errors":0,
-                          "pmem_errors":3
-                        },
-                        "serial":0,
-                        "host":"0000:0d:00.0",
-                        "firmware_version":"BWFW VERSION 0"
-                      }
-                    ]
-                    """);
+            assertThat(r.out()).isEqualTo(Expected.factoryListWith(Expected.withValues(Expected.FACTORY_HEALTH,
+                    "maintenance_needed", true, "performance_degraded", true, "media_normal", false,
+                    "media_shutdown_data_loss", true, "ext_life_used", "critical", "ext_temperature", "critical",
+                    "life_used_percent", 90, "temperature", 65531, "dirty_shutdowns", 1, "pmem_errors", 3)));
             // -u changes nothing in health: it has no size
             assertThat(d.run("list", "-H", "-u").out()).contains(r.out().substring(r.out().indexOf("    \"health\":{"),
                     r.out().indexOf("    \"serial\"")).replace("\n    ", "\n  ").substring(2));

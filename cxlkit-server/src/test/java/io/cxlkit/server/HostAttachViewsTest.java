@@ -1,10 +1,11 @@
 package io.cxlkit.server;
 
+import static io.cxlkit.server.OneMemdevDaemon.dirty;
+import static io.cxlkit.server.OneMemdevDaemon.setShutdownState;
+import static io.cxlkit.server.OneMemdevDaemon.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.config.DeviceConfig;
-import io.cxlkit.device.config.Timing;
 import io.cxlkit.device.fault.FaultSet;
 import io.cxlkit.host.cci.CciTransport;
 import io.cxlkit.host.cci.MailboxTransport;
@@ -20,7 +21,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -40,24 +40,8 @@ class HostAttachViewsTest {
     Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private Daemon start() throws Exception {
-        DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).build();
-        return Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev), List.of("127.0.0.1:0"),
-                Optional.empty(), "127.0.0.1:0", 256), w -> { });
-    }
-
     private static Memdev memdev(Daemon d) {
         return d.platform().memdev("mem0").orElseThrow();
-    }
-
-    private static boolean dirty(CxlDevice device) {
-        return device.execute(Cci.MCTP, CommandId.GET_SHUTDOWN_STATE.opcode(), 0, ByteBuffer.allocate(0))
-                .output()[0] == 1;
-    }
-
-    private static void clean(CxlDevice device) {
-        assertThat(device.execute(Cci.MAILBOX, CommandId.SET_SHUTDOWN_STATE.opcode(), 1,
-                ByteBuffer.wrap(new byte[] {0})).returnCode()).isEqualTo(ReturnCode.SUCCESS);
     }
 
     private static void failSupportedLogs(CxlDevice device, int count) {
@@ -76,10 +60,10 @@ class HostAttachViewsTest {
 
     @Test
     void aFailedAttachFollowedByListSendsNoCelReadAndNoSetShutdownState() throws Exception {
-        try (Daemon d = start()) {
+        try (Daemon d = start(dir)) {
             Memdev m = memdev(d);
             MemdevDriver.Attachment started = m.driver().attachment().orElseThrow();
-            clean(m.device());
+            setShutdownState(m.device(), false); // clean, so that an attach's Set Shutdown State would show
             failSupportedLogs(m.device(), 2);
             assertThat(m.driver().attach()).as("the attach fails at Get Supported Logs").isEmpty();
             assertThat(m.device().faults()).anySatisfy(f -> assertThat(f).startsWith("fail-opcode 0400h")
@@ -99,7 +83,7 @@ class HostAttachViewsTest {
 
     @Test
     void aViewAfterAFailedAttachSendsOnlyItsOwnCommands() throws Exception {
-        try (Daemon d = start()) {
+        try (Daemon d = start(dir)) {
             Memdev daemons = memdev(d);
             CxlDevice device = daemons.device();
             Counting transport = new Counting(new MailboxTransport(device.mailbox(), System::nanoTime, "mem0"));
@@ -108,7 +92,7 @@ class HostAttachViewsTest {
             Memdev m = new Memdev("mem0", device, driver, daemons.eid());
             failSupportedLogs(device, 1);
             assertThat(driver.attach()).isEmpty();
-            clean(device);
+            setShutdownState(device, false);
             transport.sent.clear();
 
             String json = MemdevViews.jsonList(List.of(m), java.util.EnumSet.allOf(MemdevJson.Include.class));

@@ -1,22 +1,15 @@
 package io.cxlkit.server;
 
+import static io.cxlkit.server.OneMemdevDaemon.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxlkit.device.CxlDevice;
-import io.cxlkit.device.config.DeviceConfig;
-import io.cxlkit.device.config.Timing;
-import io.cxlkit.protocol.Cci;
-import io.cxlkit.protocol.CommandId;
-import io.cxlkit.protocol.ReturnCode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,24 +26,16 @@ class ShutdownStateDaemonTest {
     Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private Daemon start() throws Exception {
-        DeviceConfig dev = DeviceConfig.defaults(0).toBuilder().timing(Timing.instant()).build();
-        return Daemon.start(new PlatformConfig(dir.resolve("state"), List.of(dev), List.of("127.0.0.1:0"),
-                Optional.empty(), "127.0.0.1:0", 256), w -> { });
-    }
-
     private static CxlDevice device(Daemon d) {
         return d.platform().memdev("mem0").orElseThrow().device();
     }
 
     private static void arm(Daemon d) {
-        assertThat(device(d).execute(Cci.MAILBOX, CommandId.SET_SHUTDOWN_STATE.opcode(), 1,
-                ByteBuffer.wrap(new byte[] {1})).returnCode()).isEqualTo(ReturnCode.SUCCESS);
+        OneMemdevDaemon.setShutdownState(device(d), true);
     }
 
     private static boolean dirty(Daemon d) {
-        return device(d).execute(Cci.MCTP, CommandId.GET_SHUTDOWN_STATE.opcode(), 0, ByteBuffer.allocate(0))
-                .output()[0] == 1;
+        return OneMemdevDaemon.dirty(device(d));
     }
 
     private HttpResponse<String> post(Daemon d, String path, String body) throws Exception {
@@ -65,23 +50,23 @@ class ShutdownStateDaemonTest {
 
     @Test
     void aStopIsAGracefulPowerOff_theNextStartCountsNothing() throws Exception {
-        try (Daemon d = start()) {
+        try (Daemon d = start(dir)) {
             arm(d);
             assertThat(dirty(d)).isTrue();
         }
         assertThat(shutdownFile()).isEqualTo("dirty=false\ndirty_shutdown_count=0\n");
-        try (Daemon d = start()) {
+        try (Daemon d = start(dir)) {
             assertThat(device(d).healthInfo().dirtyShutdownCount()).isZero();
         }
     }
 
     @Test
     void aStopWithGpfFailLeavesItDirty_theNextStartCountsIt() throws Exception {
-        try (Daemon d = start()) {
+        try (Daemon d = start(dir)) {
             assertThat(post(d, "/v1/memdevs/mem0/faults", "{\"fault\":\"gpf-fail\"}").statusCode()).isEqualTo(200);
         }
         assertThat(shutdownFile()).isEqualTo("dirty=true\ndirty_shutdown_count=0\n");
-        try (Daemon d = start()) {
+        try (Daemon d = start(dir)) {
             assertThat(device(d).healthInfo().dirtyShutdownCount()).isEqualTo(1);
             assertThat(dirty(d)).as("the power-on made it clean, then the host driver armed it").isTrue();
         }
@@ -89,7 +74,7 @@ class ShutdownStateDaemonTest {
 
     @Test
     void theControlApisReset_powersOffAndOn() throws Exception {
-        try (Daemon d = start()) {
+        try (Daemon d = start(dir)) {
             arm(d);
             assertThat(post(d, "/v1/memdevs/mem0/reset", "").statusCode()).isEqualTo(200);
             assertThat(dirty(d)).as("clean at the power-off, armed again by the host driver's attach").isTrue();

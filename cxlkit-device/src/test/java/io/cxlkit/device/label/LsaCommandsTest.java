@@ -270,12 +270,7 @@ class LsaCommandsTest {
     void set_answersOnlyOnceItsBytesHaveLanded() throws Exception {
         ManualExecutor workers = new ManualExecutor();
         try (TestDevice t = TestDevice.builder(dir).instant().worker(workers).open()) {
-            CompletableFuture<String> answer = CompletableFuture.supplyAsync(
-                    () -> set(t, Cci.MCTP, 10, new byte[] {4, 5, 6}));
-            // the command waits for the state writer, which the test holds
-            while (workers.pending() == 0) {
-                Thread.onSpinWait();
-            }
+            CompletableFuture<String> answer = setWaitingForTheWriter(t, workers);
             assertThat(answer).isNotDone();
             assertThat(dir.resolve(LabelStore.FILE)).doesNotExist();
             workers.runAll();
@@ -289,11 +284,7 @@ class LsaCommandsTest {
     void set_check2_runsAgainWhenTheWriteIsDue_mediaDisabledMeanwhile_0007h_nothingWritten() throws Exception {
         ManualExecutor workers = new ManualExecutor();
         try (TestDevice t = TestDevice.builder(dir).instant().worker(workers).open()) {
-            CompletableFuture<String> answer = CompletableFuture.supplyAsync(
-                    () -> set(t, Cci.MCTP, 10, new byte[] {4, 5, 6}));
-            while (workers.pending() == 0) {
-                Thread.onSpinWait();
-            }
+            CompletableFuture<String> answer = setWaitingForTheWriter(t, workers);
             t.inject(FaultSet::setMediaDisabled); // after the checks at arrival, before the write
             workers.runAll();
             assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("0007h");
@@ -324,6 +315,19 @@ class LsaCommandsTest {
             t.reopen();
             assertThat(get(t, Cci.MCTP, 10, 11).output()).containsExactly(4, 5, 6, 0, 0, 0, 0, 0, 0, 0, 9);
         }
+    }
+
+    /**
+     * Sends Set LSA of 04 05 06 at offset 10 over MCTP and returns its answer to come once the
+     * command waits for the state writer, which the test holds in {@code workers}.
+     */
+    private static CompletableFuture<String> setWaitingForTheWriter(TestDevice t, ManualExecutor workers) {
+        CompletableFuture<String> answer = CompletableFuture.supplyAsync(
+                () -> set(t, Cci.MCTP, 10, new byte[] {4, 5, 6}));
+        while (workers.pending() == 0) {
+            Thread.onSpinWait();
+        }
+        return answer;
     }
 
     // ---- round trips and persistence ----

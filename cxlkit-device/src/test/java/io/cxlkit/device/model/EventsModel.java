@@ -22,7 +22,7 @@ final class EventsModel {
     }
 
     /** The rules a chain may exercise; every required one must decide an outcome in some chain. */
-    enum Rule {
+    enum Rule implements ModelRuns.Rule {
         HEALTH_WARNING("Health Status bit 0, 1 or 3 rises: Warning, MM 00h"),
         HEALTH_FAILURE("Health Status bit 2 rises: Failure, MM 00h"),
         MEDIA_CHANGE("media status changes: Failure, MM 01h"),
@@ -54,8 +54,15 @@ final class EventsModel {
             this.description = description;
         }
 
-        String description() {
+        @Override
+        public String description() {
             return description;
+        }
+
+        /** Every rule of the table: each must decide an outcome in some chain. */
+        @Override
+        public boolean required() {
+            return true;
         }
     }
 
@@ -226,20 +233,10 @@ final class EventsModel {
                 add(FAIL, false, mm(1, info), 1);
             }
         }
-        if (was[2] == NORMAL && now[2] == WARNING) {
-            fire(Rule.LIFE_WARNING);
-            add(WARN, false, mm(2, info), 1);
-        } else if (was[2] != CRITICAL && now[2] == CRITICAL) {
-            fire(Rule.LIFE_CRITICAL);
-            add(FAIL, false, mm(2, info), 1);
-        }
-        if (was[3] == NORMAL && now[3] == WARNING) {
-            fire(Rule.TEMPERATURE_WARNING);
-            add(WARN, false, mm(3, info), 1);
-        } else if (was[3] != CRITICAL && now[3] == CRITICAL) {
-            fire(Rule.TEMPERATURE_CRITICAL);
-            add(FAIL, false, mm(3, info), 1);
-        } else if (was[3] != NORMAL && now[3] == NORMAL) {
+        thresholdRise(was[2], now[2], 2, Rule.LIFE_WARNING, Rule.LIFE_CRITICAL, info);
+        boolean temperatureRose = thresholdRise(was[3], now[3], 3, Rule.TEMPERATURE_WARNING,
+                Rule.TEMPERATURE_CRITICAL, info);
+        if (!temperatureRose && was[3] != NORMAL && now[3] == NORMAL) {
             fire(Rule.TEMPERATURE_NORMAL);
             add(INFO, false, mm(3, info), 1);
         }
@@ -249,6 +246,24 @@ final class EventsModel {
                 add(WARN, true, gm(hadError[p] ? lastDpa[p] : 0, hadError[p] && p == 0, 0x02), 1); // 0 if none: bit 0 too
             }
         }
+    }
+
+    /**
+     * A threshold status (life used, temperature: Memory Module event type {@code type}) rising:
+     * Normal -> Warning adds a Warning record, any -> Critical a Failure one. True if it rose.
+     */
+    private boolean thresholdRise(int was, int now, int type, Rule warning, Rule critical, byte[] info) {
+        if (was == NORMAL && now == WARNING) {
+            fire(warning);
+            add(WARN, false, mm(type, info), 1);
+            return true;
+        }
+        if (was != CRITICAL && now == CRITICAL) {
+            fire(critical);
+            add(FAIL, false, mm(type, info), 1);
+            return true;
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ records
@@ -489,12 +504,7 @@ final class EventsModel {
     }
 
     private void resetVolatile() {
-        mediaDisabled = false;
-        lifeFault = null;
-        temperatureFault = null;
-        healthFault = 0;
-        mediaFault = null;
-        gpfFail = false;
+        clearStandingFaults();
         enabled = 0x07;
         threshold[0] = 40;
         threshold[1] = 75;
@@ -519,13 +529,18 @@ final class EventsModel {
     }
 
     void clearFaults() {
+        clearStandingFaults();
+        evaluate();
+    }
+
+    /** The injected faults, which a power cycle drops too. */
+    private void clearStandingFaults() {
         mediaDisabled = false;
         lifeFault = null;
         temperatureFault = null;
         healthFault = 0;
         mediaFault = null;
         gpfFail = false;
-        evaluate();
     }
 
     static void le(byte[] b, int at, long v, int width) {

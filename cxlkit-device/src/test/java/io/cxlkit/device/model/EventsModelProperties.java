@@ -1,13 +1,6 @@
 package io.cxlkit.device.model;
 
 import io.cxlkit.protocol.Cci;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -38,61 +31,22 @@ class EventsModelProperties {
     static final int TRIES = 150;
     static final int MAX_STEPS = 70;
 
-    private static final Map<EventsModel.Rule, Long> COVERED = new EnumMap<>(EventsModel.Rule.class);
-    private static final AtomicLong CHAINS = new AtomicLong();
-    private static final AtomicLong STEPS = new AtomicLong();
-    private static volatile boolean propertyRan;
-    private static volatile boolean propertyFailed;
-    private static final List<EventsWorld> WORLDS = new ArrayList<>();
+    private static final ModelRuns<EventsModel.Rule, EventsWorld> RUNS = new ModelRuns<>("events model",
+            EventsModel.Rule.class);
 
     @Property(tries = TRIES, seed = "3141592653", shrinking = ShrinkingMode.BOUNDED)
     void deviceFollowsTheModel(@ForAll("chains") ActionChain<EventsWorld> chain) {
-        propertyRan = true;
-        try {
-            EventsWorld end = chain.withInvariant("device matches the model", EventsWorld::check).run();
-            synchronized (COVERED) {
-                end.model.fired().forEach((r, n) -> COVERED.merge(r, n, Long::sum));
-            }
-            CHAINS.incrementAndGet();
-            STEPS.addAndGet(end.steps());
-        } catch (Throwable t) {
-            propertyFailed = true;
-            throw t;
-        }
+        RUNS.run(chain, EventsWorld::check);
     }
 
     @AfterTry
     void afterTry() {
-        closeWorlds();
-    }
-
-    static void closeWorlds() {
-        synchronized (WORLDS) {
-            WORLDS.forEach(EventsWorld::close);
-            WORLDS.clear();
-        }
+        RUNS.closeWorlds();
     }
 
     @AfterContainer
     static void everyRuleWasExercised() {
-        closeWorlds();
-        if (!propertyRan || propertyFailed) {
-            return;
-        }
-        Set<EventsModel.Rule> missing = EnumSet.noneOf(EventsModel.Rule.class);
-        StringBuilder summary = new StringBuilder("events model run: " + CHAINS.get() + " chains, " + STEPS.get()
-                + " checked steps; rules exercised:\n");
-        for (EventsModel.Rule r : EventsModel.Rule.values()) {
-            long n = COVERED.getOrDefault(r, 0L);
-            summary.append(String.format("  %6d  %s: %s%n", n, r, r.description()));
-            if (n == 0) {
-                missing.add(r);
-            }
-        }
-        System.out.println(summary);
-        if (!missing.isEmpty()) {
-            throw new AssertionError("rules never exercised: " + missing + "\n" + summary);
-        }
+        RUNS.assertEveryRequiredRuleExercised();
     }
 
     // ------------------------------------------------------------------ generators
@@ -125,11 +79,7 @@ class EventsModelProperties {
 
     private static EventsWorld open(EventsModel.Config c) {
         int mailboxExp = Integer.numberOfTrailingZeros(c.mailboxLimit());
-        EventsWorld w = new EventsWorld(c, mailboxExp);
-        synchronized (WORLDS) {
-            WORLDS.add(w);
-        }
-        return w;
+        return RUNS.opened(new EventsWorld(c, mailboxExp));
     }
 
     private static Action.Independent<EventsWorld> action(Arbitrary<Transformer<EventsWorld>> t) {

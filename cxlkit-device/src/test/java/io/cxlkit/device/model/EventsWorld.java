@@ -26,6 +26,7 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -34,7 +35,7 @@ import java.util.stream.Stream;
  * path's fault and injection methods) and {@link EventsModel}; every step goes to both, the return
  * codes must match, and {@link #check()} compares everything observable after each step.
  */
-final class EventsWorld implements AutoCloseable {
+final class EventsWorld implements ModelRuns.World<EventsModel.Rule> {
 
     private final Path root;
     private final TestDevice device;
@@ -57,8 +58,14 @@ final class EventsWorld implements AutoCloseable {
         sync();
     }
 
-    int steps() {
+    @Override
+    public int steps() {
         return steps;
+    }
+
+    @Override
+    public Map<EventsModel.Rule, Long> fired() {
+        return model.fired();
     }
 
     private void sync() {

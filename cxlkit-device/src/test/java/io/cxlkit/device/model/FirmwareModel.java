@@ -62,7 +62,7 @@ public final class FirmwareModel {
     public static final int RC_ABORT_NOT_SUPPORTED = 0x0020;
 
     /** The rules the model can tell apart, named after the doc's sections. */
-    public enum Rule {
+    public enum Rule implements ModelRuns.Rule {
         DISPATCH_2_LENGTH("§1 check 2: input length (0016h)", false),
         DISPATCH_4_INJECTED("§1 check 4: injected fail-opcode", false),
         DISPATCH_5_BUSY("§1 check 5: background command while one runs (0006h)", false),
@@ -115,11 +115,13 @@ public final class FirmwareModel {
             this.required = required;
         }
 
+        @Override
         public String description() {
             return description;
         }
 
         /** Rules of §3 and §4 (and the §2 abort rules) that every run must exercise. */
+        @Override
         public boolean required() {
             return required;
         }

@@ -3,12 +3,7 @@ package io.cxlkit.device.model;
 import io.cxlkit.protocol.Cci;
 import io.cxlkit.protocol.Opcode;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -38,67 +33,22 @@ class FirmwareModelProperties {
     static final int MAX_STEPS = 90;
 
     private static final PackageCatalogue CATALOGUE = new PackageCatalogue();
-    private static final Map<FirmwareModel.Rule, Long> COVERED = new EnumMap<>(FirmwareModel.Rule.class);
-    private static final AtomicLong CHAINS = new AtomicLong();
-    private static final AtomicLong STEPS = new AtomicLong();
-    private static volatile boolean propertyRan;
-    private static volatile boolean propertyFailed;
-    private static final List<FirmwareWorld> WORLDS = new ArrayList<>();
-
-    private static synchronized void recordCoverage(Map<FirmwareModel.Rule, Long> fired) {
-        fired.forEach((rule, n) -> COVERED.merge(rule, n, Long::sum));
-    }
+    private static final ModelRuns<FirmwareModel.Rule, FirmwareWorld> RUNS = new ModelRuns<>("firmware model",
+            FirmwareModel.Rule.class);
 
     @Property(tries = TRIES, seed = "8264301557", shrinking = ShrinkingMode.BOUNDED)
     void deviceFollowsTheModel(@ForAll("chains") ActionChain<FirmwareWorld> chain) {
-        propertyRan = true;
-        try {
-            FirmwareWorld end = chain.withInvariant("device matches the model", FirmwareWorld::check).run();
-            recordCoverage(end.model.fired());
-            CHAINS.incrementAndGet();
-            STEPS.addAndGet(end.steps());
-        } catch (Throwable t) {
-            propertyFailed = true;
-            throw t;
-        }
+        RUNS.run(chain, FirmwareWorld::check);
     }
 
     @AfterTry
     void afterTry() {
-        closeWorlds();
-    }
-
-    /** Closes (and deletes the directories of) every device still open. */
-    static void closeWorlds() {
-        synchronized (WORLDS) {
-            for (FirmwareWorld w : WORLDS) {
-                w.close();
-            }
-            WORLDS.clear();
-        }
+        RUNS.closeWorlds();
     }
 
     @AfterContainer
     static void everyNumberedRuleWasExercised() {
-        closeWorlds(); // a failing property's last (reporting) run may not get an @AfterTry
-        if (!propertyRan || propertyFailed) {
-            return; // the property itself reports its failure
-        }
-        Set<FirmwareModel.Rule> missing = EnumSet.noneOf(FirmwareModel.Rule.class);
-        StringBuilder summary = new StringBuilder("model run: " + CHAINS.get() + " chains, " + STEPS.get()
-                + " checked steps; rules exercised:\n");
-        for (FirmwareModel.Rule r : FirmwareModel.Rule.values()) {
-            long n = COVERED.getOrDefault(r, 0L);
-            boolean hit = n > 0;
-            summary.append(String.format("  %6d  %s: %s%n", n, r, r.description()));
-            if (r.required() && !hit) {
-                missing.add(r);
-            }
-        }
-        System.out.println(summary);
-        if (!missing.isEmpty()) {
-            throw new AssertionError("numbered rules never exercised: " + missing + "\n" + summary);
-        }
+        RUNS.assertEveryRequiredRuleExercised();
     }
 
     // ------------------------------------------------------------------------------------ generators
@@ -125,11 +75,7 @@ class FirmwareModelProperties {
     }
 
     private static FirmwareWorld open(Setup s) {
-        FirmwareWorld w = new FirmwareWorld(s.config(), s.mailboxExponent(), s.mctpExponent(), CATALOGUE);
-        synchronized (WORLDS) {
-            WORLDS.add(w);
-        }
-        return w;
+        return RUNS.opened(new FirmwareWorld(s.config(), s.mailboxExponent(), s.mctpExponent(), CATALOGUE));
     }
 
     private static final long MS = 1_000_000L;

@@ -27,7 +27,7 @@ import java.util.Map;
  * Every command goes to both model and device; the return codes must match. {@link #check()}
  * compares everything observable after each step and asserts the invariants.
  */
-final class FirmwareWorld implements AutoCloseable {
+final class FirmwareWorld implements ModelRuns.World<FirmwareModel.Rule> {
 
     static final Opcode BG_STATUS = Opcode.of(0x0002);
     static final Opcode GET_FW_INFO = Opcode.of(0x0200);
@@ -106,8 +106,14 @@ final class FirmwareWorld implements AutoCloseable {
         check();
     }
 
-    int steps() {
+    @Override
+    public int steps() {
         return steps;
+    }
+
+    @Override
+    public Map<FirmwareModel.Rule, Long> fired() {
+        return model.fired();
     }
 
     int dataLimit(Cci cci) {

@@ -196,15 +196,7 @@ class CapacityAndLabelCrashTest {
             all.put(s.name(), s.play(new Run(root.resolve(s.slug() + "-points"), CrashingHook.counting()), null)
                     .points());
         }
-        StringBuilder out = new StringBuilder("crash points per scenario:\n");
-        all.forEach((name, points) -> {
-            out.append(String.format("  %s (%d):%n", name, points.size()));
-            for (int i = 0; i < points.size(); i++) {
-                out.append(String.format("    %2d. %s%n", i + 1, points.get(i)));
-            }
-        });
-        System.out.print(out);
-        all.forEach((name, points) -> reporter.publishEntry(name, String.join(" | ", points)));
+        CrashPoints.listPerScenario(all, reporter);
 
         String lsa = LabelStore.FILE;
         String journal = LabelStore.JOURNAL;

@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.TestReporter;
 
 /**
  * The crash-point method the crash tests share: a scenario runs once with the hook only counting
@@ -102,6 +104,22 @@ final class CrashPoints {
             assertThat(same.test(got, before) || same.test(got, after)).as("got " + got + ", neither the old "
                     + before + " nor the new " + after).isTrue();
         }
+    }
+
+    /**
+     * Lists every scenario's crash points, numbered, in the test output (surefire's *-output.txt),
+     * and publishes each scenario's points to {@code reporter}.
+     */
+    static void listPerScenario(Map<String, List<String>> pointsByScenario, TestReporter reporter) {
+        StringBuilder out = new StringBuilder("crash points per scenario:\n");
+        pointsByScenario.forEach((name, points) -> {
+            out.append(String.format("  %s (%d):%n", name, points.size()));
+            for (int i = 0; i < points.size(); i++) {
+                out.append(String.format("    %2d. %s%n", i + 1, points.get(i)));
+            }
+        });
+        System.out.print(out);
+        pointsByScenario.forEach((name, points) -> reporter.publishEntry(name, String.join(" | ", points)));
     }
 
     /** Copies the files of {@code from} (no subdirectories) into {@code to}. */

@@ -326,15 +326,7 @@ class SlotCommitCrashTest {
             Result ref = reference(s);
             all.put(s.name(), ref.points());
         }
-        StringBuilder out = new StringBuilder("crash points per scenario:\n");
-        all.forEach((name, points) -> {
-            out.append(String.format("  %s (%d):%n", name, points.size()));
-            for (int i = 0; i < points.size(); i++) {
-                out.append(String.format("    %2d. %s%n", i + 1, points.get(i)));
-            }
-        });
-        System.out.print(out);
-        all.forEach((name, points) -> reporter.publishEntry(name, String.join(" | ", points)));
+        CrashPoints.listPerScenario(all, reporter);
 
         assertThat(all.values()).allSatisfy(points -> assertThat(points).isNotEmpty());
         // slot commits are renames of the fsynced staging file

@@ -368,14 +368,7 @@ public final class TestDevice implements AutoCloseable {
     public TestDevice reopen(UnaryOperator<DeviceConfig.Builder> change) {
         device.close();
         config = change.apply(config.toBuilder()).build();
-        try {
-            device = openDevice();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (DeviceStateException e) {
-            throw new IllegalStateException(e);
-        }
-        return this;
+        return openAgain();
     }
 
     /**
@@ -383,6 +376,11 @@ public final class TestDevice implements AutoCloseable {
      * new one opened on the same directory, clock and executors.
      */
     public TestDevice crashAndReopen() {
+        return openAgain();
+    }
+
+    /** Opens a new device on the same directory, clock and executors, in place of the one before. */
+    private TestDevice openAgain() {
         try {
             device = openDevice();
         } catch (IOException e) {

@@ -33,32 +33,35 @@ class MemdevHealthJsonTest {
     static final IdentifyMemoryDevice FACTORY_IDENTIFY = new IdentifyMemoryDevice("BWFW VERSION 0", 4, 0, 4, 0, 8, 8,
             8, 8, 131072, 256, 0, 1, 0, 0);
 
-    static final String FACTORY_HEALTH_JSON = """
-              "health":{
-                "maintenance_needed":false,
-                "performance_degraded":false,
-                "hw_replacement_needed":false,
-                "media_normal":true,
-                "media_not_ready":false,
-                "media_persistence_lost":false,
-                "media_data_lost":false,
-                "media_powerloss_persistence_loss":false,
-                "media_shutdown_persistence_loss":false,
-                "media_persistence_loss_imminent":false,
-                "media_powerloss_data_loss":false,
-                "media_shutdown_data_loss":false,
-                "media_data_loss_imminent":false,
-                "ext_life_used":"normal",
-                "ext_temperature":"normal",
-                "ext_corrected_volatile":"normal",
-                "ext_corrected_persistent":"normal",
-                "life_used_percent":0,
-                "temperature":25,
-                "dirty_shutdowns":0,
-                "volatile_errors":0,
-                "pmem_errors":0
-              },
-            """;
+    /** {@link #FACTORY_HEALTH} as {@code JsonC.toPrettyString} prints the {@code health} object alone. */
+    static final String FACTORY_HEALTH_OBJECT = """
+            {
+              "maintenance_needed":false,
+              "performance_degraded":false,
+              "hw_replacement_needed":false,
+              "media_normal":true,
+              "media_not_ready":false,
+              "media_persistence_lost":false,
+              "media_data_lost":false,
+              "media_powerloss_persistence_loss":false,
+              "media_shutdown_persistence_loss":false,
+              "media_persistence_loss_imminent":false,
+              "media_powerloss_data_loss":false,
+              "media_shutdown_data_loss":false,
+              "media_data_loss_imminent":false,
+              "ext_life_used":"normal",
+              "ext_temperature":"normal",
+              "ext_corrected_volatile":"normal",
+              "ext_corrected_persistent":"normal",
+              "life_used_percent":0,
+              "temperature":25,
+              "dirty_shutdowns":0,
+              "volatile_errors":0,
+              "pmem_errors":0
+            }""";
+
+    /** The same as a member of an unwrapped memdev object (two spaces deep), comma included. */
+    static final String FACTORY_HEALTH_JSON = "  \"health\":" + FACTORY_HEALTH_OBJECT.indent(2).strip() + ",\n";
 
     static final String FACTORY_ALERTS_JSON = """
               "alert_config":{
@@ -82,6 +85,22 @@ class MemdevHealthJsonTest {
                 "corrected_pmem_err_prog_warn_threshold":100
               },
             """;
+
+    /**
+     * {@code golden} with new values for some of its keys: pairs of a key and its value, a String
+     * printed in quotes, anything else as it is. Each key must stand in {@code golden} exactly once.
+     */
+    static String withValues(String golden, Object... keysAndValues) {
+        String out = golden;
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            String key = "\"" + keysAndValues[i] + "\":";
+            Object value = keysAndValues[i + 1];
+            String[] around = out.split(key + "[^,\n}]*", -1);
+            assertThat(around).as("%s in the golden once", key).hasSize(2);
+            out = around[0] + key + (value instanceof String text ? "\"" + text + "\"" : value) + around[1];
+        }
+        return out;
+    }
 
     static MemdevView factory() {
         return MemdevJsonTest.factoryDefault().withHealth(FACTORY_HEALTH).withAlertConfig(FACTORY_ALERTS)
@@ -201,31 +220,12 @@ class MemdevHealthJsonTest {
             HealthInfo h = new HealthInfo(0x0F, HealthInfo.MEDIA_DATA_LOSS_IMMINENT,
                     new AdditionalStatus(AdditionalStatus.CRITICAL, 0b11, true, true), 255, -1, 0xFFFFFFFFL, 7,
                     0x80000000L);
-            assertThat(JsonC.toPrettyString(MemdevJson.health(h))).isEqualTo("""
-                    {
-                      "maintenance_needed":true,
-                      "performance_degraded":true,
-                      "hw_replacement_needed":true,
-                      "media_normal":false,
-                      "media_not_ready":false,
-                      "media_persistence_lost":false,
-                      "media_data_lost":false,
-                      "media_powerloss_persistence_loss":false,
-                      "media_shutdown_persistence_loss":false,
-                      "media_persistence_loss_imminent":false,
-                      "media_powerloss_data_loss":false,
-                      "media_shutdown_data_loss":false,
-                      "media_data_loss_imminent":true,
-                      "ext_life_used":"critical",
-                      "ext_temperature":"unknown",
-                      "ext_corrected_volatile":"warning",
-                      "ext_corrected_persistent":"warning",
-                      "life_used_percent":-95,
-                      "temperature":-95,
-                      "dirty_shutdowns":4294967295,
-                      "volatile_errors":7,
-                      "pmem_errors":2147483648
-                    }""");
+            assertThat(JsonC.toPrettyString(MemdevJson.health(h))).isEqualTo(withValues(FACTORY_HEALTH_OBJECT,
+                    "maintenance_needed", true, "performance_degraded", true, "hw_replacement_needed", true,
+                    "media_normal", false, "media_data_loss_imminent", true,
+                    "ext_life_used", "critical", "ext_temperature", "unknown", "ext_corrected_volatile", "warning",
+                    "ext_corrected_persistent", "warning", "life_used_percent", -95, "temperature", -95,
+                    "dirty_shutdowns", 4294967295L, "volatile_errors", 7, "pmem_errors", 2147483648L));
         }
 
         @ParameterizedTest(name = "media status {0}")
